@@ -1,0 +1,17 @@
+//! casetrail-app: the application façade.
+//!
+//! The command line and the web server both go through [`Workbench`]; neither opens the
+//! ledger or calls a domain core on its own. That keeps one place where data directories are
+//! opened, clocks are chosen and errors get the words a user reads.
+
+mod demo;
+mod error;
+mod workbench;
+
+pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
+pub use demo::DemoSummary;
+pub use error::AppError;
+pub use workbench::{Access, Workbench};
+
+/// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.
+pub const DEFAULT_DATA_DIR: &str = "./casetrail-data";

@@ -1,0 +1,129 @@
+//! `ledger-bench`: the ledger's throughput, latency and memory against raw RocksDB, measured
+//! in one run on one machine. Run it with `scripts/bench ledger` (see docs/PERFORMANCE.md).
+//!
+//! Each phase runs in a child process of its own, so each reports its own peak memory
+//! (VmHWM) and no phase warms the caches of the next.
+
+mod phases;
+
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+/// A phase's one-line result, as the child prints it: `RESULT key=value ...`.
+#[derive(Debug, Default)]
+struct Measured {
+    fields: Vec<(String, String)>,
+}
+
+impl Measured {
+    fn get(&self, key: &str) -> anyhow::Result<f64> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .with_context(|| format!("the phase reported no {key}"))?
+            .1
+            .parse()
+            .with_context(|| format!("{key} is not a number"))
+    }
+}
+
+fn run_phase(args: &[String]) -> anyhow::Result<Measured> {
+    let exe = std::env::current_exe()?;
+    let out = Command::new(exe).arg("phase").args(args).output()?;
+    if !out.status.success() {
+        bail!(
+            "phase {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let text = String::from_utf8(out.stdout)?;
+    let line = text
+        .lines()
+        .find_map(|l| l.strip_prefix("RESULT "))
+        .with_context(|| format!("phase {args:?} printed no RESULT line"))?;
+    Ok(Measured {
+        fields: line
+            .split_whitespace()
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    })
+}
+
+fn mib(m: &Measured) -> anyhow::Result<String> {
+    Ok(format!("{:.0} MiB", m.get("peak_kib")? / 1024.0))
+}
+
+fn orchestrate(events: u64) -> anyhow::Result<()> {
+    let scratch = tempfile::Builder::new()
+        .prefix("casetrail-bench-")
+        .tempdir_in(std::env::var_os("BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()))?;
+    let dir = |name: &str| scratch.path().join(name).display().to_string();
+    let s = |v: &str| v.to_string();
+
+    let raw_batch = run_phase(&[s("raw-batch"), dir("raw-batch")])?;
+    let ledger_batch = run_phase(&[s("ledger-batch"), dir("ledger-batch")])?;
+    let raw_single = run_phase(&[s("raw-single"), dir("raw-single")])?;
+    let concurrent = run_phase(&[s("ledger-concurrent"), dir("concurrent")])?;
+    let populate = run_phase(&[s("populate"), dir("big"), events.to_string()])?;
+    let replay = run_phase(&[s("replay"), dir("big")])?;
+    let verify = run_phase(&[s("verify"), dir("big")])?;
+
+    let batch_ratio = ledger_batch.get("events_per_s")? / raw_batch.get("events_per_s")?;
+    let group_ratio = concurrent.get("events_per_s")? / raw_single.get("events_per_s")?;
+    let rate = |m: &Measured| -> anyhow::Result<String> { Ok(format!("{:.0}", m.get("events_per_s")?)) };
+
+    println!("| measurement | result | baseline (same run) | ratio | target | peak memory |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| batch append, 1,000 × 512 B per synced batch | {} events/s | raw RocksDB synced batches: {} events/s ({}) | {:.2} | ≥ 0.75 of raw: {} | {} |",
+        rate(&ledger_batch)?, rate(&raw_batch)?, mib(&raw_batch)?, batch_ratio,
+        if batch_ratio >= 0.75 { "met" } else { "MISSED" }, mib(&ledger_batch)?
+    );
+    println!(
+        "| 64 tasks, single durable appends | {} events/s; p50 {:.2} ms, p99 {:.2} ms; {:.1} events per fsync | one synced put per event, one writer: {} events/s ({}) | {:.1}× | ≥ 20×: {} | {} |",
+        rate(&concurrent)?, concurrent.get("p50_ms")?, concurrent.get("p99_ms")?, concurrent.get("events_per_group")?,
+        rate(&raw_single)?, mib(&raw_single)?, group_ratio,
+        if group_ratio >= 20.0 { "met" } else { "MISSED" }, mib(&concurrent)?
+    );
+    println!(
+        "| populate {} events (1,000 per append) | {} events/s | – | – | – | {} |",
+        events, rate(&populate)?, mib(&populate)?
+    );
+    let replay_rate = replay.get("events_per_s")?;
+    let verify_rate = verify.get("events_per_s")?;
+    println!(
+        "| full replay of {} events | {:.0} events/s | – | – | ≥ 1,000,000/s: {} | {} |",
+        events, replay_rate, if replay_rate >= 1e6 { "met" } else { "MISSED" }, mib(&replay)?
+    );
+    println!(
+        "| full verify of {} events | {:.0} events/s | – | – | ≥ 500,000/s: {} | {} |",
+        events, verify_rate, if verify_rate >= 5e5 { "met" } else { "MISSED" }, mib(&verify)?
+    );
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("phase") => phases::run(&args[1..]),
+        _ => {
+            let mut events = 1_000_000u64;
+            let mut rest = args.iter();
+            while let Some(a) = rest.next() {
+                match a.as_str() {
+                    "--events" => {
+                        events = rest
+                            .next()
+                            .context("--events needs a number")?
+                            .parse()
+                            .context("--events needs a number")?
+                    }
+                    other => bail!("unknown argument {other}; usage: ledger-bench [--events N]"),
+                }
+            }
+            orchestrate(events)
+        }
+    }
+}

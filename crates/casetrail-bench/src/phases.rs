@@ -1,0 +1,228 @@
+//! The measured phases. Each prints one `RESULT key=value ...` line.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use casetrail_ledger::{
+    Actor, AppendRequest, EventId, EventType, ExpectedVersion, Ledger, NewEvent, Position,
+    StreamId, SystemClock,
+};
+
+const PAYLOAD: usize = 512;
+const BATCH: usize = 1_000;
+const BATCHES: usize = 40;
+const SINGLE_WRITES: usize = 1_000;
+const TASKS: usize = 64;
+const PER_TASK: usize = 150;
+
+fn peak_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn report(events: usize, took: Duration, extra: &str) {
+    println!(
+        "RESULT events_per_s={:.1} peak_kib={} {extra}",
+        events as f64 / took.as_secs_f64(),
+        peak_kib()
+    );
+}
+
+/// Deterministic, incompressible-looking payload bytes (like the ciphertext the domain stores).
+fn payload(n: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(PAYLOAD);
+    let mut hasher = blake3_xof(n);
+    out.resize(PAYLOAD, 0);
+    hasher.fill(&mut out);
+    out
+}
+
+fn blake3_xof(n: u64) -> blake3::OutputReader {
+    blake3::Hasher::new().update(&n.to_le_bytes()).finalize_xof()
+}
+
+fn event(n: u64) -> NewEvent {
+    NewEvent {
+        id: EventId::derive(&n.to_le_bytes()),
+        event_type: EventType::new(["ContactRecorded", "AdmissionStarted", "PlanChanged"][(n % 3) as usize])
+            .expect("valid type"),
+        schema_version: 1,
+        metadata: Vec::new(),
+        payload: payload(n),
+    }
+}
+
+fn raw_db(dir: &str) -> anyhow::Result<rocksdb::DB> {
+    let mut opts = rocksdb::Options::default();
+    opts.create_if_missing(true);
+    Ok(rocksdb::DB::open(&opts, dir)?)
+}
+
+fn synced() -> rocksdb::WriteOptions {
+    let mut w = rocksdb::WriteOptions::default();
+    w.set_sync(true);
+    w
+}
+
+fn raw_batch(dir: &str) -> anyhow::Result<()> {
+    let db = raw_db(dir)?;
+    let values: Vec<Vec<u8>> = (0..(BATCH * BATCHES) as u64).map(payload).collect();
+    let start = Instant::now();
+    for b in 0..BATCHES {
+        let mut batch = rocksdb::WriteBatch::default();
+        for i in 0..BATCH {
+            let n = (b * BATCH + i) as u64;
+            batch.put(n.to_be_bytes(), &values[n as usize]);
+        }
+        db.write_opt(batch, &synced())?;
+    }
+    report(BATCH * BATCHES, start.elapsed(), "");
+    Ok(())
+}
+
+fn raw_single(dir: &str) -> anyhow::Result<()> {
+    let db = raw_db(dir)?;
+    let values: Vec<Vec<u8>> = (0..SINGLE_WRITES as u64).map(payload).collect();
+    let start = Instant::now();
+    for (n, value) in values.iter().enumerate() {
+        db.put_opt((n as u64).to_be_bytes(), value, &synced())?;
+    }
+    report(SINGLE_WRITES, start.elapsed(), "");
+    Ok(())
+}
+
+fn actor() -> Actor {
+    Actor::new("bench").expect("valid actor")
+}
+
+fn ledger_batch(dir: &str) -> anyhow::Result<()> {
+    let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
+    let requests: Vec<AppendRequest> = (0..BATCHES)
+        .map(|b| {
+            let events = (0..BATCH).map(|i| event((b * BATCH + i) as u64)).collect();
+            AppendRequest::new(actor()).write(
+                StreamId::new(format!("patient-{}", b % 10)).expect("valid stream"),
+                ExpectedVersion::Any,
+                events,
+            )
+        })
+        .collect();
+    let start = Instant::now();
+    for request in requests {
+        ledger.append_blocking(request)?;
+    }
+    report(BATCH * BATCHES, start.elapsed(), "");
+    Ok(())
+}
+
+fn ledger_concurrent(dir: &str) -> anyhow::Result<()> {
+    let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let (took, mut latencies) = runtime.block_on(async {
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for t in 0..TASKS {
+            let ledger = ledger.clone();
+            tasks.push(tokio::spawn(async move {
+                let stream = StreamId::new(format!("patient-{t}")).expect("valid stream");
+                let mut latencies = Vec::with_capacity(PER_TASK);
+                for i in 0..PER_TASK {
+                    let request = AppendRequest::new(actor()).write(
+                        stream.clone(),
+                        ExpectedVersion::Any,
+                        vec![event((t * PER_TASK + i) as u64)],
+                    );
+                    let began = Instant::now();
+                    ledger.append(request).await?;
+                    latencies.push(began.elapsed());
+                }
+                anyhow::Ok(latencies)
+            }));
+        }
+        let mut all = Vec::with_capacity(TASKS * PER_TASK);
+        for task in tasks {
+            all.extend(task.await??);
+        }
+        anyhow::Ok((start.elapsed(), all))
+    })?;
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    let groups = ledger.group_commits();
+    report(
+        TASKS * PER_TASK,
+        took,
+        &format!(
+            "p50_ms={:.3} p99_ms={:.3} events_per_group={:.1}",
+            pct(0.50).as_secs_f64() * 1e3,
+            pct(0.99).as_secs_f64() * 1e3,
+            (TASKS * PER_TASK) as f64 / groups.max(1) as f64
+        ),
+    );
+    Ok(())
+}
+
+fn populate(dir: &str, events: u64) -> anyhow::Result<()> {
+    let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
+    let start = Instant::now();
+    let mut n = 0u64;
+    while n < events {
+        let take = (events - n).min(BATCH as u64);
+        let batch = (n..n + take).map(event).collect();
+        let stream = StreamId::new(format!("patient-{}", (n / BATCH as u64) % 5_000)).expect("valid stream");
+        ledger.append_blocking(AppendRequest::new(actor()).write(stream, ExpectedVersion::Any, batch))?;
+        n += take;
+    }
+    report(events as usize, start.elapsed(), "");
+    Ok(())
+}
+
+fn replay(dir: &str) -> anyhow::Result<()> {
+    let ledger = Ledger::open_read_only(dir)?;
+    let start = Instant::now();
+    let mut count = 0usize;
+    let mut bytes = 0usize;
+    for record in ledger.read_all(Position(0)) {
+        bytes += record?.payload.len();
+        count += 1;
+    }
+    let took = start.elapsed();
+    if bytes == 0 {
+        bail!("replay read no payload bytes");
+    }
+    report(count, took, "");
+    Ok(())
+}
+
+fn verify(dir: &str) -> anyhow::Result<()> {
+    let ledger = Ledger::open_read_only(dir)?;
+    let start = Instant::now();
+    let result = ledger.verify()?;
+    let took = start.elapsed();
+    if let Some(b) = result.broken {
+        bail!("the benchmark ledger does not verify: {b}");
+    }
+    report(result.checked as usize, took, "");
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    let name = args.first().context("phase name")?;
+    let dir = args.get(1).context("phase directory")?;
+    match name.as_str() {
+        "raw-batch" => raw_batch(dir),
+        "raw-single" => raw_single(dir),
+        "ledger-batch" => ledger_batch(dir),
+        "ledger-concurrent" => ledger_concurrent(dir),
+        "populate" => populate(dir, args.get(2).context("event count")?.parse()?),
+        "replay" => replay(dir),
+        "verify" => verify(dir),
+        other => bail!("unknown phase {other}"),
+    }
+}

@@ -1,0 +1,129 @@
+//! What an append asks for and what it gives back.
+
+use std::fmt;
+
+use crate::ids::{Actor, EventHash, Position, StreamId, StreamVersion};
+use crate::record::NewEvent;
+
+/// The state a stream must be in for a write to it to go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Whatever state the stream is in.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must hold at least one event.
+    StreamExists,
+    /// The stream's last event must have exactly this version.
+    Exact(StreamVersion),
+}
+
+impl ExpectedVersion {
+    /// Whether a stream whose last version is `current` (None: no stream) satisfies this.
+    pub fn admits(self, current: Option<StreamVersion>) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => current.is_none(),
+            ExpectedVersion::StreamExists => current.is_some(),
+            ExpectedVersion::Exact(v) => current == Some(v),
+        }
+    }
+}
+
+impl fmt::Display for ExpectedVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpectedVersion::Any => f.write_str("any version"),
+            ExpectedVersion::NoStream => f.write_str("no stream"),
+            ExpectedVersion::StreamExists => f.write_str("an existing stream"),
+            ExpectedVersion::Exact(v) => write!(f, "version {v}"),
+        }
+    }
+}
+
+/// Events for one stream within an append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamWrite {
+    pub stream: StreamId,
+    pub expected: ExpectedVersion,
+    pub events: Vec<NewEvent>,
+}
+
+/// One atomic append: every write in it lands, in order, or none does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppendRequest {
+    pub actor: Actor,
+    pub writes: Vec<StreamWrite>,
+}
+
+impl AppendRequest {
+    pub fn new(actor: Actor) -> Self {
+        AppendRequest {
+            actor,
+            writes: Vec::new(),
+        }
+    }
+
+    /// Adds a write to one stream; several streams make a multi-stream append.
+    pub fn write(
+        mut self,
+        stream: StreamId,
+        expected: ExpectedVersion,
+        events: Vec<NewEvent>,
+    ) -> Self {
+        self.writes.push(StreamWrite {
+            stream,
+            expected,
+            events,
+        });
+        self
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.writes.iter().map(|w| w.events.len()).sum()
+    }
+}
+
+/// The outcome of a successful append.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Appended {
+    /// Position of every event, in the order of the request.
+    pub positions: Vec<Position>,
+    /// Each written stream with the version of its last event in this append.
+    pub stream_versions: Vec<(StreamId, StreamVersion)>,
+    /// True when every event id was already stored: nothing was written, and the positions
+    /// are those of the original append.
+    pub already_stored: bool,
+}
+
+/// The last record of the log: what a quality department writes down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Head {
+    pub position: Position,
+    pub hash: EventHash,
+}
+
+impl fmt::Display for Head {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.position, self.hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expected_versions_admit_the_right_states() {
+        let at = |v| Some(StreamVersion(v));
+        assert!(ExpectedVersion::Any.admits(None));
+        assert!(ExpectedVersion::Any.admits(at(4)));
+        assert!(ExpectedVersion::NoStream.admits(None));
+        assert!(!ExpectedVersion::NoStream.admits(at(0)));
+        assert!(!ExpectedVersion::StreamExists.admits(None));
+        assert!(ExpectedVersion::StreamExists.admits(at(0)));
+        assert!(ExpectedVersion::Exact(StreamVersion(3)).admits(at(3)));
+        assert!(!ExpectedVersion::Exact(StreamVersion(3)).admits(at(2)));
+        assert!(!ExpectedVersion::Exact(StreamVersion(0)).admits(None));
+    }
+}

@@ -1,0 +1,132 @@
+//! Opening RocksDB with the ledger's column families, and checking the on-disk format.
+
+use std::path::Path;
+
+use rocksdb::{BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType, Options};
+
+use crate::error::LedgerError;
+use crate::keys::{self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, META_FORMAT};
+
+pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> &'a ColumnFamily {
+    db.cf_handle(name)
+        .expect("every column family is created or checked when the ledger opens")
+}
+
+fn db_options() -> Options {
+    let mut opts = Options::default();
+    opts.create_if_missing(true);
+    opts.create_missing_column_families(true);
+    opts.set_max_background_jobs(2);
+    opts
+}
+
+fn cf_options(name: &str) -> Options {
+    let mut opts = Options::default();
+    if name == CF_LOG {
+        // Payloads are mostly ciphertext: compressing them costs time and saves nothing.
+        opts.set_compression_type(DBCompressionType::None);
+    } else {
+        opts.set_compression_type(DBCompressionType::Lz4);
+    }
+    if name == CF_EVENT_IDS {
+        // Almost every id looked up by an append is new: a bloom filter answers "absent"
+        // without reading a block.
+        let mut table = BlockBasedOptions::default();
+        table.set_bloom_filter(10.0, false);
+        opts.set_block_based_table_factory(&table);
+    }
+    opts
+}
+
+fn descriptors(names: &[String]) -> Vec<ColumnFamilyDescriptor> {
+    names
+        .iter()
+        .map(|n| ColumnFamilyDescriptor::new(n, cf_options(n)))
+        .collect()
+}
+
+fn open_error(path: &Path, source: rocksdb::Error) -> LedgerError {
+    if source.to_string().contains("lock") {
+        LedgerError::Locked {
+            path: path.to_owned(),
+        }
+    } else {
+        LedgerError::Open {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Opens (or, when `read_only` is false and nothing is there, creates) a ledger database.
+pub(crate) fn open(path: &Path, read_only: bool) -> Result<DB, LedgerError> {
+    let opts = db_options();
+    let existing = DB::list_cf(&opts, path).ok();
+    if let Some(found) = &existing {
+        if let Some(missing) = ALL_CFS.iter().find(|n| !found.iter().any(|f| f == *n)) {
+            return Err(LedgerError::NotALedger {
+                path: path.to_owned(),
+                problem: format!("it has no `{missing}` column family"),
+            });
+        }
+    }
+    let mut names: Vec<String> = existing.unwrap_or_default();
+    for name in ALL_CFS {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    let db = if read_only {
+        DB::open_cf_descriptors_read_only(&opts, path, descriptors(&names), false)
+    } else {
+        DB::open_cf_descriptors(&opts, path, descriptors(&names))
+    }
+    .map_err(|e| open_error(path, e))?;
+    check_format(&db, path, read_only)?;
+    Ok(db)
+}
+
+fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError> {
+    let meta = cf(db, CF_META);
+    let stored = db
+        .get_pinned_cf(meta, META_FORMAT)
+        .map_err(LedgerError::storage("reading the format version"))?;
+    match stored {
+        Some(bytes) => {
+            let found = <[u8; 4]>::try_from(&bytes[..])
+                .map(u32::from_be_bytes)
+                .map_err(|_| LedgerError::NotALedger {
+                    path: path.to_owned(),
+                    problem: format!("its format version is {} bytes long, not 4", bytes.len()),
+                })?;
+            if found != FORMAT_VERSION {
+                return Err(LedgerError::FormatMismatch {
+                    path: path.to_owned(),
+                    expected: FORMAT_VERSION,
+                    found,
+                });
+            }
+            Ok(())
+        }
+        None => {
+            let mut log = db.raw_iterator_cf(cf(db, CF_LOG));
+            log.seek_to_first();
+            if log.valid() {
+                return Err(LedgerError::NotALedger {
+                    path: path.to_owned(),
+                    problem: "it holds records but no format version".into(),
+                });
+            }
+            if read_only {
+                return Err(LedgerError::NotALedger {
+                    path: path.to_owned(),
+                    problem: "it was never initialised".into(),
+                });
+            }
+            let mut sync = rocksdb::WriteOptions::default();
+            sync.set_sync(true);
+            db.put_cf_opt(meta, META_FORMAT, keys::FORMAT_VERSION.to_be_bytes(), &sync)
+                .map_err(LedgerError::storage("writing the format version"))
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! casetrail-ledger: an append-only, hash-chained event log on RocksDB.
+//!
+//! It knows streams, positions, bytes and hashes, and nothing of psychiatry or audits: the
+//! domain crates hand it opaque payloads. Every record carries the BLAKE3 hash of the one
+//! before it, in one chain over all streams, so a single `(position, hash)` pair written down
+//! by a quality department pins the whole history up to it.
+//!
+//! - [`Ledger::append`]: atomic, optionally multi-stream, idempotent by event id, durable
+//!   (synced) before it returns; concurrent appends share one fsync (group commit).
+//! - [`Ledger::read_all`], [`Ledger::read_stream`], [`Ledger::read_type`], [`Ledger::subscribe`].
+//! - [`Ledger::verify`] and [`Ledger::verify_from`]: the first broken position, or intact.
+//!
+//! The on-disk format is documented byte by byte in `docs/ledger-format.md`.
+
+mod append;
+mod clock;
+mod db;
+mod error;
+mod ids;
+pub mod keys;
+mod ledger;
+mod reads;
+mod record;
+mod subscribe;
+mod verify;
+mod writer;
+
+pub use append::{AppendRequest, Appended, ExpectedVersion, Head, StreamWrite};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{ActualVersion, DecodeError, LedgerError};
+pub use ids::{Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp};
+pub use ledger::Ledger;
+pub use reads::{Direction, IndexIter, LogIter};
+pub use record::{GENESIS_CONTEXT, MAX_BLOB_LEN, NewEvent, RECORD_CONTEXT, Record, RecordView};
+pub use verify::{Break, BreakKind, VerifyReport};

@@ -1,0 +1,378 @@
+//! The single writer: gathers concurrent appends into one synced RocksDB write (group commit).
+//!
+//! Every append goes through one thread, which is what makes positions dense and the chain
+//! linear. It takes whatever requests have queued up while the previous group was syncing,
+//! checks each against the state staged so far, writes the accepted ones in one batch with
+//! one fsync, and only then answers them. A refused request changes nothing in the group.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rocksdb::{DB, WriteBatch, WriteOptions};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::append::{AppendRequest, Appended, Head};
+use crate::clock::Clock;
+use crate::db::cf;
+use crate::error::{ActualVersion, LedgerError};
+use crate::ids::{EventHash, EventId, Position, StreamId, StreamVersion, Timestamp};
+use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
+use crate::reads;
+use crate::record::{MAX_BLOB_LEN, RecordFields};
+
+/// At most this many appends share one fsync.
+const MAX_GROUP_JOBS: usize = 1024;
+/// ... and at most about this many payload bytes.
+const MAX_GROUP_BYTES: usize = 64 * 1024 * 1024;
+
+pub(crate) struct Job {
+    pub request: AppendRequest,
+    pub reply: oneshot::Sender<Result<Appended, LedgerError>>,
+}
+
+pub(crate) struct Writer {
+    db: Arc<DB>,
+    clock: Arc<dyn Clock>,
+    head: Option<Head>,
+    head_tx: watch::Sender<Option<Head>>,
+    groups: Arc<AtomicU64>,
+}
+
+impl Writer {
+    pub fn new(
+        db: Arc<DB>,
+        clock: Arc<dyn Clock>,
+        head: Option<Head>,
+        head_tx: watch::Sender<Option<Head>>,
+        groups: Arc<AtomicU64>,
+    ) -> Self {
+        Writer {
+            db,
+            clock,
+            head,
+            head_tx,
+            groups,
+        }
+    }
+
+    pub fn run(mut self, mut rx: mpsc::Receiver<Job>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut bytes = payload_bytes(&first.request);
+            let mut jobs = vec![first];
+            while jobs.len() < MAX_GROUP_JOBS && bytes < MAX_GROUP_BYTES {
+                match rx.try_recv() {
+                    Ok(job) => {
+                        bytes += payload_bytes(&job.request);
+                        jobs.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            self.commit_group(jobs);
+        }
+    }
+
+    fn commit_group(&mut self, jobs: Vec<Job>) {
+        let mut group = Group::new(self.head);
+        let mut outcomes = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let now = self.clock.now();
+            let outcome = group.stage(&self.db, &job.request, now);
+            outcomes.push((job.reply, outcome));
+        }
+        if group.touched {
+            let result = group.commit(&self.db);
+            match result {
+                Ok(()) => {
+                    self.groups.fetch_add(1, Ordering::Relaxed);
+                    self.head = group.head;
+                    self.head_tx.send_replace(self.head);
+                }
+                Err(source) => {
+                    tracing::error!(%source, "group commit failed; no append in the group was written");
+                    for (_, outcome) in &mut outcomes {
+                        if matches!(outcome, Ok(staged) if staged.needs_commit) {
+                            *outcome = Err(LedgerError::Storage {
+                                context: "writing an append",
+                                source: source.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        for (reply, outcome) in outcomes {
+            // A caller that stopped waiting has nothing to be told.
+            let _ = reply.send(outcome.map(|s| s.appended));
+        }
+    }
+}
+
+fn payload_bytes(request: &AppendRequest) -> usize {
+    request
+        .writes
+        .iter()
+        .flat_map(|w| &w.events)
+        .map(|e| e.payload.len() + e.metadata.len())
+        .sum()
+}
+
+struct Staged {
+    appended: Appended,
+    /// False only for a resend whose events were all committed by earlier groups.
+    needs_commit: bool,
+}
+
+/// Where an event id already lives: committed, or staged earlier in this group.
+struct StoredEvent {
+    position: Position,
+    stream: StreamId,
+    version: StreamVersion,
+    pending: bool,
+}
+
+/// State staged by one group on top of what RocksDB holds.
+struct Group {
+    batch: WriteBatch,
+    head: Option<Head>,
+    touched: bool,
+    streams: HashMap<StreamId, StreamVersion>,
+    ids: HashMap<EventId, (Position, StreamId, StreamVersion)>,
+}
+
+impl Group {
+    fn new(head: Option<Head>) -> Self {
+        Group {
+            batch: WriteBatch::default(),
+            head,
+            touched: false,
+            streams: HashMap::new(),
+            ids: HashMap::new(),
+        }
+    }
+
+    fn commit(&mut self, db: &DB) -> Result<(), rocksdb::Error> {
+        let head = self.head.expect("a touched group has a head");
+        self.batch.put_cf(
+            cf(db, CF_META),
+            keys::META_HEAD,
+            keys::head_value(head.position, &head.hash.0),
+        );
+        let mut sync = WriteOptions::default();
+        sync.set_sync(true);
+        let batch = std::mem::take(&mut self.batch);
+        db.write_opt(batch, &sync)
+    }
+
+    fn stage(
+        &mut self,
+        db: &DB,
+        request: &AppendRequest,
+        now: Timestamp,
+    ) -> Result<Staged, LedgerError> {
+        check_shape(request)?;
+        if let Some(replay) = self.resend(db, request)? {
+            return Ok(replay);
+        }
+        let mut currents = Vec::with_capacity(request.writes.len());
+        for write in &request.writes {
+            let current = self.stream_version(db, &write.stream)?;
+            if !write.expected.admits(current) {
+                return Err(LedgerError::VersionConflict {
+                    stream: write.stream.clone(),
+                    expected: write.expected,
+                    actual: current.map_or(ActualVersion::NoStream, ActualVersion::At),
+                });
+            }
+            currents.push(current);
+        }
+        let (log, streams, ids, types) = (
+            cf(db, CF_LOG),
+            cf(db, CF_STREAMS),
+            cf(db, CF_EVENT_IDS),
+            cf(db, CF_TYPES),
+        );
+        let mut positions = Vec::with_capacity(request.event_count());
+        let mut stream_versions = Vec::with_capacity(request.writes.len());
+        for (write, current) in request.writes.iter().zip(currents) {
+            let mut version = current.map_or(StreamVersion(0), |v| StreamVersion(v.0 + 1));
+            for event in &write.events {
+                let (position, prev_hash) = match self.head {
+                    Some(h) => (h.position.next(), h.hash),
+                    None => (Position(0), EventHash::genesis()),
+                };
+                let (bytes, hash) = RecordFields {
+                    position,
+                    stream: write.stream.as_str(),
+                    version,
+                    id: event.id,
+                    event_type: event.event_type.as_str(),
+                    schema_version: event.schema_version,
+                    recorded_at: now,
+                    actor: request.actor.as_str(),
+                    metadata: &event.metadata,
+                    payload: &event.payload,
+                    prev_hash,
+                }
+                .encode();
+                let pos_value = keys::position_value(position);
+                self.batch.put_cf(log, keys::log_key(position), bytes);
+                self.batch
+                    .put_cf(streams, keys::stream_key(write.stream.as_str(), version), pos_value);
+                self.batch.put_cf(ids, keys::event_id_key(event.id), pos_value);
+                self.batch
+                    .put_cf(types, keys::type_key(event.event_type.as_str(), position), []);
+                self.ids
+                    .insert(event.id, (position, write.stream.clone(), version));
+                self.head = Some(Head { position, hash });
+                positions.push(position);
+                version = StreamVersion(version.0 + 1);
+            }
+            let last = StreamVersion(version.0 - 1);
+            self.streams.insert(write.stream.clone(), last);
+            stream_versions.push((write.stream.clone(), last));
+        }
+        self.touched = true;
+        Ok(Staged {
+            appended: Appended {
+                positions,
+                stream_versions,
+                already_stored: false,
+            },
+            needs_commit: true,
+        })
+    }
+
+    /// A request whose event ids are all stored already is answered from the store;
+    /// one that mixes stored and new ids is refused.
+    fn resend(&self, db: &DB, request: &AppendRequest) -> Result<Option<Staged>, LedgerError> {
+        let ids: Vec<EventId> = request
+            .writes
+            .iter()
+            .flat_map(|w| w.events.iter().map(|e| e.id))
+            .collect();
+        let id_keys: Vec<[u8; 16]> = ids.iter().map(|id| keys::event_id_key(*id)).collect();
+        let committed = db.batched_multi_get_cf(cf(db, CF_EVENT_IDS), &id_keys, false);
+        let mut found = Vec::with_capacity(ids.len());
+        for (id, stored) in ids.iter().zip(committed) {
+            let stored = stored.map_err(LedgerError::storage("looking up event ids"))?;
+            found.push(match (self.ids.get(id), stored) {
+                (Some((position, stream, version)), _) => Some(StoredEvent {
+                    position: *position,
+                    stream: stream.clone(),
+                    version: *version,
+                    pending: true,
+                }),
+                (None, Some(value)) => {
+                    let position = keys::decode_u64(&value).map(Position).ok_or_else(|| {
+                        LedgerError::CorruptIndex {
+                            index: CF_EVENT_IDS,
+                            key: id.to_hex(),
+                        }
+                    })?;
+                    let record = reads::get(db, position)?.ok_or(LedgerError::CorruptIndex {
+                        index: CF_EVENT_IDS,
+                        key: id.to_hex(),
+                    })?;
+                    Some(StoredEvent {
+                        position,
+                        stream: record.stream,
+                        version: record.version,
+                        pending: false,
+                    })
+                }
+                (None, None) => None,
+            });
+        }
+        if found.iter().all(Option::is_none) {
+            return Ok(None);
+        }
+        if let Some((id, stored)) = ids
+            .iter()
+            .zip(&found)
+            .find_map(|(id, f)| f.as_ref().map(|s| (id, s)))
+            .filter(|_| found.iter().any(Option::is_none))
+        {
+            return Err(LedgerError::PartiallyStored {
+                event_id: *id,
+                position: stored.position,
+            });
+        }
+        let mut stored = found.into_iter().flatten();
+        let mut positions = Vec::with_capacity(ids.len());
+        let mut stream_versions = Vec::with_capacity(request.writes.len());
+        let mut needs_commit = false;
+        for write in &request.writes {
+            let mut last = None;
+            for event in &write.events {
+                let s = stored.next().expect("one stored event per id");
+                if s.stream != write.stream {
+                    return Err(LedgerError::EventIdReused {
+                        event_id: event.id,
+                        position: s.position,
+                        stored_stream: s.stream,
+                        requested_stream: write.stream.clone(),
+                    });
+                }
+                needs_commit |= s.pending;
+                positions.push(s.position);
+                last = Some(s.version);
+            }
+            stream_versions.push((write.stream.clone(), last.expect("writes are not empty")));
+        }
+        Ok(Some(Staged {
+            appended: Appended {
+                positions,
+                stream_versions,
+                already_stored: true,
+            },
+            needs_commit,
+        }))
+    }
+
+    fn stream_version(
+        &self,
+        db: &DB,
+        stream: &StreamId,
+    ) -> Result<Option<StreamVersion>, LedgerError> {
+        match self.streams.get(stream) {
+            Some(v) => Ok(Some(*v)),
+            None => reads::stream_version(db, stream),
+        }
+    }
+}
+
+fn check_shape(request: &AppendRequest) -> Result<(), LedgerError> {
+    if request.writes.is_empty() || request.writes.iter().any(|w| w.events.is_empty()) {
+        return Err(LedgerError::EmptyAppend);
+    }
+    let mut streams = std::collections::HashSet::new();
+    let mut ids = std::collections::HashSet::new();
+    for write in &request.writes {
+        if !streams.insert(&write.stream) {
+            return Err(LedgerError::DuplicateStream {
+                stream: write.stream.clone(),
+            });
+        }
+        for event in &write.events {
+            if !ids.insert(event.id) {
+                return Err(LedgerError::DuplicateEventId { event_id: event.id });
+            }
+            for (what, len) in [
+                ("payload", event.payload.len()),
+                ("metadata", event.metadata.len()),
+            ] {
+                if len > MAX_BLOB_LEN {
+                    return Err(LedgerError::TooLarge {
+                        event_id: event.id,
+                        what,
+                        len,
+                        max: MAX_BLOB_LEN,
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}

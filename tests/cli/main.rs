@@ -1,0 +1,60 @@
+//! The `casetrail` command as a user runs it.
+
+use std::process::Command;
+
+fn casetrail(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env_remove("CASETRAIL_DATA")
+        .output()
+        .expect("casetrail runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn demo_head_and_verify_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let demo = casetrail(&data, &["demo"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let out = text(&demo.stdout);
+    assert!(out.contains("36 events appended"), "{out}");
+    assert!(out.contains("intact: 36 records verified"), "{out}");
+
+    let head = casetrail(&data, &["head"]);
+    assert!(head.status.success());
+    let head = text(&head.stdout);
+    let position = head.lines().find_map(|l| l.strip_prefix("position ")).unwrap().to_string();
+    let hash = head.lines().find_map(|l| l.strip_prefix("hash ")).unwrap().to_string();
+    assert_eq!(position, "35");
+    assert_eq!(hash.len(), 64);
+    assert!(out.contains(&hash), "demo printed the same head");
+
+    let again = casetrail(&data, &["demo"]);
+    assert!(text(&again.stdout).contains("0 events appended, 36 already stored"));
+
+    let verify = casetrail(&data, &["verify", "--from", "20", "--hash", &"0".repeat(64)]);
+    assert_eq!(verify.status.code(), Some(1), "a wrong checkpoint hash is a break");
+    assert!(text(&verify.stderr).contains("BROKEN at position 20"), "{}", text(&verify.stderr));
+    let verify = casetrail(&data, &["verify", "--from", &position, "--hash", &hash]);
+    assert!(verify.status.success(), "{}", text(&verify.stderr));
+}
+
+#[test]
+fn missing_data_and_bad_arguments_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("nothing-here");
+    let out = casetrail(&data, &["verify"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("there is no casetrail data in"), "{}", text(&out.stderr));
+    assert!(!data.exists(), "verify must not create a data directory");
+    casetrail(&data, &["demo"]);
+    let out = casetrail(&data, &["verify", "--from", "3", "--hash", "xyz"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("not a 64-digit hexadecimal hash"), "{}", text(&out.stderr));
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the ledger against real RocksDB in temporary directories.
+
+mod appends;
+mod crash;
+mod properties;
+mod reads;
+mod subscribe;
+mod tamper;
