@@ -29,8 +29,16 @@ fn demo_head_and_verify_agree() {
     let head = casetrail(&data, &["head"]);
     assert!(head.status.success());
     let head = text(&head.stdout);
-    let position = head.lines().find_map(|l| l.strip_prefix("position ")).unwrap().to_string();
-    let hash = head.lines().find_map(|l| l.strip_prefix("hash ")).unwrap().to_string();
+    let position = head
+        .lines()
+        .find_map(|l| l.strip_prefix("position "))
+        .unwrap()
+        .to_string();
+    let hash = head
+        .lines()
+        .find_map(|l| l.strip_prefix("hash "))
+        .unwrap()
+        .to_string();
     assert_eq!(position, "35");
     assert_eq!(hash.len(), 64);
     assert!(out.contains(&hash), "demo printed the same head");
@@ -38,9 +46,20 @@ fn demo_head_and_verify_agree() {
     let again = casetrail(&data, &["demo"]);
     assert!(text(&again.stdout).contains("0 events appended, 36 already stored"));
 
-    let verify = casetrail(&data, &["verify", "--from", "20", "--hash", &"0".repeat(64)]);
-    assert_eq!(verify.status.code(), Some(1), "a wrong checkpoint hash is a break");
-    assert!(text(&verify.stderr).contains("BROKEN at position 20"), "{}", text(&verify.stderr));
+    let verify = casetrail(
+        &data,
+        &["verify", "--from", "20", "--hash", &"0".repeat(64)],
+    );
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "a wrong checkpoint hash is a break"
+    );
+    assert!(
+        text(&verify.stderr).contains("BROKEN at position 20"),
+        "{}",
+        text(&verify.stderr)
+    );
     let verify = casetrail(&data, &["verify", "--from", &position, "--hash", &hash]);
     assert!(verify.status.success(), "{}", text(&verify.stderr));
 }
@@ -51,10 +70,18 @@ fn missing_data_and_bad_arguments_get_clear_errors() {
     let data = dir.path().join("nothing-here");
     let out = casetrail(&data, &["verify"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("there is no casetrail data in"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("there is no casetrail data in"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(!data.exists(), "verify must not create a data directory");
     casetrail(&data, &["demo"]);
     let out = casetrail(&data, &["verify", "--from", "3", "--hash", "xyz"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("not a 64-digit hexadecimal hash"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("not a 64-digit hexadecimal hash"),
+        "{}",
+        text(&out.stderr)
+    );
 }

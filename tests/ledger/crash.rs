@@ -33,7 +33,10 @@ fn every_acknowledged_event_survives_a_kill_9() {
             }
         }
         child.wait().unwrap();
-        assert!(acked.len() >= stop_after, "the writer died before it was killed");
+        assert!(
+            acked.len() >= stop_after,
+            "the writer died before it was killed"
+        );
 
         let ledger = reopen(dir.path());
         let report = ledger.verify().unwrap();

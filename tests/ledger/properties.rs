@@ -10,8 +10,15 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Append { stream: usize, expect: u8, guess: u64, events: usize },
-    ResendEarlier { index: usize },
+    Append {
+        stream: usize,
+        expect: u8,
+        guess: u64,
+        events: usize,
+    },
+    ResendEarlier {
+        index: usize,
+    },
     Reopen,
 }
 

@@ -10,7 +10,11 @@ use futures_util::StreamExt;
 async fn the_switch_from_replay_to_live_has_no_gap_and_no_duplicate() {
     let (_dir, ledger) = temp_ledger();
     ledger
-        .append(append_to("before", ExpectedVersion::Any, events("before", 1500)))
+        .append(append_to(
+            "before",
+            ExpectedVersion::Any,
+            events("before", 1500),
+        ))
         .await
         .unwrap();
     const WRITERS: usize = 8;
@@ -22,7 +26,10 @@ async fn the_switch_from_replay_to_live_has_no_gap_and_no_duplicate() {
         writers.push(tokio::spawn(async move {
             for i in 0..PER_WRITER {
                 let e = event(&format!("live-{w}-{i}"));
-                ledger.append(append_to(&format!("w{w}"), ExpectedVersion::Any, vec![e])).await.unwrap();
+                ledger
+                    .append(append_to(&format!("w{w}"), ExpectedVersion::Any, vec![e]))
+                    .await
+                    .unwrap();
                 if i % 16 == 0 {
                     tokio::task::yield_now().await;
                 }
@@ -30,13 +37,19 @@ async fn the_switch_from_replay_to_live_has_no_gap_and_no_duplicate() {
         }));
     }
     let subscription = ledger.subscribe(Position(0));
-    let received = tokio::time::timeout(Duration::from_secs(60), subscription.take(total).collect::<Vec<_>>())
-        .await
-        .expect("the subscription delivers every record");
+    let received = tokio::time::timeout(
+        Duration::from_secs(60),
+        subscription.take(total).collect::<Vec<_>>(),
+    )
+    .await
+    .expect("the subscription delivers every record");
     for w in writers {
         w.await.unwrap();
     }
-    let positions: Vec<u64> = received.into_iter().map(|r| r.unwrap().position.0).collect();
+    let positions: Vec<u64> = received
+        .into_iter()
+        .map(|r| r.unwrap().position.0)
+        .collect();
     assert_eq!(positions, (0..total as u64).collect::<Vec<_>>());
 }
 
@@ -51,11 +64,19 @@ async fn a_subscription_from_a_later_position_waits_for_new_records() {
     assert_eq!(sub.next().await.unwrap().unwrap().position, Position(3));
     assert_eq!(sub.next().await.unwrap().unwrap().position, Position(4));
     let pending = tokio::time::timeout(Duration::from_millis(200), sub.next()).await;
-    assert!(pending.is_err(), "nothing new was appended, so nothing may arrive");
+    assert!(
+        pending.is_err(),
+        "nothing new was appended, so nothing may arrive"
+    );
     let writer = ledger.clone();
     tokio::spawn(async move {
-        writer.append(append_to("s", ExpectedVersion::Any, events("y", 1))).await.unwrap();
+        writer
+            .append(append_to("s", ExpectedVersion::Any, events("y", 1)))
+            .await
+            .unwrap();
     });
-    let next = tokio::time::timeout(Duration::from_secs(10), sub.next()).await.unwrap();
+    let next = tokio::time::timeout(Duration::from_secs(10), sub.next())
+        .await
+        .unwrap();
     assert_eq!(next.unwrap().unwrap().position, Position(5));
 }

@@ -1,7 +1,9 @@
 //! Every kind of damage verify must notice, and the position it must name.
 
 use casetrail_ledger::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
-use casetrail_ledger::{BreakKind, ExpectedVersion, Head, Ledger, LedgerError, Position, StreamVersion};
+use casetrail_ledger::{
+    BreakKind, ExpectedVersion, Head, Ledger, LedgerError, Position, StreamVersion,
+};
 use casetrail_testkit::{append_to, events, raw_db, temp_ledger};
 
 const RECORDS: u64 = 20;
@@ -16,13 +18,21 @@ fn stored_ledger() -> (tempfile::TempDir, Vec<casetrail_ledger::Record>) {
                 break;
             }
             ledger
-                .append_blocking(append_to(s, ExpectedVersion::Any, events(&format!("{s}-{round}"), n)))
+                .append_blocking(append_to(
+                    s,
+                    ExpectedVersion::Any,
+                    events(&format!("{s}-{round}"), n),
+                ))
                 .unwrap();
         }
     }
     while ledger.head().unwrap().position.0 + 1 < RECORDS {
         ledger
-            .append_blocking(append_to("patient-3", ExpectedVersion::Any, events(&format!("fill-{:?}", ledger.head()), 1)))
+            .append_blocking(append_to(
+                "patient-3",
+                ExpectedVersion::Any,
+                events(&format!("fill-{:?}", ledger.head()), 1),
+            ))
             .unwrap();
     }
     let records = ledger.read_all(Position(0)).map(Result::unwrap).collect();
@@ -35,7 +45,10 @@ fn verify(dir: &std::path::Path) -> casetrail_ledger::VerifyReport {
 }
 
 fn assert_broken_at(report: &casetrail_ledger::VerifyReport, position: u64, kind: BreakKind) {
-    let b = report.broken.as_ref().unwrap_or_else(|| panic!("damage at {position} went unnoticed"));
+    let b = report
+        .broken
+        .as_ref()
+        .unwrap_or_else(|| panic!("damage at {position} went unnoticed"));
     assert_eq!((b.position, b.kind), (Position(position), kind), "{b}");
 }
 
@@ -51,7 +64,9 @@ fn a_changed_byte_anywhere_in_a_record_is_found_at_that_position() {
         changed[i] ^= 0x20;
         db.put_cf(log, target, &changed).unwrap();
         let report = verify(dir.path());
-        let b = report.broken.unwrap_or_else(|| panic!("byte {i} of {} changed unnoticed", original.len()));
+        let b = report
+            .broken
+            .unwrap_or_else(|| panic!("byte {i} of {} changed unnoticed", original.len()));
         assert_eq!(b.position, Position(7), "byte {i}: {b}");
         assert_eq!(report.checked, 7);
     }
@@ -68,11 +83,16 @@ fn the_kind_of_change_is_named() {
     let mut payload = original.clone();
     let n = payload.len();
     payload[n - 40] ^= 1; // inside the payload
-    db.put_cf(log, keys::log_key(Position(7)), &payload).unwrap();
+    db.put_cf(log, keys::log_key(Position(7)), &payload)
+        .unwrap();
     let report = verify(dir.path());
     assert_broken_at(&report, 7, BreakKind::WrongHash);
     let b = report.broken.unwrap();
-    assert_eq!(b.found, records[7].hash.to_hex(), "found names the stored hash");
+    assert_eq!(
+        b.found,
+        records[7].hash.to_hex(),
+        "found names the stored hash"
+    );
     let mut link = original.clone();
     link[45] ^= 1; // first byte of the previous hash
     db.put_cf(log, keys::log_key(Position(7)), &link).unwrap();
@@ -83,7 +103,8 @@ fn the_kind_of_change_is_named() {
 fn a_deleted_record_is_found() {
     let (dir, _) = stored_ledger();
     let db = raw_db(dir.path());
-    db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(11))).unwrap();
+    db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(11)))
+        .unwrap();
     drop(db);
     assert_broken_at(&verify(dir.path()), 11, BreakKind::MissingRecord);
 }
@@ -106,7 +127,8 @@ fn a_truncated_tail_is_found() {
     let (dir, _) = stored_ledger();
     let db = raw_db(dir.path());
     for p in RECORDS - 3..RECORDS {
-        db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(p))).unwrap();
+        db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(p)))
+            .unwrap();
     }
     drop(db);
     let report = verify(dir.path());
@@ -119,7 +141,8 @@ fn a_stored_head_that_disagrees_with_the_log_is_found() {
     let (dir, records) = stored_ledger();
     let db = raw_db(dir.path());
     let wrong = keys::head_value(Position(RECORDS - 1), &records[3].hash.0);
-    db.put_cf(db.cf_handle(CF_META).unwrap(), keys::META_HEAD, wrong).unwrap();
+    db.put_cf(db.cf_handle(CF_META).unwrap(), keys::META_HEAD, wrong)
+        .unwrap();
     drop(db);
     assert_broken_at(&verify(dir.path()), RECORDS - 1, BreakKind::WrongHead);
 }
@@ -167,7 +190,8 @@ fn missing_and_extra_type_index_entries_are_found() {
     let db = raw_db(dir.path());
     let types = db.cf_handle(CF_TYPES).unwrap();
     db.put_cf(types, &key, []).unwrap();
-    db.put_cf(types, keys::type_key("Forged", Position(6)), []).unwrap();
+    db.put_cf(types, keys::type_key("Forged", Position(6)), [])
+        .unwrap();
     drop(db);
     assert_broken_at(&verify(dir.path()), 6, BreakKind::IndexDangling);
 }
@@ -189,7 +213,10 @@ fn an_extra_stream_entry_is_found() {
 #[test]
 fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
     let (dir, records) = stored_ledger();
-    let checkpoint = Head { position: Position(9), hash: records[9].hash };
+    let checkpoint = Head {
+        position: Position(9),
+        hash: records[9].hash,
+    };
     let ledger = Ledger::open_read_only(dir.path()).unwrap();
     let report = ledger.verify_from(checkpoint).unwrap();
     assert!(report.is_intact(), "{:?}", report.broken);
@@ -198,7 +225,10 @@ fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
 
     let db = raw_db(dir.path());
     let log = db.cf_handle(CF_LOG).unwrap();
-    let mut after = db.get_cf(log, keys::log_key(Position(13))).unwrap().unwrap();
+    let mut after = db
+        .get_cf(log, keys::log_key(Position(13)))
+        .unwrap()
+        .unwrap();
     let n = after.len();
     after[n - 33] ^= 1;
     db.put_cf(log, keys::log_key(Position(13)), &after).unwrap();
@@ -206,23 +236,42 @@ fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
     let ledger = Ledger::open_read_only(dir.path()).unwrap();
     let b = ledger.verify_from(checkpoint).unwrap().broken.unwrap();
     assert_eq!(b.position, Position(13));
-    let wrong = Head { position: Position(9), hash: records[8].hash };
+    let wrong = Head {
+        position: Position(9),
+        hash: records[8].hash,
+    };
     let b = ledger.verify_from(wrong).unwrap().broken.unwrap();
-    assert_eq!((b.position, b.kind), (Position(9), BreakKind::CheckpointMismatch));
-    let beyond = Head { position: Position(RECORDS + 5), hash: records[8].hash };
+    assert_eq!(
+        (b.position, b.kind),
+        (Position(9), BreakKind::CheckpointMismatch)
+    );
+    let beyond = Head {
+        position: Position(RECORDS + 5),
+        hash: records[8].hash,
+    };
     let b = ledger.verify_from(beyond).unwrap().broken.unwrap();
-    assert_eq!((b.position, b.kind), (Position(RECORDS + 5), BreakKind::MissingRecord));
+    assert_eq!(
+        (b.position, b.kind),
+        (Position(RECORDS + 5), BreakKind::MissingRecord)
+    );
 }
 
 #[test]
 fn a_ledger_of_another_format_version_is_refused_at_open() {
     let (dir, _) = stored_ledger();
     let db = raw_db(dir.path());
-    db.put_cf(db.cf_handle(CF_META).unwrap(), keys::META_FORMAT, 2u32.to_be_bytes()).unwrap();
+    db.put_cf(
+        db.cf_handle(CF_META).unwrap(),
+        keys::META_FORMAT,
+        2u32.to_be_bytes(),
+    )
+    .unwrap();
     drop(db);
     let err = Ledger::open(dir.path(), casetrail_testkit::test_clock()).unwrap_err();
     match err {
-        LedgerError::FormatMismatch { expected, found, .. } => assert_eq!((expected, found), (1, 2)),
+        LedgerError::FormatMismatch {
+            expected, found, ..
+        } => assert_eq!((expected, found), (1, 2)),
         other => panic!("expected a format mismatch, got {other}"),
     }
 }

@@ -27,15 +27,42 @@ fn pathway(n: usize) -> Vec<(&'static str, serde_json::Value)> {
     let ward = ["Sengeafsnit A", "Sengeafsnit B"][n % 2];
     let diagnosis = ["DF201", "DF603"][n % 2];
     vec![
-        ("PatientRegistered", json!({"birth_year": 1990 + n, "sex": if n % 2 == 0 { "F" } else { "M" }, "municipality": "Demo Kommune"})),
-        ("ContactRecorded", json!({"sector": "general_practice", "kind": "gp_consultation", "start": format!("2019-03-0{}", n + 1)})),
-        ("ContactRecorded", json!({"sector": "out_of_hours", "kind": "out_of_hours_doctor", "start": format!("2019-03-0{}T22:40", n + 2)})),
-        ("AdmissionStarted", json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-0{}T23:55", n + 2)})),
-        ("DischargeRecorded", json!({"end": format!("2019-03-0{}T10:00", n + 4)})),
-        ("PlanChanged", json!({"plan": "discharge_agreement", "change": "created", "participants": ["region", "municipality"]})),
-        ("ContactRecorded", json!({"sector": "municipality", "kind": "housing_support", "start": format!("2019-03-1{}", n)})),
-        ("AdmissionStarted", json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-1{}T21:10", n + 2)})),
-        ("DischargeRecorded", json!({"end": format!("2019-03-1{}T09:30", n + 3)})),
+        (
+            "PatientRegistered",
+            json!({"birth_year": 1990 + n, "sex": if n.is_multiple_of(2) { "F" } else { "M" }, "municipality": "Demo Kommune"}),
+        ),
+        (
+            "ContactRecorded",
+            json!({"sector": "general_practice", "kind": "gp_consultation", "start": format!("2019-03-0{}", n + 1)}),
+        ),
+        (
+            "ContactRecorded",
+            json!({"sector": "out_of_hours", "kind": "out_of_hours_doctor", "start": format!("2019-03-0{}T22:40", n + 2)}),
+        ),
+        (
+            "AdmissionStarted",
+            json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-0{}T23:55", n + 2)}),
+        ),
+        (
+            "DischargeRecorded",
+            json!({"end": format!("2019-03-0{}T10:00", n + 4)}),
+        ),
+        (
+            "PlanChanged",
+            json!({"plan": "discharge_agreement", "change": "created", "participants": ["region", "municipality"]}),
+        ),
+        (
+            "ContactRecorded",
+            json!({"sector": "municipality", "kind": "housing_support", "start": format!("2019-03-1{}", n)}),
+        ),
+        (
+            "AdmissionStarted",
+            json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-1{}T21:10", n + 2)}),
+        ),
+        (
+            "DischargeRecorded",
+            json!({"end": format!("2019-03-1{}T09:30", n + 3)}),
+        ),
     ]
 }
 

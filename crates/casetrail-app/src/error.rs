@@ -6,7 +6,9 @@ use casetrail_ledger::LedgerError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("there is no casetrail data in {path}: run `casetrail demo` (or an import) to create it, or pass --data")]
+    #[error(
+        "there is no casetrail data in {path}: run `casetrail demo` (or an import) to create it, or pass --data"
+    )]
     NoData { path: PathBuf },
     #[error(transparent)]
     Ledger(#[from] LedgerError),

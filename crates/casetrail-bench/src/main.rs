@@ -72,34 +72,53 @@ fn orchestrate(events: u64) -> anyhow::Result<()> {
 
     let batch_ratio = ledger_batch.get("events_per_s")? / raw_batch.get("events_per_s")?;
     let group_ratio = concurrent.get("events_per_s")? / raw_single.get("events_per_s")?;
-    let rate = |m: &Measured| -> anyhow::Result<String> { Ok(format!("{:.0}", m.get("events_per_s")?)) };
+    let rate =
+        |m: &Measured| -> anyhow::Result<String> { Ok(format!("{:.0}", m.get("events_per_s")?)) };
 
     println!("| measurement | result | baseline (same run) | ratio | target | peak memory |");
     println!("|---|---|---|---|---|---|");
     println!(
         "| batch append, 1,000 × 512 B per synced batch | {} events/s | raw RocksDB synced batches: {} events/s ({}) | {:.2} | ≥ 0.75 of raw: {} | {} |",
-        rate(&ledger_batch)?, rate(&raw_batch)?, mib(&raw_batch)?, batch_ratio,
-        if batch_ratio >= 0.75 { "met" } else { "MISSED" }, mib(&ledger_batch)?
+        rate(&ledger_batch)?,
+        rate(&raw_batch)?,
+        mib(&raw_batch)?,
+        batch_ratio,
+        if batch_ratio >= 0.75 { "met" } else { "MISSED" },
+        mib(&ledger_batch)?
     );
     println!(
         "| 64 tasks, single durable appends | {} events/s; p50 {:.2} ms, p99 {:.2} ms; {:.1} events per fsync | one synced put per event, one writer: {} events/s ({}) | {:.1}× | ≥ 20×: {} | {} |",
-        rate(&concurrent)?, concurrent.get("p50_ms")?, concurrent.get("p99_ms")?, concurrent.get("events_per_group")?,
-        rate(&raw_single)?, mib(&raw_single)?, group_ratio,
-        if group_ratio >= 20.0 { "met" } else { "MISSED" }, mib(&concurrent)?
+        rate(&concurrent)?,
+        concurrent.get("p50_ms")?,
+        concurrent.get("p99_ms")?,
+        concurrent.get("events_per_group")?,
+        rate(&raw_single)?,
+        mib(&raw_single)?,
+        group_ratio,
+        if group_ratio >= 20.0 { "met" } else { "MISSED" },
+        mib(&concurrent)?
     );
     println!(
         "| populate {} events (1,000 per append) | {} events/s | – | – | – | {} |",
-        events, rate(&populate)?, mib(&populate)?
+        events,
+        rate(&populate)?,
+        mib(&populate)?
     );
     let replay_rate = replay.get("events_per_s")?;
     let verify_rate = verify.get("events_per_s")?;
     println!(
         "| full replay of {} events | {:.0} events/s | – | – | ≥ 1,000,000/s: {} | {} |",
-        events, replay_rate, if replay_rate >= 1e6 { "met" } else { "MISSED" }, mib(&replay)?
+        events,
+        replay_rate,
+        if replay_rate >= 1e6 { "met" } else { "MISSED" },
+        mib(&replay)?
     );
     println!(
         "| full verify of {} events | {:.0} events/s | – | – | ≥ 500,000/s: {} | {} |",
-        events, verify_rate, if verify_rate >= 5e5 { "met" } else { "MISSED" }, mib(&verify)?
+        events,
+        verify_rate,
+        if verify_rate >= 5e5 { "met" } else { "MISSED" },
+        mib(&verify)?
     );
     Ok(())
 }

@@ -45,14 +45,18 @@ fn payload(n: u64) -> Vec<u8> {
 }
 
 fn blake3_xof(n: u64) -> blake3::OutputReader {
-    blake3::Hasher::new().update(&n.to_le_bytes()).finalize_xof()
+    blake3::Hasher::new()
+        .update(&n.to_le_bytes())
+        .finalize_xof()
 }
 
 fn event(n: u64) -> NewEvent {
     NewEvent {
         id: EventId::derive(&n.to_le_bytes()),
-        event_type: EventType::new(["ContactRecorded", "AdmissionStarted", "PlanChanged"][(n % 3) as usize])
-            .expect("valid type"),
+        event_type: EventType::new(
+            ["ContactRecorded", "AdmissionStarted", "PlanChanged"][(n % 3) as usize],
+        )
+        .expect("valid type"),
         schema_version: 1,
         metadata: Vec::new(),
         payload: payload(n),
@@ -124,7 +128,9 @@ fn ledger_batch(dir: &str) -> anyhow::Result<()> {
 
 fn ledger_concurrent(dir: &str) -> anyhow::Result<()> {
     let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let (took, mut latencies) = runtime.block_on(async {
         let start = Instant::now();
         let mut tasks = Vec::new();
@@ -175,8 +181,13 @@ fn populate(dir: &str, events: u64) -> anyhow::Result<()> {
     while n < events {
         let take = (events - n).min(BATCH as u64);
         let batch = (n..n + take).map(event).collect();
-        let stream = StreamId::new(format!("patient-{}", (n / BATCH as u64) % 5_000)).expect("valid stream");
-        ledger.append_blocking(AppendRequest::new(actor()).write(stream, ExpectedVersion::Any, batch))?;
+        let stream =
+            StreamId::new(format!("patient-{}", (n / BATCH as u64) % 5_000)).expect("valid stream");
+        ledger.append_blocking(AppendRequest::new(actor()).write(
+            stream,
+            ExpectedVersion::Any,
+            batch,
+        ))?;
         n += take;
     }
     report(events as usize, start.elapsed(), "");

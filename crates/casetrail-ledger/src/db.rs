@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use rocksdb::{BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType, Options};
+use rocksdb::{
+    BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType, Options,
+};
 
 use crate::error::LedgerError;
 use crate::keys::{self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, META_FORMAT};
@@ -62,13 +64,13 @@ fn open_error(path: &Path, source: rocksdb::Error) -> LedgerError {
 pub(crate) fn open(path: &Path, read_only: bool) -> Result<DB, LedgerError> {
     let opts = db_options();
     let existing = DB::list_cf(&opts, path).ok();
-    if let Some(found) = &existing {
-        if let Some(missing) = ALL_CFS.iter().find(|n| !found.iter().any(|f| f == *n)) {
-            return Err(LedgerError::NotALedger {
-                path: path.to_owned(),
-                problem: format!("it has no `{missing}` column family"),
-            });
-        }
+    if let Some(found) = &existing
+        && let Some(missing) = ALL_CFS.iter().find(|n| !found.iter().any(|f| f == *n))
+    {
+        return Err(LedgerError::NotALedger {
+            path: path.to_owned(),
+            problem: format!("it has no `{missing}` column family"),
+        });
     }
     let mut names: Vec<String> = existing.unwrap_or_default();
     for name in ALL_CFS {

@@ -63,7 +63,10 @@ pub enum LedgerError {
     #[error(
         "the append mixes new events with event id {event_id}, already stored at position {position}; resend exactly the original append or only new events"
     )]
-    PartiallyStored { event_id: EventId, position: Position },
+    PartiallyStored {
+        event_id: EventId,
+        position: Position,
+    },
     #[error("event id {event_id} appears twice in one append")]
     DuplicateEventId { event_id: EventId },
     #[error("stream {stream} appears twice in one append; put all its events in one write")]

@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn one_streams_keys_sort_together_and_by_version() {
-        let mut keys = vec![
+        let mut keys = [
             stream_key("ab", StreamVersion(1)),
             stream_key("a", StreamVersion(300)),
             stream_key("ab", StreamVersion(0)),

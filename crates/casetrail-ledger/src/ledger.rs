@@ -193,7 +193,10 @@ impl Ledger {
     pub fn position_of(&self, id: EventId) -> Result<Option<Position>, LedgerError> {
         let value = self
             .db()
-            .get_pinned_cf(crate::db::cf(self.db(), CF_EVENT_IDS), keys::event_id_key(id))
+            .get_pinned_cf(
+                crate::db::cf(self.db(), CF_EVENT_IDS),
+                keys::event_id_key(id),
+            )
             .map_err(LedgerError::storage("reading the event id index"))?;
         Ok(value.and_then(|v| keys::decode_u64(&v)).map(Position))
     }

@@ -5,7 +5,9 @@
 //! end is BLAKE3 (derive-key mode, context [`RECORD_CONTEXT`]) over every byte before it.
 
 use crate::error::DecodeError;
-use crate::ids::{Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp};
+use crate::ids::{
+    Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp,
+};
 
 /// BLAKE3 derive-key context of record hashes.
 pub const RECORD_CONTEXT: &str = "casetrail ledger v1 record hash";

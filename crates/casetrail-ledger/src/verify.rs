@@ -16,7 +16,7 @@ use crate::error::LedgerError;
 use crate::ids::{EventHash, Position};
 use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_STREAMS, CF_TYPES};
 use crate::reads::{self, scan_options};
-use crate::record::RecordView;
+use crate::record::{Record, RecordView};
 
 /// What kind of damage was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +92,12 @@ impl VerifyReport {
     }
 }
 
-fn brk(position: Position, kind: BreakKind, expected: impl ToString, found: impl ToString) -> Break {
+fn brk(
+    position: Position,
+    kind: BreakKind,
+    expected: impl ToString,
+    found: impl ToString,
+) -> Break {
     Break {
         position,
         kind,
@@ -164,7 +169,12 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
     let mut key_buf = Vec::with_capacity(300);
     while let (Some(key), Some(value)) = (it.key(), it.value()) {
         let Some(stored_at) = keys::decode_u64(key).map(Position) else {
-            walk.broken = Some(brk(expected, BreakKind::MissingRecord, "an 8-byte log key", hex(key)));
+            walk.broken = Some(brk(
+                expected,
+                BreakKind::MissingRecord,
+                "an 8-byte log key",
+                hex(key),
+            ));
             return walk;
         };
         if stored_at != expected {
@@ -190,7 +200,9 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
         let pos_value = keys::position_value(expected);
         key_buf.clear();
         key_buf.extend_from_slice(&keys::stream_key(view.stream, view.version));
-        walk.implied.streams.add(&keys_.streams, &key_buf, &pos_value);
+        walk.implied
+            .streams
+            .add(&keys_.streams, &key_buf, &pos_value);
         walk.implied
             .ids
             .add(&keys_.ids, &keys::event_id_key(view.id), &pos_value);
@@ -214,7 +226,12 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
 
 fn check_record(view: &RecordView<'_>, at: Position, prev: EventHash) -> Option<Break> {
     if view.position != at {
-        return Some(brk(at, BreakKind::WrongPosition, format!("position {at}"), format!("position {}", view.position)));
+        return Some(brk(
+            at,
+            BreakKind::WrongPosition,
+            format!("position {at}"),
+            format!("position {}", view.position),
+        ));
     }
     if view.prev_hash != prev {
         return Some(brk(at, BreakKind::BrokenLink, prev, view.prev_hash));
@@ -239,7 +256,8 @@ fn scan_indexes(db: &DB, keys_: &IndexKeys) -> Result<IndexDigests, LedgerError>
             digest.add(key, k, v);
             it.next();
         }
-        it.status().map_err(LedgerError::storage("scanning an index"))?;
+        it.status()
+            .map_err(LedgerError::storage("scanning an index"))?;
     }
     Ok(out)
 }
@@ -308,7 +326,9 @@ pub(crate) fn from_checkpoint(db: &DB, checkpoint: Head) -> Result<VerifyReport,
             checkpoint.position,
             BreakKind::MissingRecord,
             format!("the checkpoint record {}", checkpoint),
-            head.map_or("an empty log".to_string(), |h| format!("the log ending at {}", h.position)),
+            head.map_or("an empty log".to_string(), |h| {
+                format!("the log ending at {}", h.position)
+            }),
         )));
     };
     let found = RecordView::decode(&bytes)
@@ -331,7 +351,9 @@ pub(crate) fn from_checkpoint(db: &DB, checkpoint: Head) -> Result<VerifyReport,
         walk.last = Some(checkpoint);
     }
     // Only the records after the checkpoint are checked against the indexes, one by one.
-    finish(db, walk, |_| locate_index_break(db, checkpoint.position.next(), false))
+    finish(db, walk, |_| {
+        locate_index_break(db, checkpoint.position.next(), false)
+    })
 }
 
 fn finish(
@@ -355,51 +377,67 @@ fn finish(
 
 /// The slow, precise pass: each record's implied entries by point lookup, then (when
 /// `dangling` is set) each stored entry against the record it points at.
-fn locate_index_break(db: &DB, from: Position, dangling: bool) -> Result<Option<Break>, LedgerError> {
-    let mut first: Option<Break> = None;
+fn locate_index_break(
+    db: &DB,
+    from: Position,
+    dangling: bool,
+) -> Result<Option<Break>, LedgerError> {
+    let mut first = None;
     for record in reads::LogIter::new(db, from) {
-        let r = record?;
-        let pos = keys::position_value(r.position);
-        let stream_key = keys::stream_key(r.stream.as_str(), r.version);
-        let type_key = keys::type_key(r.event_type.as_str(), r.position);
-        let checks: [(&str, &[u8], Option<&[u8]>); 3] = [
-            (CF_STREAMS, &stream_key, Some(&pos)),
-            (CF_EVENT_IDS, &r.id.0, Some(&pos)),
-            (CF_TYPES, &type_key, None),
-        ];
-        for (index, key, want) in checks {
-            let got = db
-                .get_cf(cf(db, index), key)
-                .map_err(LedgerError::storage("reading an index entry"))?;
-            let ok = match (&got, want) {
-                (Some(g), Some(w)) => g.as_slice() == w,
-                (Some(_), None) => true,
-                (None, _) => false,
-            };
-            if !ok {
-                first = Some(brk(
-                    r.position,
-                    BreakKind::IndexMissing,
-                    format!("{index} entry {} → {}", hex(key), r.position),
-                    got.map_or("no entry".to_string(), |g| {
-                        keys::decode_u64(&g).map_or(format!("value {}", hex(&g)), |p| format!("an entry → {p}"))
-                    }),
-                ));
-                break;
-            }
-        }
+        first = missing_entry(db, &record?)?;
         if first.is_some() {
             break;
         }
     }
-    if dangling {
-        if let Some(d) = first_dangling(db)? {
-            if first.as_ref().is_none_or(|f| d.position < f.position) {
-                first = Some(d);
-            }
-        }
+    if dangling
+        && let Some(d) = first_dangling(db)?
+        && first
+            .as_ref()
+            .is_none_or(|f: &Break| d.position < f.position)
+    {
+        first = Some(d);
     }
     Ok(first)
+}
+
+/// The first index entry that `record` implies but the index does not hold as implied.
+fn missing_entry(db: &DB, record: &Record) -> Result<Option<Break>, LedgerError> {
+    let pos = keys::position_value(record.position);
+    let implied = [
+        (
+            CF_STREAMS,
+            keys::stream_key(record.stream.as_str(), record.version),
+            Some(&pos[..]),
+        ),
+        (CF_EVENT_IDS, record.id.0.to_vec(), Some(&pos[..])),
+        (
+            CF_TYPES,
+            keys::type_key(record.event_type.as_str(), record.position),
+            None,
+        ),
+    ];
+    for (index, key, want) in implied {
+        let got = db
+            .get_cf(cf(db, index), &key)
+            .map_err(LedgerError::storage("reading an index entry"))?;
+        let holds = match (&got, want) {
+            (Some(g), Some(w)) => g.as_slice() == w,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !holds {
+            return Ok(Some(brk(
+                record.position,
+                BreakKind::IndexMissing,
+                format!("{index} entry {} → {}", hex(&key), record.position),
+                got.map_or("no entry".to_string(), |g| {
+                    keys::decode_u64(&g)
+                        .map_or(format!("value {}", hex(&g)), |p| format!("an entry → {p}"))
+                }),
+            )));
+        }
+    }
+    Ok(None)
 }
 
 fn first_dangling(db: &DB) -> Result<Option<Break>, LedgerError> {
@@ -436,7 +474,8 @@ fn first_dangling(db: &DB) -> Result<Option<Break>, LedgerError> {
             }
             it.next();
         }
-        it.status().map_err(LedgerError::storage("scanning an index"))?;
+        it.status()
+            .map_err(LedgerError::storage("scanning an index"))?;
     }
     Ok(first)
 }

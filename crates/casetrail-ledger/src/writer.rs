@@ -218,11 +218,18 @@ impl Group {
                 .encode();
                 let pos_value = keys::position_value(position);
                 self.batch.put_cf(log, keys::log_key(position), bytes);
+                self.batch.put_cf(
+                    streams,
+                    keys::stream_key(write.stream.as_str(), version),
+                    pos_value,
+                );
                 self.batch
-                    .put_cf(streams, keys::stream_key(write.stream.as_str(), version), pos_value);
-                self.batch.put_cf(ids, keys::event_id_key(event.id), pos_value);
-                self.batch
-                    .put_cf(types, keys::type_key(event.event_type.as_str(), position), []);
+                    .put_cf(ids, keys::event_id_key(event.id), pos_value);
+                self.batch.put_cf(
+                    types,
+                    keys::type_key(event.event_type.as_str(), position),
+                    [],
+                );
                 self.ids
                     .insert(event.id, (position, write.stream.clone(), version));
                 self.head = Some(Head { position, hash });

@@ -12,7 +12,10 @@ use casetrail_ledger::{
 
 /// A clock starting at 2019-01-01T00:00:00Z that moves one second per reading.
 pub fn test_clock() -> Arc<ManualClock> {
-    Arc::new(ManualClock::new(Timestamp(1_546_300_800_000_000), 1_000_000))
+    Arc::new(ManualClock::new(
+        Timestamp(1_546_300_800_000_000),
+        1_000_000,
+    ))
 }
 
 /// A fresh ledger in its own temporary directory (removed when the guard drops).
@@ -37,7 +40,11 @@ pub fn actor() -> Actor {
 /// A synthetic event whose id, type and payload derive from `key`.
 pub fn event(key: &str) -> NewEvent {
     let id = EventId::derive(key.as_bytes());
-    let kind = if id.0[0] % 2 == 0 { "ContactRecorded" } else { "PlanChanged" };
+    let kind = if id.0[0].is_multiple_of(2) {
+        "ContactRecorded"
+    } else {
+        "PlanChanged"
+    };
     NewEvent {
         id,
         event_type: EventType::new(kind).expect("a valid type"),
@@ -51,7 +58,11 @@ pub fn events(prefix: &str, n: usize) -> Vec<NewEvent> {
     (0..n).map(|i| event(&format!("{prefix}-{i}"))).collect()
 }
 
-pub fn append_to(stream_name: &str, expected: ExpectedVersion, events: Vec<NewEvent>) -> AppendRequest {
+pub fn append_to(
+    stream_name: &str,
+    expected: ExpectedVersion,
+    events: Vec<NewEvent>,
+) -> AppendRequest {
     AppendRequest::new(actor()).write(stream(stream_name), expected, events)
 }
 

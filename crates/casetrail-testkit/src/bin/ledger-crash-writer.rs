@@ -8,7 +8,9 @@ use casetrail_ledger::{ExpectedVersion, Ledger};
 use casetrail_testkit::{append_to, events, test_clock};
 
 fn main() {
-    let dir = std::env::args().nth(1).expect("usage: ledger-crash-writer DIR");
+    let dir = std::env::args()
+        .nth(1)
+        .expect("usage: ledger-crash-writer DIR");
     let ledger = Ledger::open(&dir, test_clock()).expect("the ledger opens");
     let mut stdout = std::io::stdout().lock();
     for round in 0u64.. {
