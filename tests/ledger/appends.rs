@@ -264,6 +264,11 @@ async fn concurrent_appends_all_land_exactly_once() {
     }
     all.sort();
     assert_eq!(all, (0..640).map(Position).collect::<Vec<_>>());
+    assert!(
+        ledger.group_commits() < 640,
+        "32 concurrent appenders never shared an fsync ({} groups for 640 appends)",
+        ledger.group_commits()
+    );
     for t in 0..32 {
         assert_eq!(
             ledger

@@ -131,20 +131,28 @@ fn ledger_concurrent(dir: &str) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let (took, mut latencies) = runtime.block_on(async {
-        let start = Instant::now();
-        let mut tasks = Vec::new();
-        for t in 0..TASKS {
-            let ledger = ledger.clone();
-            tasks.push(tokio::spawn(async move {
-                let stream = StreamId::new(format!("patient-{t}")).expect("valid stream");
-                let mut latencies = Vec::with_capacity(PER_TASK);
-                for i in 0..PER_TASK {
-                    let request = AppendRequest::new(actor()).write(
+    let per_task: Vec<Vec<AppendRequest>> = (0..TASKS)
+        .map(|t| {
+            let stream = StreamId::new(format!("patient-{t}")).expect("valid stream");
+            (0..PER_TASK)
+                .map(|i| {
+                    AppendRequest::new(actor()).write(
                         stream.clone(),
                         ExpectedVersion::Any,
                         vec![event((t * PER_TASK + i) as u64)],
-                    );
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let (took, mut latencies) = runtime.block_on(async {
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for requests in per_task {
+            let ledger = ledger.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(PER_TASK);
+                for request in requests {
                     let began = Instant::now();
                     ledger.append(request).await?;
                     latencies.push(began.elapsed());

@@ -36,6 +36,9 @@ fn cf_options(name: &str) -> Options {
         let mut table = BlockBasedOptions::default();
         table.set_bloom_filter(10.0, false);
         opts.set_block_based_table_factory(&table);
+        // ... and the same for ids still in the memtable.
+        opts.set_memtable_whole_key_filtering(true);
+        opts.set_memtable_prefix_bloom_ratio(0.05);
     }
     opts
 }

@@ -69,7 +69,15 @@ pub(crate) struct RecordFields<'a> {
 
 impl RecordFields<'_> {
     /// Encodes the record, appending its hash; returns the bytes and the hash.
+    #[cfg(test)]
     pub fn encode(&self) -> (Vec<u8>, EventHash) {
+        let mut out = Vec::new();
+        let hash = self.encode_into(&mut out);
+        (out, hash)
+    }
+
+    /// Replaces `out` with the encoded record (the writer reuses one buffer for every event).
+    pub fn encode_into(&self, out: &mut Vec<u8>) -> EventHash {
         let len = FIXED_LEN
             + 2 * 3
             + self.stream.len()
@@ -79,7 +87,8 @@ impl RecordFields<'_> {
             + self.metadata.len()
             + self.payload.len()
             + HASH_LEN;
-        let mut out = Vec::with_capacity(len);
+        out.clear();
+        out.reserve(len);
         out.push(RECORD_FORMAT);
         out.extend_from_slice(&self.position.0.to_be_bytes());
         out.extend_from_slice(&self.version.0.to_be_bytes());
@@ -96,10 +105,10 @@ impl RecordFields<'_> {
             out.extend_from_slice(&(blob.len() as u32).to_be_bytes());
             out.extend_from_slice(blob);
         }
-        let hash = hash_body(&out);
+        let hash = hash_body(out);
         out.extend_from_slice(&hash.0);
         debug_assert_eq!(out.len(), len);
-        (out, hash)
+        hash
     }
 }
 

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use rocksdb::{DB, WriteBatch, WriteOptions};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -25,6 +26,14 @@ use crate::record::{MAX_BLOB_LEN, RecordFields};
 const MAX_GROUP_JOBS: usize = 1024;
 /// ... and at most about this many payload bytes.
 const MAX_GROUP_BYTES: usize = 64 * 1024 * 1024;
+/// The longest a group waits for more appends to join it.
+const MAX_LINGER: Duration = Duration::from_millis(2);
+/// Stream versions the writer remembers between groups before it starts afresh.
+const MAX_CACHED_STREAMS: usize = 100_000;
+/// How long the writer sleeps between looks at the queue while it lingers.
+const LINGER_STEP: Duration = Duration::from_micros(20);
+/// Bytes a batch holds per event beyond its payload and metadata (header, keys, framing).
+const BATCH_OVERHEAD_PER_EVENT: usize = 256;
 
 pub(crate) struct Job {
     pub request: AppendRequest,
@@ -37,6 +46,15 @@ pub(crate) struct Writer {
     head: Option<Head>,
     head_tx: watch::Sender<Option<Head>>,
     groups: Arc<AtomicU64>,
+    /// How many appends the writer expects in a group: the recent peak, halving when fewer come.
+    expected_jobs: usize,
+    /// How long the last synced write took: a lingering group waits at most this long.
+    last_sync: Duration,
+    /// One buffer for encoding every record.
+    encode_buf: Vec<u8>,
+    /// Last committed version of recently written streams. Only this thread writes, so what
+    /// it remembers stays true; what it forgot is read back from the stream index.
+    versions: HashMap<StreamId, StreamVersion>,
 }
 
 impl Writer {
@@ -53,13 +71,30 @@ impl Writer {
             head,
             head_tx,
             groups,
+            expected_jobs: 1,
+            last_sync: Duration::ZERO,
+            encode_buf: Vec::new(),
+            versions: HashMap::new(),
         }
     }
 
     pub fn run(mut self, mut rx: mpsc::Receiver<Job>) {
         while let Some(first) = rx.blocking_recv() {
-            let mut bytes = payload_bytes(&first.request);
-            let mut jobs = vec![first];
+            let jobs = self.gather(first, &mut rx);
+            self.expected_jobs = jobs.len().max(self.expected_jobs / 2);
+            self.commit_group(jobs);
+        }
+    }
+
+    /// Takes what has queued up behind `first`. When recent groups were shared by several
+    /// appenders, waits (at most one fsync's time) for the ones just answered to come back,
+    /// so that concurrent appenders keep sharing fsyncs instead of splitting into halves.
+    /// A lone appender (expected group of one) never waits.
+    fn gather(&self, first: Job, rx: &mut mpsc::Receiver<Job>) -> Vec<Job> {
+        let mut bytes = payload_bytes(&first.request);
+        let mut jobs = vec![first];
+        let deadline = Instant::now() + self.last_sync.min(MAX_LINGER);
+        loop {
             while jobs.len() < MAX_GROUP_JOBS && bytes < MAX_GROUP_BYTES {
                 match rx.try_recv() {
                     Ok(job) => {
@@ -69,23 +104,55 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            self.commit_group(jobs);
+            let full = jobs.len() >= MAX_GROUP_JOBS || bytes >= MAX_GROUP_BYTES;
+            if full || jobs.len() >= self.expected_jobs || Instant::now() >= deadline {
+                return jobs;
+            }
+            std::thread::sleep(LINGER_STEP);
         }
     }
 
     fn commit_group(&mut self, jobs: Vec<Job>) {
-        let mut group = Group::new(self.head);
+        let capacity = jobs
+            .iter()
+            .map(|j| payload_bytes(&j.request) + j.request.event_count() * BATCH_OVERHEAD_PER_EVENT)
+            .sum();
+        let mut group = Group::new(self.head, capacity);
         let mut outcomes = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            let now = self.clock.now();
-            let outcome = group.stage(&self.db, &job.request, now);
-            outcomes.push((job.reply, outcome));
+        match committed_ids(&self.db, &jobs) {
+            Ok(committed) => {
+                for job in jobs {
+                    let now = self.clock.now();
+                    let known = Known {
+                        ids: &committed,
+                        versions: &self.versions,
+                    };
+                    let outcome =
+                        group.stage(&self.db, known, &job.request, now, &mut self.encode_buf);
+                    outcomes.push((job.reply, outcome));
+                }
+            }
+            Err(source) => {
+                for job in jobs {
+                    let error = LedgerError::Storage {
+                        context: "looking up event ids",
+                        source: source.clone(),
+                    };
+                    outcomes.push((job.reply, Err(error)));
+                }
+            }
         }
         if group.touched {
+            let began = Instant::now();
             let result = group.commit(&self.db);
+            self.last_sync = began.elapsed();
             match result {
                 Ok(()) => {
                     self.groups.fetch_add(1, Ordering::Relaxed);
+                    if self.versions.len() + group.streams.len() > MAX_CACHED_STREAMS {
+                        self.versions.clear();
+                    }
+                    self.versions.extend(group.streams.drain());
                     self.head = group.head;
                     self.head_tx.send_replace(self.head);
                 }
@@ -142,9 +209,9 @@ struct Group {
 }
 
 impl Group {
-    fn new(head: Option<Head>) -> Self {
+    fn new(head: Option<Head>, capacity_bytes: usize) -> Self {
         Group {
-            batch: WriteBatch::default(),
+            batch: WriteBatch::with_capacity_bytes(capacity_bytes),
             head,
             touched: false,
             streams: HashMap::new(),
@@ -168,16 +235,18 @@ impl Group {
     fn stage(
         &mut self,
         db: &DB,
+        known: Known<'_>,
         request: &AppendRequest,
         now: Timestamp,
+        buf: &mut Vec<u8>,
     ) -> Result<Staged, LedgerError> {
         check_shape(request)?;
-        if let Some(replay) = self.resend(db, request)? {
+        if let Some(replay) = self.resend(db, known.ids, request)? {
             return Ok(replay);
         }
         let mut currents = Vec::with_capacity(request.writes.len());
         for write in &request.writes {
-            let current = self.stream_version(db, &write.stream)?;
+            let current = self.stream_version(db, known.versions, &write.stream)?;
             if !write.expected.admits(current) {
                 return Err(LedgerError::VersionConflict {
                     stream: write.stream.clone(),
@@ -202,7 +271,7 @@ impl Group {
                     Some(h) => (h.position.next(), h.hash),
                     None => (Position(0), EventHash::genesis()),
                 };
-                let (bytes, hash) = RecordFields {
+                let hash = RecordFields {
                     position,
                     stream: write.stream.as_str(),
                     version,
@@ -215,9 +284,9 @@ impl Group {
                     payload: &event.payload,
                     prev_hash,
                 }
-                .encode();
+                .encode_into(buf);
                 let pos_value = keys::position_value(position);
-                self.batch.put_cf(log, keys::log_key(position), bytes);
+                self.batch.put_cf(log, keys::log_key(position), &buf[..]);
                 self.batch.put_cf(
                     streams,
                     keys::stream_key(write.stream.as_str(), version),
@@ -253,35 +322,33 @@ impl Group {
 
     /// A request whose event ids are all stored already is answered from the store;
     /// one that mixes stored and new ids is refused.
-    fn resend(&self, db: &DB, request: &AppendRequest) -> Result<Option<Staged>, LedgerError> {
+    fn resend(
+        &self,
+        db: &DB,
+        committed: &CommittedIds,
+        request: &AppendRequest,
+    ) -> Result<Option<Staged>, LedgerError> {
         let ids: Vec<EventId> = request
             .writes
             .iter()
             .flat_map(|w| w.events.iter().map(|e| e.id))
             .collect();
-        let id_keys: Vec<[u8; 16]> = ids.iter().map(|id| keys::event_id_key(*id)).collect();
-        let committed = db.batched_multi_get_cf(cf(db, CF_EVENT_IDS), &id_keys, false);
         let mut found = Vec::with_capacity(ids.len());
-        for (id, stored) in ids.iter().zip(committed) {
-            let stored = stored.map_err(LedgerError::storage("looking up event ids"))?;
-            found.push(match (self.ids.get(id), stored) {
+        for id in &ids {
+            found.push(match (self.ids.get(id), committed.get(id)) {
                 (Some((position, stream, version)), _) => Some(StoredEvent {
                     position: *position,
                     stream: stream.clone(),
                     version: *version,
                     pending: true,
                 }),
-                (None, Some(value)) => {
-                    let position = keys::decode_u64(&value).map(Position).ok_or_else(|| {
-                        LedgerError::CorruptIndex {
-                            index: CF_EVENT_IDS,
-                            key: id.to_hex(),
-                        }
-                    })?;
-                    let record = reads::get(db, position)?.ok_or(LedgerError::CorruptIndex {
+                (None, Some(&stored)) => {
+                    let corrupt = || LedgerError::CorruptIndex {
                         index: CF_EVENT_IDS,
                         key: id.to_hex(),
-                    })?;
+                    };
+                    let position = stored.ok_or_else(corrupt)?;
+                    let record = reads::get(db, position)?.ok_or_else(corrupt)?;
                     Some(StoredEvent {
                         position,
                         stream: record.stream,
@@ -341,29 +408,61 @@ impl Group {
     fn stream_version(
         &self,
         db: &DB,
+        remembered: &HashMap<StreamId, StreamVersion>,
         stream: &StreamId,
     ) -> Result<Option<StreamVersion>, LedgerError> {
-        match self.streams.get(stream) {
+        match self.streams.get(stream).or_else(|| remembered.get(stream)) {
             Some(v) => Ok(Some(*v)),
             None => reads::stream_version(db, stream),
         }
     }
 }
 
+/// What the writer knows before staging a group: which of its event ids are committed, and
+/// the versions of streams it wrote recently.
+#[derive(Clone, Copy)]
+struct Known<'a> {
+    ids: &'a CommittedIds,
+    versions: &'a HashMap<StreamId, StreamVersion>,
+}
+
+/// Where a committed event id's index entry points; None when the entry is malformed.
+type CommittedIds = HashMap<EventId, Option<Position>>;
+
+/// Looks up every event id of the group at once; returns those already committed.
+fn committed_ids(db: &DB, jobs: &[Job]) -> Result<CommittedIds, rocksdb::Error> {
+    let ids: Vec<EventId> = jobs
+        .iter()
+        .flat_map(|j| &j.request.writes)
+        .flat_map(|w| w.events.iter().map(|e| e.id))
+        .collect();
+    let id_keys: Vec<[u8; 16]> = ids.iter().map(|id| keys::event_id_key(*id)).collect();
+    let values = db.batched_multi_get_cf(cf(db, CF_EVENT_IDS), &id_keys, false);
+    let mut committed = HashMap::new();
+    for (id, value) in ids.into_iter().zip(values) {
+        if let Some(value) = value? {
+            committed.insert(id, keys::decode_u64(&value).map(Position));
+        }
+    }
+    Ok(committed)
+}
+
 fn check_shape(request: &AppendRequest) -> Result<(), LedgerError> {
     if request.writes.is_empty() || request.writes.iter().any(|w| w.events.is_empty()) {
         return Err(LedgerError::EmptyAppend);
     }
+    // Most appends are one event to one stream: no duplicate is possible, no set is needed.
+    let single = request.writes.len() == 1 && request.writes[0].events.len() == 1;
     let mut streams = std::collections::HashSet::new();
     let mut ids = std::collections::HashSet::new();
     for write in &request.writes {
-        if !streams.insert(&write.stream) {
+        if !single && !streams.insert(&write.stream) {
             return Err(LedgerError::DuplicateStream {
                 stream: write.stream.clone(),
             });
         }
         for event in &write.events {
-            if !ids.insert(event.id) {
+            if !single && !ids.insert(event.id) {
                 return Err(LedgerError::DuplicateEventId { event_id: event.id });
             }
             for (what, len) in [
