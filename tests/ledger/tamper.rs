@@ -4,7 +4,7 @@ use casetrail_ledger::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF
 use casetrail_ledger::{
     BreakKind, ExpectedVersion, Head, Ledger, LedgerError, Position, StreamVersion,
 };
-use casetrail_testkit::{append_to, events, raw_db, temp_ledger};
+use casetrail_testkit::{append_to, delete_raw, events, put_raw, raw_db, temp_ledger};
 
 const RECORDS: u64 = 20;
 
@@ -102,10 +102,7 @@ fn the_kind_of_change_is_named() {
 #[test]
 fn a_deleted_record_is_found() {
     let (dir, _) = stored_ledger();
-    let db = raw_db(dir.path());
-    db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(11)))
-        .unwrap();
-    drop(db);
+    delete_raw(dir.path(), CF_LOG, keys::log_key(Position(11)));
     assert_broken_at(&verify(dir.path()), 11, BreakKind::MissingRecord);
 }
 
@@ -125,12 +122,9 @@ fn reordered_records_are_found() {
 #[test]
 fn a_truncated_tail_is_found() {
     let (dir, _) = stored_ledger();
-    let db = raw_db(dir.path());
     for p in RECORDS - 3..RECORDS {
-        db.delete_cf(db.cf_handle(CF_LOG).unwrap(), keys::log_key(Position(p)))
-            .unwrap();
+        delete_raw(dir.path(), CF_LOG, keys::log_key(Position(p)));
     }
-    drop(db);
     let report = verify(dir.path());
     assert_broken_at(&report, RECORDS - 3, BreakKind::MissingRecord);
     assert_eq!(report.checked, RECORDS - 3);
@@ -139,11 +133,8 @@ fn a_truncated_tail_is_found() {
 #[test]
 fn a_stored_head_that_disagrees_with_the_log_is_found() {
     let (dir, records) = stored_ledger();
-    let db = raw_db(dir.path());
     let wrong = keys::head_value(Position(RECORDS - 1), &records[3].hash.0);
-    db.put_cf(db.cf_handle(CF_META).unwrap(), keys::META_HEAD, wrong)
-        .unwrap();
-    drop(db);
+    put_raw(dir.path(), CF_META, keys::META_HEAD, wrong);
     assert_broken_at(&verify(dir.path()), RECORDS - 1, BreakKind::WrongHead);
 }
 
@@ -151,28 +142,24 @@ fn a_stored_head_that_disagrees_with_the_log_is_found() {
 fn a_stream_index_entry_pointing_at_the_wrong_event_is_found() {
     let (dir, records) = stored_ledger();
     let victim = &records[4];
-    let db = raw_db(dir.path());
-    db.put_cf(
-        db.cf_handle(CF_STREAMS).unwrap(),
+    put_raw(
+        dir.path(),
+        CF_STREAMS,
         keys::stream_key(victim.stream.as_str(), victim.version),
         keys::position_value(Position(12)),
-    )
-    .unwrap();
-    drop(db);
+    );
     assert_broken_at(&verify(dir.path()), 4, BreakKind::IndexMissing);
 }
 
 #[test]
 fn an_event_id_entry_pointing_at_the_wrong_event_is_found() {
     let (dir, records) = stored_ledger();
-    let db = raw_db(dir.path());
-    db.put_cf(
-        db.cf_handle(CF_EVENT_IDS).unwrap(),
+    put_raw(
+        dir.path(),
+        CF_EVENT_IDS,
         keys::event_id_key(records[9].id),
         keys::position_value(Position(2)),
-    )
-    .unwrap();
-    drop(db);
+    );
     // record 9 has lost its entry; the entry now points at 2, which does not imply it
     assert_broken_at(&verify(dir.path()), 2, BreakKind::IndexDangling);
 }
@@ -180,33 +167,29 @@ fn an_event_id_entry_pointing_at_the_wrong_event_is_found() {
 #[test]
 fn missing_and_extra_type_index_entries_are_found() {
     let (dir, records) = stored_ledger();
-    let db = raw_db(dir.path());
-    let types = db.cf_handle(CF_TYPES).unwrap();
     let key = keys::type_key(records[15].event_type.as_str(), Position(15));
-    db.delete_cf(types, &key).unwrap();
-    drop(db);
+    delete_raw(dir.path(), CF_TYPES, &key);
     assert_broken_at(&verify(dir.path()), 15, BreakKind::IndexMissing);
 
-    let db = raw_db(dir.path());
-    let types = db.cf_handle(CF_TYPES).unwrap();
-    db.put_cf(types, &key, []).unwrap();
-    db.put_cf(types, keys::type_key("Forged", Position(6)), [])
-        .unwrap();
-    drop(db);
+    put_raw(dir.path(), CF_TYPES, &key, []);
+    put_raw(
+        dir.path(),
+        CF_TYPES,
+        keys::type_key("Forged", Position(6)),
+        [],
+    );
     assert_broken_at(&verify(dir.path()), 6, BreakKind::IndexDangling);
 }
 
 #[test]
 fn an_extra_stream_entry_is_found() {
     let (dir, records) = stored_ledger();
-    let db = raw_db(dir.path());
-    db.put_cf(
-        db.cf_handle(CF_STREAMS).unwrap(),
+    put_raw(
+        dir.path(),
+        CF_STREAMS,
         keys::stream_key(records[8].stream.as_str(), StreamVersion(99)),
         keys::position_value(Position(8)),
-    )
-    .unwrap();
-    drop(db);
+    );
     assert_broken_at(&verify(dir.path()), 8, BreakKind::IndexDangling);
 }
 
@@ -259,14 +242,7 @@ fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
 #[test]
 fn a_ledger_of_another_format_version_is_refused_at_open() {
     let (dir, _) = stored_ledger();
-    let db = raw_db(dir.path());
-    db.put_cf(
-        db.cf_handle(CF_META).unwrap(),
-        keys::META_FORMAT,
-        2u32.to_be_bytes(),
-    )
-    .unwrap();
-    drop(db);
+    put_raw(dir.path(), CF_META, keys::META_FORMAT, 2u32.to_be_bytes());
     let err = Ledger::open(dir.path(), casetrail_testkit::test_clock()).unwrap_err();
     match err {
         LedgerError::FormatMismatch {

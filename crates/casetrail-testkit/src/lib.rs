@@ -72,3 +72,18 @@ pub fn raw_db(dir: &Path) -> rocksdb::DB {
     let opts = rocksdb::Options::default();
     rocksdb::DB::open_cf(&opts, dir, ALL_CFS).expect("the raw database opens")
 }
+
+/// Writes one row in column family `cf` behind the ledger's back (the ledger must be closed).
+pub fn put_raw(dir: &Path, cf: &str, key: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
+    let db = raw_db(dir);
+    let handle = db.cf_handle(cf).expect("a ledger column family");
+    db.put_cf(handle, key, value)
+        .expect("the raw write succeeds");
+}
+
+/// Deletes one row in column family `cf` behind the ledger's back (the ledger must be closed).
+pub fn delete_raw(dir: &Path, cf: &str, key: impl AsRef<[u8]>) {
+    let db = raw_db(dir);
+    let handle = db.cf_handle(cf).expect("a ledger column family");
+    db.delete_cf(handle, key).expect("the raw delete succeeds");
+}
