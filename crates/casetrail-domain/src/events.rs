@@ -1,0 +1,385 @@
+//! The events of a patient's pathway, their schema versions, and upcasting of older versions.
+//!
+//! Each event is stored with its type name and schema version; its payload is the JSON of the
+//! struct below (fields in declaration order, no maps, no floats, so the bytes are stable).
+//! Reading an older version goes through an explicit upcaster to the current struct.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::codes::Icd10;
+use crate::error::DomainError;
+use crate::ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
+use crate::sealed::Sealed;
+use crate::time::When;
+use crate::vocab::{ContactKind, MaterialSource, PlanAction, PlanKind, Priority, Sector, Sex};
+
+/// A patient enters the record. CPR number and name are sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientRegistered {
+    pub patient: PatientId,
+    pub cpr: Sealed,
+    pub name: Sealed,
+    pub birth_year: i32,
+    pub sex: Sex,
+    pub municipality: String,
+}
+
+/// A registered identity field was wrong; only the fields given change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityCorrected {
+    pub patient: PatientId,
+    pub cpr: Option<Sealed>,
+    pub name: Option<Sealed>,
+    pub birth_year: Option<i32>,
+    pub sex: Option<Sex>,
+    pub municipality: Option<String>,
+}
+
+/// A contact with any actor. Schema version 2 (version 1 had one optional `diagnosis`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecorded {
+    pub contact: ContactId,
+    pub patient: PatientId,
+    pub sector: Sector,
+    pub kind: ContactKind,
+    pub organisation: String,
+    pub unit: String,
+    pub start: When,
+    pub end: Option<When>,
+    pub priority: Priority,
+    pub diagnoses: Vec<Icd10>,
+    pub court_ordered: bool,
+    pub note: Option<Sealed>,
+}
+
+/// Schema version 1 of [`ContactRecorded`], kept so stored events of that version still read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactRecordedV1 {
+    pub contact: ContactId,
+    pub patient: PatientId,
+    pub sector: Sector,
+    pub kind: ContactKind,
+    pub organisation: String,
+    pub unit: String,
+    pub start: When,
+    pub end: Option<When>,
+    pub priority: Priority,
+    pub diagnosis: Option<Icd10>,
+    pub note: Option<Sealed>,
+}
+
+impl From<ContactRecordedV1> for ContactRecorded {
+    fn from(v1: ContactRecordedV1) -> Self {
+        ContactRecorded {
+            contact: v1.contact,
+            patient: v1.patient,
+            sector: v1.sector,
+            kind: v1.kind,
+            organisation: v1.organisation,
+            unit: v1.unit,
+            start: v1.start,
+            end: v1.end,
+            priority: v1.priority,
+            diagnoses: v1.diagnosis.into_iter().collect(),
+            // Version 1 had no court-order flag: nothing recorded means no order.
+            court_ordered: false,
+            note: v1.note,
+        }
+    }
+}
+
+/// A stay began. Its discharge may arrive later, as its own event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdmissionStarted {
+    pub stay: StayId,
+    pub patient: PatientId,
+    pub ward: String,
+    pub priority: Priority,
+    pub main_diagnosis: Icd10,
+    pub court_ordered: bool,
+    pub start: When,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DischargeRecorded {
+    pub stay: StayId,
+    pub patient: PatientId,
+    pub end: When,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanChanged {
+    pub plan: PlanId,
+    pub patient: PatientId,
+    pub kind: PlanKind,
+    pub action: PlanAction,
+    pub at: When,
+    pub participants: Vec<Sector>,
+    pub content: Option<Sealed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentGiven {
+    pub patient: PatientId,
+    pub scope: String,
+    pub date: When,
+    pub comments: Option<Sealed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsentWithdrawn {
+    pub patient: PatientId,
+    pub scope: String,
+    pub date: When,
+    pub comments: Option<Sealed>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterialAttached {
+    pub material: MaterialId,
+    pub patient: PatientId,
+    pub source: MaterialSource,
+    pub date: When,
+    pub text: Sealed,
+}
+
+/// The ledger id of an earlier event (16 bytes, hex in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EventRef(pub [u8; 16]);
+
+impl TryFrom<String> for EventRef {
+    type Error = DomainError;
+    fn try_from(text: String) -> Result<Self, DomainError> {
+        let bad = || DomainError::InvalidEventRef {
+            value: text.clone(),
+        };
+        if text.len() != 32 {
+            return Err(bad());
+        }
+        let mut out = [0u8; 16];
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16)
+                .map_err(|_| bad())?;
+        }
+        Ok(EventRef(out))
+    }
+}
+
+impl From<EventRef> for String {
+    fn from(r: EventRef) -> String {
+        r.to_string()
+    }
+}
+
+impl fmt::Display for EventRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
+/// What a correction does to the event it targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Correction {
+    /// The event should not have been recorded.
+    Retract,
+    /// The event is replaced by this one (same kind, same patient).
+    Amend(Box<DomainEvent>),
+}
+
+/// A later event that amends or retracts an earlier one. Nothing is edited in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrected {
+    pub patient: PatientId,
+    pub target: EventRef,
+    pub correction: Correction,
+    pub reason: Option<Sealed>,
+}
+
+/// The patient's key was destroyed: every sealed field of theirs is gone for good.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PatientErased {
+    pub patient: PatientId,
+}
+
+macro_rules! domain_events {
+    ($($variant:ident($ty:ty) = $name:literal @ $version:literal),+ $(,)?) => {
+        /// Every event of a pathway, as the current schema versions define them.
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(tag = "type", content = "data")]
+        pub enum DomainEvent {
+            $($variant($ty)),+
+        }
+
+        impl DomainEvent {
+            /// The event type name stored in the ledger.
+            pub fn event_type(&self) -> &'static str {
+                match self { $(DomainEvent::$variant(_) => $name),+ }
+            }
+
+            /// The schema version this build writes.
+            pub fn schema_version(&self) -> u32 {
+                match self { $(DomainEvent::$variant(_) => $version),+ }
+            }
+
+            pub fn patient(&self) -> &PatientId {
+                match self { $(DomainEvent::$variant(e) => &e.patient),+ }
+            }
+
+            /// The payload bytes stored in the ledger.
+            pub fn encode(&self) -> Vec<u8> {
+                let result = match self { $(DomainEvent::$variant(e) => serde_json::to_vec(e)),+ };
+                result.expect("domain events hold no maps with non-string keys and no floats")
+            }
+
+            fn decode_current(event_type: &str, payload: &[u8]) -> Option<Result<DomainEvent, serde_json::Error>> {
+                match event_type {
+                    $($name => Some(serde_json::from_slice::<$ty>(payload).map(DomainEvent::$variant)),)+
+                    _ => None,
+                }
+            }
+
+            fn current_version(event_type: &str) -> Option<u32> {
+                match event_type {
+                    $($name => Some($version),)+
+                    _ => None,
+                }
+            }
+
+            /// Every event type name and its current schema version.
+            pub const TYPES: &'static [(&'static str, u32)] = &[$(($name, $version)),+];
+        }
+    };
+}
+
+domain_events! {
+    PatientRegistered(PatientRegistered) = "PatientRegistered" @ 1,
+    IdentityCorrected(IdentityCorrected) = "IdentityCorrected" @ 1,
+    ContactRecorded(ContactRecorded) = "ContactRecorded" @ 2,
+    AdmissionStarted(AdmissionStarted) = "AdmissionStarted" @ 1,
+    DischargeRecorded(DischargeRecorded) = "DischargeRecorded" @ 1,
+    PlanChanged(PlanChanged) = "PlanChanged" @ 1,
+    ConsentGiven(ConsentGiven) = "ConsentGiven" @ 1,
+    ConsentWithdrawn(ConsentWithdrawn) = "ConsentWithdrawn" @ 1,
+    MaterialAttached(MaterialAttached) = "MaterialAttached" @ 1,
+    Corrected(Corrected) = "Corrected" @ 1,
+    PatientErased(PatientErased) = "PatientErased" @ 1,
+}
+
+impl DomainEvent {
+    /// Reads a stored event of any schema version this build knows, upcasting older ones.
+    pub fn decode(
+        event_type: &str,
+        schema_version: u32,
+        payload: &[u8],
+    ) -> Result<DomainEvent, DomainError> {
+        let current = DomainEvent::current_version(event_type).ok_or_else(|| {
+            DomainError::UnknownEventType {
+                event_type: event_type.to_owned(),
+            }
+        })?;
+        let bad = |source: serde_json::Error| DomainError::BadPayload {
+            event_type: event_type.to_owned(),
+            schema_version,
+            source,
+        };
+        if schema_version == current {
+            return DomainEvent::decode_current(event_type, payload)
+                .expect("the type is known")
+                .map_err(bad);
+        }
+        match (event_type, schema_version) {
+            ("ContactRecorded", 1) => serde_json::from_slice::<ContactRecordedV1>(payload)
+                .map(|v1| DomainEvent::ContactRecorded(v1.into()))
+                .map_err(bad),
+            _ => Err(DomainError::UnknownSchemaVersion {
+                event_type: event_type.to_owned(),
+                found: schema_version,
+                current,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn patient() -> PatientId {
+        PatientId::new("P1").unwrap()
+    }
+
+    #[test]
+    fn every_event_round_trips_through_its_stored_form() {
+        let events = vec![
+            DomainEvent::AdmissionStarted(AdmissionStarted {
+                stay: StayId::new("S1").unwrap(),
+                patient: patient(),
+                ward: "Afsnit A".into(),
+                priority: Priority::Acute,
+                main_diagnosis: Icd10::new("DF201").unwrap(),
+                court_ordered: false,
+                start: When::parse("2017-02-01T23:10").unwrap(),
+            }),
+            DomainEvent::Corrected(Corrected {
+                patient: patient(),
+                target: EventRef([7; 16]),
+                correction: Correction::Retract,
+                reason: Some(Sealed(vec![1, 2, 3])),
+            }),
+        ];
+        for event in events {
+            let bytes = event.encode();
+            let back =
+                DomainEvent::decode(event.event_type(), event.schema_version(), &bytes).unwrap();
+            assert_eq!(back, event);
+        }
+    }
+
+    #[test]
+    fn unknown_types_and_versions_are_refused_by_name() {
+        let err = DomainEvent::decode("Nonsense", 1, b"{}").unwrap_err();
+        assert!(err.to_string().contains("Nonsense"), "{err}");
+        let err = DomainEvent::decode("ContactRecorded", 9, b"{}").unwrap_err();
+        assert!(err.to_string().contains("version 9"), "{err}");
+        let err = DomainEvent::decode("DischargeRecorded", 1, b"{\"stay\":1}").unwrap_err();
+        assert!(err.to_string().contains("DischargeRecorded"), "{err}");
+    }
+
+    #[test]
+    fn event_refs_are_32_hex_digits() {
+        let r = EventRef([0xab; 16]);
+        let text = String::from(r);
+        assert_eq!(EventRef::try_from(text).unwrap(), r);
+        assert!(EventRef::try_from("zz".repeat(16)).is_err());
+        assert!(EventRef::try_from("ab".to_string()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod upcasting {
+    use super::*;
+
+    /// A version-1 event as an earlier build stored it (fixtures/events/contact-recorded-v1.json).
+    const STORED_V1: &str = include_str!("../../../fixtures/events/contact-recorded-v1.json");
+
+    #[test]
+    fn a_stored_version_1_contact_reads_as_the_current_version() {
+        let event = DomainEvent::decode("ContactRecorded", 1, STORED_V1.as_bytes()).unwrap();
+        let DomainEvent::ContactRecorded(c) = &event else {
+            panic!("expected a contact, got {event:?}");
+        };
+        assert_eq!(c.diagnoses, vec![Icd10::new("DF603").unwrap()]);
+        assert!(!c.court_ordered);
+        assert_eq!(c.start.to_string(), "2016-11-03T23:15");
+        assert_eq!(event.schema_version(), 2);
+        // once upcast, it is written back in the current version and reads as such
+        let again = DomainEvent::decode("ContactRecorded", 2, &event.encode()).unwrap();
+        assert_eq!(again, event);
+        // and the version-1 bytes are not readable as version 2
+        assert!(DomainEvent::decode("ContactRecorded", 2, STORED_V1.as_bytes()).is_err());
+    }
+}

@@ -1,0 +1,31 @@
+//! casetrail-domain: the pure core of patient pathways.
+//!
+//! Typed, versioned events (with upcasting from older schema versions), corrections applied as
+//! later events, stays assembled from contacts and admissions, the Sundhedsdatastyrelsen
+//! readmission rule, and the DEFACTUM stage-1 analysis. No IO, no clock, no randomness:
+//! everything arrives as arguments. Personal fields travel sealed ([`Sealed`]); this crate
+//! never holds a key.
+
+mod codes;
+pub mod corrections;
+mod error;
+mod events;
+mod ids;
+pub mod readmission;
+mod sealed;
+pub mod stage1;
+pub mod stays;
+mod time;
+mod vocab;
+
+pub use codes::{DiagnosisGroup, Icd10};
+pub use error::DomainError;
+pub use events::{
+    AdmissionStarted, ConsentGiven, ConsentWithdrawn, ContactRecorded, ContactRecordedV1,
+    Corrected, Correction, DischargeRecorded, DomainEvent, EventRef, IdentityCorrected,
+    MaterialAttached, PatientErased, PatientRegistered, PlanChanged,
+};
+pub use ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
+pub use sealed::{Sealed, Sealer};
+pub use time::{DayWindow, Elapsed, When};
+pub use vocab::{ContactKind, MaterialSource, PlanAction, PlanKind, Priority, Sector, Sex};

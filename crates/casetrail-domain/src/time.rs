@@ -1,0 +1,221 @@
+//! Moments in a pathway: a Danish local date, or a date and time, with its precision kept.
+//!
+//! Extracts give dates in Danish local time. Differences (the 4 hours and 30 days of the
+//! readmission rule) are taken in real elapsed time, converting through Europe/Copenhagen, so
+//! the night the clocks change counts as the 3 or 5 hours it lasted. A date without a time is
+//! placed at 12:00 for such arithmetic and left out of time-of-day statistics.
+
+use std::fmt;
+
+use chrono::{Datelike, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Timelike, Utc};
+use chrono_tz::Europe::Copenhagen;
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+/// A date, or a date and time, in Danish local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct When {
+    date: NaiveDate,
+    time: Option<NaiveTime>,
+}
+
+/// Real elapsed time between two moments, in whole seconds (negative when reversed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Elapsed(pub i64);
+
+impl Elapsed {
+    pub const fn hours(h: i64) -> Elapsed {
+        Elapsed(h * 3600)
+    }
+
+    pub const fn days(d: i64) -> Elapsed {
+        Elapsed(d * 86_400)
+    }
+}
+
+impl When {
+    pub fn date(date: NaiveDate) -> When {
+        When { date, time: None }
+    }
+
+    pub fn date_time(at: NaiveDateTime) -> When {
+        When {
+            date: at.date(),
+            time: Some(at.time()),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<When, DomainError> {
+        let text = text.trim();
+        let bad = || DomainError::InvalidWhen {
+            value: text.to_owned(),
+        };
+        if text.len() == 10 {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(When::date)
+                .map_err(|_| bad());
+        }
+        let at = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S"))
+            .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M"))
+            .map_err(|_| bad())?;
+        Ok(When::date_time(at))
+    }
+
+    pub fn calendar_date(&self) -> NaiveDate {
+        self.date
+    }
+
+    pub fn time_of_day(&self) -> Option<NaiveTime> {
+        self.time
+    }
+
+    pub fn year(&self) -> i32 {
+        self.date.year()
+    }
+
+    /// Seconds since the Unix epoch of this local moment (12:00 for a bare date). A local time
+    /// that occurs twice (autumn) takes the earlier; one that never occurs (spring) is moved
+    /// an hour on, as a clock on the wall would read it.
+    pub fn epoch_seconds(&self) -> i64 {
+        let local = self.date.and_time(
+            self.time
+                .unwrap_or(NaiveTime::from_hms_opt(12, 0, 0).expect("noon")),
+        );
+        match Copenhagen.from_local_datetime(&local) {
+            LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => {
+                t.with_timezone(&Utc).timestamp()
+            }
+            LocalResult::None => {
+                let later = local + chrono::Duration::hours(1);
+                Copenhagen
+                    .from_local_datetime(&later)
+                    .earliest()
+                    .map_or(later.and_utc().timestamp(), |t| t.timestamp())
+            }
+        }
+    }
+
+    /// Real time from `self` to `later`.
+    pub fn until(&self, later: &When) -> Elapsed {
+        Elapsed(later.epoch_seconds() - self.epoch_seconds())
+    }
+
+    /// Whole calendar days from this date to `later`'s date: a same-day stay lasts 0 days.
+    pub fn calendar_days_until(&self, later: &When) -> i64 {
+        (later.date - self.date).num_days()
+    }
+
+    /// Whether the known time of day falls in the evening or night window; None for a bare date.
+    pub fn in_window(&self, window: DayWindow) -> Option<bool> {
+        self.time.map(|t| window.contains(t.hour()))
+    }
+}
+
+/// Hours from `from` (inclusive) round the clock to `until` (exclusive): 16 → 8 is evening and night.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayWindow {
+    pub from: u32,
+    pub until: u32,
+}
+
+impl DayWindow {
+    /// Evening and night: starts from 16:00 until 08:00, outside the working day when the GP
+    /// and the municipality's day services close and the out-of-hours doctor takes over.
+    pub const EVENING_NIGHT: DayWindow = DayWindow { from: 16, until: 8 };
+
+    pub fn contains(&self, hour: u32) -> bool {
+        if self.from <= self.until {
+            (self.from..self.until).contains(&hour)
+        } else {
+            hour >= self.from || hour < self.until
+        }
+    }
+}
+
+impl TryFrom<String> for When {
+    type Error = DomainError;
+    fn try_from(value: String) -> Result<Self, DomainError> {
+        When::parse(&value)
+    }
+}
+
+impl From<When> for String {
+    fn from(w: When) -> String {
+        w.to_string()
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.time {
+            None => write!(f, "{}", self.date.format("%Y-%m-%d")),
+            Some(t) if t.second() == 0 => {
+                write!(f, "{}T{}", self.date.format("%Y-%m-%d"), t.format("%H:%M"))
+            }
+            Some(t) => write!(
+                f,
+                "{}T{}",
+                self.date.format("%Y-%m-%d"),
+                t.format("%H:%M:%S")
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(s: &str) -> When {
+        When::parse(s).unwrap()
+    }
+
+    #[test]
+    fn parses_both_precisions_and_prints_them_back() {
+        assert_eq!(w("2017-03-04").to_string(), "2017-03-04");
+        assert_eq!(w("2017-03-04T22:40").to_string(), "2017-03-04T22:40");
+        assert_eq!(w("2017-03-04 22:40:05").to_string(), "2017-03-04T22:40:05");
+        assert!(w("2017-03-04").time_of_day().is_none());
+        for bad in [
+            "",
+            "2017-13-01",
+            "04-03-2017",
+            "2017-03-04T25:00",
+            "yesterday",
+        ] {
+            assert!(When::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn elapsed_time_is_real_time_across_clock_changes() {
+        // 2019-03-31: clocks go from 02:00 to 03:00 in Denmark.
+        assert_eq!(
+            w("2019-03-31T01:00").until(&w("2019-03-31T05:00")),
+            Elapsed::hours(3)
+        );
+        // 2019-10-27: clocks go from 03:00 back to 02:00.
+        assert_eq!(
+            w("2019-10-27T01:00").until(&w("2019-10-27T05:00")),
+            Elapsed::hours(5)
+        );
+        assert_eq!(
+            w("2019-06-01T01:00").until(&w("2019-06-01T05:00")),
+            Elapsed::hours(4)
+        );
+        assert_eq!(w("2019-06-01").until(&w("2019-06-02")), Elapsed::days(1));
+    }
+
+    #[test]
+    fn evening_and_night_wrap_round_midnight() {
+        let en = DayWindow::EVENING_NIGHT;
+        assert!(en.contains(16) && en.contains(23) && en.contains(0) && en.contains(7));
+        assert!(!en.contains(8) && !en.contains(15));
+        assert_eq!(w("2019-06-01T22:00").in_window(en), Some(true));
+        assert_eq!(w("2019-06-01").in_window(en), None);
+    }
+}
