@@ -8,6 +8,8 @@ pub enum DomainError {
     InvalidDiagnosis { value: String },
     #[error("{value:?} is not a date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)")]
     InvalidWhen { value: String },
+    #[error("not a CPR number: it {problem}")]
+    InvalidCpr { problem: &'static str },
     #[error("{value:?} is not an event reference (32 hexadecimal digits)")]
     InvalidEventRef { value: String },
     #[error("unknown event type {event_type:?}")]

@@ -7,6 +7,7 @@
 //! never holds a key.
 
 mod codes;
+mod cpr;
 pub mod corrections;
 mod error;
 mod events;
@@ -19,6 +20,7 @@ mod time;
 mod vocab;
 
 pub use codes::{DiagnosisGroup, Icd10};
+pub use cpr::Cpr;
 pub use error::DomainError;
 pub use events::{
     AdmissionStarted, ConsentGiven, ConsentWithdrawn, ContactRecorded, ContactRecordedV1,

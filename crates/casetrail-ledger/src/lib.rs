@@ -22,6 +22,7 @@ mod ledger;
 mod reads;
 mod record;
 mod subscribe;
+mod vault;
 mod verify;
 mod writer;
 
@@ -32,4 +33,5 @@ pub use ids::{Actor, EventHash, EventId, EventType, Position, StreamId, StreamVe
 pub use ledger::Ledger;
 pub use reads::{Direction, IndexIter, LogIter};
 pub use record::{GENESIS_CONTEXT, MAX_BLOB_LEN, NewEvent, RECORD_CONTEXT, Record, RecordView};
+pub use vault::KeyVault;
 pub use verify::{Break, BreakKind, VerifyReport};
