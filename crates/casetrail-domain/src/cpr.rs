@@ -23,20 +23,31 @@ pub struct Cpr {
 impl std::fmt::Debug for Cpr {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print the number itself, not even in a debug log.
-        write!(f, "Cpr(born {}, {:?})", self.birth_date.format("%Y"), self.sex)
+        write!(
+            f,
+            "Cpr(born {}, {:?})",
+            self.birth_date.format("%Y"),
+            self.sex
+        )
     }
 }
 
 impl Cpr {
     pub fn parse(text: &str) -> Result<Cpr, DomainError> {
         let bad = |problem: &'static str| DomainError::InvalidCpr { problem };
-        let compact: String = text.trim().chars().filter(|c| *c != '-' && *c != ' ').collect();
+        let compact: String = text
+            .trim()
+            .chars()
+            .filter(|c| *c != '-' && *c != ' ')
+            .collect();
         let b = compact.as_bytes();
         if b.len() != 10 {
             return Err(bad("must have 10 characters (DDMMYY-SSSS)"));
         }
         if !b[..7].iter().all(u8::is_ascii_digit) || !b[9].is_ascii_digit() {
-            return Err(bad("must be digits, except letters in positions 8-9 of a substitute number"));
+            return Err(bad(
+                "must be digits, except letters in positions 8-9 of a substitute number",
+            ));
         }
         let substitute = !b[7].is_ascii_digit() || !b[8].is_ascii_digit();
         if !b[7..9].iter().all(u8::is_ascii_alphanumeric) {
@@ -52,11 +63,20 @@ impl Cpr {
             (5..=8, _) => 1800,
             _ => unreachable!("a digit"),
         };
-        let birth_date =
-            NaiveDate::from_ymd_opt(century + yy, month, day).ok_or(bad("does not begin with a real date"))?;
-        let sex = if (b[9] - b'0') % 2 == 1 { Sex::Male } else { Sex::Female };
+        let birth_date = NaiveDate::from_ymd_opt(century + yy, month, day)
+            .ok_or(bad("does not begin with a real date"))?;
+        let sex = if (b[9] - b'0') % 2 == 1 {
+            Sex::Male
+        } else {
+            Sex::Female
+        };
         let normalised = format!("{}-{}", &compact[..6], &compact[6..]).to_ascii_uppercase();
-        Ok(Cpr { normalised, birth_date, sex, substitute })
+        Ok(Cpr {
+            normalised,
+            birth_date,
+            sex,
+            substitute,
+        })
     }
 
     /// `DDMMYY-SSSS`.
@@ -68,7 +88,11 @@ impl Cpr {
     /// a digit run is a CPR number; its failure proves nothing for numbers issued since 2007.
     pub fn passes_modulus_11(&self) -> bool {
         const WEIGHTS: [u32; 10] = [4, 3, 2, 7, 6, 5, 4, 3, 2, 1];
-        let digits: Vec<u32> = self.normalised.chars().filter_map(|c| c.to_digit(10)).collect();
+        let digits: Vec<u32> = self
+            .normalised
+            .chars()
+            .filter_map(|c| c.to_digit(10))
+            .collect();
         digits.len() == 10 && digits.iter().zip(WEIGHTS).map(|(d, w)| d * w).sum::<u32>() % 11 == 0
     }
 }
@@ -102,10 +126,20 @@ mod tests {
         let e = Cpr::parse("010203-1AB2").unwrap();
         assert!(e.substitute);
         assert_eq!(e.as_str(), "010203-1AB2");
-        for bad in ["", "010203-123", "320103-1234", "011303-1234", "A10203-1234", "010203-12345"] {
+        for bad in [
+            "",
+            "010203-123",
+            "320103-1234",
+            "011303-1234",
+            "A10203-1234",
+            "010203-12345",
+        ] {
             assert!(Cpr::parse(bad).is_err(), "{bad}");
         }
-        assert!(!format!("{e:?}").contains("010203"), "Debug must not print the number");
+        assert!(
+            !format!("{e:?}").contains("010203"),
+            "Debug must not print the number"
+        );
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! never holds a key.
 
 mod codes;
-mod cpr;
 pub mod corrections;
+mod cpr;
 mod error;
 mod events;
 mod ids;
@@ -19,6 +19,7 @@ pub mod stays;
 mod time;
 mod vocab;
 
+pub use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime};
 pub use codes::{DiagnosisGroup, Icd10};
 pub use cpr::Cpr;
 pub use error::DomainError;

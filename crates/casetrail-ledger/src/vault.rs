@@ -36,7 +36,10 @@ impl KeyVault {
             if source.to_string().contains("lock") {
                 LedgerError::Locked { path: path.clone() }
             } else {
-                LedgerError::Open { path: path.clone(), source }
+                LedgerError::Open {
+                    path: path.clone(),
+                    source,
+                }
             }
         })?;
         Ok(KeyVault { db, path })
@@ -87,7 +90,8 @@ impl KeyVault {
         // untouched, and drop the tombstone together with the value it covers.
         compact.set_bottommost_level_compaction(rocksdb::BottommostLevelCompaction::ForceOptimized);
         compact.set_exclusive_manual_compaction(true);
-        self.db.compact_range_opt::<&[u8], &[u8]>(None, None, &compact);
+        self.db
+            .compact_range_opt::<&[u8], &[u8]>(None, None, &compact);
         self.db
             .flush_wal(true)
             .map_err(LedgerError::storage("syncing the key vault"))?;
@@ -103,7 +107,12 @@ mod tests {
         let mut hits = Vec::new();
         for entry in std::fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
-            if path.is_file() && std::fs::read(&path).unwrap().windows(needle.len()).any(|w| w == needle) {
+            if path.is_file()
+                && std::fs::read(&path)
+                    .unwrap()
+                    .windows(needle.len())
+                    .any(|w| w == needle)
+            {
                 hits.push(path);
             }
         }
@@ -117,15 +126,29 @@ mod tests {
         let other = *b"0123456789abcdef-unique-key-0002";
         let vault = KeyVault::open(dir.path()).unwrap();
         assert_eq!(vault.get_or_insert("patient-1", secret).unwrap(), secret);
-        assert_eq!(vault.get_or_insert("patient-1", other).unwrap(), secret, "the first key stays");
+        assert_eq!(
+            vault.get_or_insert("patient-1", other).unwrap(),
+            secret,
+            "the first key stays"
+        );
         vault.get_or_insert("patient-2", other).unwrap();
         vault.db.flush().unwrap();
-        assert!(!files_contain(dir.path(), &secret).is_empty(), "the check can see a stored key");
+        assert!(
+            !files_contain(dir.path(), &secret).is_empty(),
+            "the check can see a stored key"
+        );
         assert!(vault.destroy("patient-1").unwrap());
         assert_eq!(vault.get("patient-1").unwrap(), None);
         assert_eq!(vault.get("patient-2").unwrap(), Some(other));
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(files_contain(dir.path(), &secret), Vec::<PathBuf>::new(), "{left:?}");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            files_contain(dir.path(), &secret),
+            Vec::<PathBuf>::new(),
+            "{left:?}"
+        );
         drop(vault);
         let vault = KeyVault::open(dir.path()).unwrap();
         assert_eq!(vault.get("patient-1").unwrap(), None);

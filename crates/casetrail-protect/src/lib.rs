@@ -17,9 +17,14 @@ const FORMAT: u8 = 1;
 const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 
-/// A patient's key. Debug never prints it.
+/// A patient's key, with the sub-keys derived from it once. Debug never prints it.
 #[derive(Clone, PartialEq, Eq)]
-pub struct PatientKey([u8; 32]);
+pub struct PatientKey {
+    key: [u8; 32],
+    encryption: [u8; 32],
+    nonce: [u8; 32],
+    content_id: [u8; 32],
+}
 
 impl std::fmt::Debug for PatientKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,25 +40,31 @@ pub enum ProtectError {
         field: &'static str,
         len: usize,
     },
-    #[error("sealed {field} of patient {patient} does not open with the patient's key: altered, moved, or sealed under another key")]
-    DoesNotOpen { patient: String, field: &'static str },
+    #[error(
+        "sealed {field} of patient {patient} does not open with the patient's key: altered, moved, or sealed under another key"
+    )]
+    DoesNotOpen {
+        patient: String,
+        field: &'static str,
+    },
 }
 
 impl PatientKey {
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        PatientKey(bytes)
+    pub fn from_bytes(key: [u8; 32]) -> Self {
+        PatientKey {
+            key,
+            encryption: blake3::derive_key("casetrail protect v1 encryption", &key),
+            nonce: blake3::derive_key("casetrail protect v1 nonce", &key),
+            content_id: blake3::derive_key("casetrail protect v1 content id", &key),
+        }
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-
-    fn derived(&self, purpose: &str) -> [u8; 32] {
-        blake3::derive_key(purpose, &self.0)
+        &self.key
     }
 
     fn cipher(&self) -> XChaCha20Poly1305 {
-        XChaCha20Poly1305::new(&self.derived("casetrail protect v1 encryption").into())
+        XChaCha20Poly1305::new(&self.encryption.into())
     }
 
     fn associated(patient: &PatientId, field: &str) -> Vec<u8> {
@@ -67,7 +78,7 @@ impl PatientKey {
     /// Seals `plaintext` as field `field` of `patient`.
     pub fn seal(&self, patient: &PatientId, field: &'static str, plaintext: &[u8]) -> Sealed {
         let aad = Self::associated(patient, field);
-        let mut nonce_hash = blake3::Hasher::new_keyed(&self.derived("casetrail protect v1 nonce"));
+        let mut nonce_hash = blake3::Hasher::new_keyed(&self.nonce);
         nonce_hash.update(&(aad.len() as u64).to_be_bytes());
         nonce_hash.update(&aad);
         nonce_hash.update(plaintext);
@@ -75,7 +86,13 @@ impl PatientKey {
         let nonce = XNonce::from_slice(&nonce_bytes.as_bytes()[..NONCE_LEN]);
         let ciphertext = self
             .cipher()
-            .encrypt(nonce, Payload { msg: plaintext, aad: &aad })
+            .encrypt(
+                nonce,
+                Payload {
+                    msg: plaintext,
+                    aad: &aad,
+                },
+            )
             .expect("XChaCha20-Poly1305 encrypts any message that fits in memory");
         let mut out = Vec::with_capacity(1 + NONCE_LEN + ciphertext.len());
         out.push(FORMAT);
@@ -89,7 +106,12 @@ impl PatientKey {
     }
 
     /// Opens what [`PatientKey::seal`] sealed for the same patient and field.
-    pub fn open(&self, patient: &PatientId, field: &'static str, sealed: &Sealed) -> Result<Vec<u8>, ProtectError> {
+    pub fn open(
+        &self,
+        patient: &PatientId,
+        field: &'static str,
+        sealed: &Sealed,
+    ) -> Result<Vec<u8>, ProtectError> {
         let bytes = &sealed.0;
         if bytes.len() < 1 + NONCE_LEN + TAG_LEN || bytes[0] != FORMAT {
             return Err(ProtectError::Malformed {
@@ -101,7 +123,13 @@ impl PatientKey {
         let nonce = XNonce::from_slice(&bytes[1..1 + NONCE_LEN]);
         let aad = Self::associated(patient, field);
         self.cipher()
-            .decrypt(nonce, Payload { msg: &bytes[1 + NONCE_LEN..], aad: &aad })
+            .decrypt(
+                nonce,
+                Payload {
+                    msg: &bytes[1 + NONCE_LEN..],
+                    aad: &aad,
+                },
+            )
             .map_err(|_| ProtectError::DoesNotOpen {
                 patient: patient.to_string(),
                 field,
@@ -112,7 +140,7 @@ impl PatientKey {
     /// guessing the content (a CPR number's space is small enough to enumerate), and unlinkable
     /// once the key is destroyed.
     pub fn content_id(&self, content: &[u8]) -> [u8; 16] {
-        let hash = blake3::keyed_hash(&self.derived("casetrail protect v1 content id"), content);
+        let hash = blake3::keyed_hash(&self.content_id, content);
         let mut id = [0u8; 16];
         id.copy_from_slice(&hash.as_bytes()[..16]);
         id
@@ -131,17 +159,35 @@ mod tests {
     fn sealed_data_opens_only_with_its_key_patient_and_field() {
         let key = PatientKey::from_bytes([7; 32]);
         let sealed = key.seal_str(&patient("P1"), "cpr", "010203-1234");
-        assert!(!sealed.0.windows(6).any(|w| w == b"010203"), "plaintext must not show");
-        assert_eq!(key.open(&patient("P1"), "cpr", &sealed).unwrap(), b"010203-1234");
+        assert!(
+            !sealed.0.windows(6).any(|w| w == b"010203"),
+            "plaintext must not show"
+        );
+        assert_eq!(
+            key.open(&patient("P1"), "cpr", &sealed).unwrap(),
+            b"010203-1234"
+        );
         let other = PatientKey::from_bytes([8; 32]);
-        assert!(matches!(other.open(&patient("P1"), "cpr", &sealed), Err(ProtectError::DoesNotOpen { .. })));
-        assert!(key.open(&patient("P2"), "cpr", &sealed).is_err(), "bound to the patient");
-        assert!(key.open(&patient("P1"), "name", &sealed).is_err(), "bound to the field");
+        assert!(matches!(
+            other.open(&patient("P1"), "cpr", &sealed),
+            Err(ProtectError::DoesNotOpen { .. })
+        ));
+        assert!(
+            key.open(&patient("P2"), "cpr", &sealed).is_err(),
+            "bound to the patient"
+        );
+        assert!(
+            key.open(&patient("P1"), "name", &sealed).is_err(),
+            "bound to the field"
+        );
         let mut altered = sealed.clone();
         let last = altered.0.len() - 1;
         altered.0[last] ^= 1;
         assert!(key.open(&patient("P1"), "cpr", &altered).is_err());
-        assert!(matches!(key.open(&patient("P1"), "cpr", &Sealed(vec![1, 2])), Err(ProtectError::Malformed { .. })));
+        assert!(matches!(
+            key.open(&patient("P1"), "cpr", &Sealed(vec![1, 2])),
+            Err(ProtectError::Malformed { .. })
+        ));
     }
 
     #[test]

@@ -1,0 +1,462 @@
+//! Reading and validating a contacts CSV, row by row and across rows.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use casetrail_domain::{
+    ContactId, ContactKind, Cpr, Icd10, PatientId, PlanAction, PlanId, PlanKind, Priority, Sector,
+    When,
+};
+
+use crate::ImportError;
+use crate::columns::{Column, Layout};
+
+/// What a row records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowKind {
+    Contact {
+        id: Option<ContactId>,
+    },
+    Plan {
+        kind: PlanKind,
+        action: PlanAction,
+        id: Option<PlanId>,
+    },
+}
+
+/// A valid row. Holds personal data in the clear: seal before storing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactRow {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    pub patient: PatientId,
+    pub cpr: Cpr,
+    pub start: When,
+    pub end: Option<When>,
+    pub sector: Sector,
+    pub kind: ContactKind,
+    pub priority: Priority,
+    pub diagnoses: Vec<Icd10>,
+    pub unit: String,
+    pub organisation: String,
+    pub note: String,
+    pub court_ordered: bool,
+    pub record: RowKind,
+    pub name: String,
+    pub municipality: String,
+}
+
+/// One bad field of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub column: &'static str,
+    pub reason: String,
+}
+
+/// A line that was refused, with every reason, and its original fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub line: u64,
+    pub errors: Vec<FieldError>,
+    pub fields: Vec<String>,
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let reasons: Vec<String> = self
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.column, e.reason))
+            .collect();
+        write!(f, "line {}: {}", self.line, reasons.join("; "))
+    }
+}
+
+/// The whole file, validated.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub header: Vec<String>,
+    pub rows: Vec<ContactRow>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Reads the whole file. Errors of the file itself stop it; errors of rows are collected.
+pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
+    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    let header = reader
+        .headers()
+        .map_err(|source| ImportError::Csv { line: 1, source })?
+        .clone();
+    if header.is_empty() {
+        return Err(ImportError::NoHeader);
+    }
+    let layout = Layout::from_header(&header)?;
+    let mut parsed = Parsed {
+        header: header.iter().map(str::to_owned).collect(),
+        ..Parsed::default()
+    };
+    let mut cprs: HashMap<PatientId, (String, u64)> = HashMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(source) => return Err(ImportError::Csv { line, source }),
+        }
+        let line = record.position().map_or(line, |p| p.line());
+        let reject = |errors| Rejected {
+            line,
+            errors,
+            fields: record.iter().map(str::to_owned).collect(),
+        };
+        if record.len() != header.len() {
+            let reason = format!("has {} fields, the header {}", record.len(), header.len());
+            parsed.rejected.push(reject(vec![FieldError {
+                column: "(line)",
+                reason,
+            }]));
+            continue;
+        }
+        match parse_row(&layout, &record, line) {
+            Err(errors) => parsed.rejected.push(reject(errors)),
+            Ok(row) => {
+                // One patient, one CPR number: a second number for the same patient is a mix-up.
+                let known = cprs
+                    .entry(row.patient.clone())
+                    .or_insert_with(|| (row.cpr.as_str().to_owned(), line));
+                if known.0 != row.cpr.as_str() {
+                    let reason = format!(
+                        "patient {} has another CPR number on line {}",
+                        row.patient, known.1
+                    );
+                    parsed.rejected.push(reject(vec![FieldError {
+                        column: "cpr",
+                        reason,
+                    }]));
+                } else {
+                    parsed.rows.push(row);
+                }
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+fn parse_row(
+    layout: &Layout,
+    record: &csv::StringRecord,
+    line: u64,
+) -> Result<ContactRow, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let get = |c: Column| layout.get(record, c);
+    let required = |c: Column| {
+        let v = get(c);
+        if v.is_empty() {
+            Err("is empty".to_string())
+        } else {
+            Ok(v)
+        }
+    };
+    let patient = field(
+        &mut errors,
+        Column::Patient,
+        required(Column::Patient).and_then(|v| PatientId::new(v).map_err(|e| e.to_string())),
+    );
+    let cpr = field(
+        &mut errors,
+        Column::Cpr,
+        required(Column::Cpr).and_then(|v| Cpr::parse(v).map_err(|e| e.to_string())),
+    );
+    let start = field(
+        &mut errors,
+        Column::Start,
+        required(Column::Start).and_then(|v| When::parse(v).map_err(|e| e.to_string())),
+    );
+    let end = field(
+        &mut errors,
+        Column::End,
+        match get(Column::End) {
+            "" => Ok(None),
+            v => When::parse(v).map(Some).map_err(|e| e.to_string()),
+        },
+    );
+    let sector = field(
+        &mut errors,
+        Column::Sector,
+        vocab(required(Column::Sector), Sector::parse, Sector::ALL),
+    );
+    let kind = field(
+        &mut errors,
+        Column::Kind,
+        vocab(required(Column::Kind), ContactKind::parse, ContactKind::ALL),
+    );
+    let priority = field(
+        &mut errors,
+        Column::Priority,
+        vocab(required(Column::Priority), Priority::parse, Priority::ALL),
+    );
+    let diagnoses = field(
+        &mut errors,
+        Column::Diagnosis,
+        get(Column::Diagnosis)
+            .split(';')
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| Icd10::new(d).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<_>, _>>(),
+    );
+    let court_ordered = field(
+        &mut errors,
+        Column::CourtOrdered,
+        match get(Column::CourtOrdered) {
+            "" | "false" | "no" | "0" => Ok(false),
+            "true" | "yes" | "1" => Ok(true),
+            v => Err(format!("{v:?} is not true or false")),
+        },
+    );
+    let contact_id = field(
+        &mut errors,
+        Column::ContactId,
+        match get(Column::ContactId) {
+            "" => Ok(None),
+            v => ContactId::new(v).map(Some).map_err(|e| e.to_string()),
+        },
+    );
+    let record_kind = match get(Column::Plan) {
+        "" => {
+            if !get(Column::PlanAction).is_empty() {
+                errors.push(FieldError {
+                    column: "plan_action",
+                    reason: "is given without a plan".into(),
+                });
+            }
+            contact_id.map(|id| RowKind::Contact { id })
+        }
+        plan => {
+            let kind = PlanKind::parse(plan)
+                .ok_or_else(|| format!("{plan:?} is not one of {}", list(PlanKind::ALL)));
+            let kind = field(&mut errors, Column::Plan, kind);
+            let action = field(
+                &mut errors,
+                Column::PlanAction,
+                vocab(
+                    required(Column::PlanAction),
+                    PlanAction::parse,
+                    PlanAction::ALL,
+                ),
+            );
+            let id = field(
+                &mut errors,
+                Column::PlanId,
+                match get(Column::PlanId) {
+                    "" => Ok(None),
+                    v => PlanId::new(v).map(Some).map_err(|e| e.to_string()),
+                },
+            );
+            match (kind, action, id) {
+                (Some(kind), Some(action), Some(id)) => Some(RowKind::Plan { kind, action, id }),
+                _ => None,
+            }
+        }
+    };
+    if let (Some(s), Some(Some(e))) = (&start, &end) {
+        if e.epoch_seconds() < s.epoch_seconds() {
+            errors.push(FieldError {
+                column: "end",
+                reason: format!("{e} is before the start {s}"),
+            });
+        }
+    }
+    if let (Some(ContactKind::WardAdmission), Some(d)) = (kind, &diagnoses) {
+        if d.is_empty() {
+            errors.push(FieldError {
+                column: "diagnosis",
+                reason: "a ward admission needs its main diagnosis".into(),
+            });
+        }
+    }
+    match (
+        patient,
+        cpr,
+        start,
+        end,
+        sector,
+        kind,
+        priority,
+        diagnoses,
+        court_ordered,
+        record_kind,
+    ) {
+        (
+            Some(patient),
+            Some(cpr),
+            Some(start),
+            Some(end),
+            Some(sector),
+            Some(kind),
+            Some(priority),
+            Some(diagnoses),
+            Some(court_ordered),
+            Some(record),
+        ) if errors.is_empty() => Ok(ContactRow {
+            line,
+            patient,
+            cpr,
+            start,
+            end,
+            sector,
+            kind,
+            priority,
+            diagnoses,
+            unit: get(Column::Unit).to_owned(),
+            organisation: get(Column::Organisation).to_owned(),
+            note: get(Column::Note).to_owned(),
+            court_ordered,
+            record,
+            name: get(Column::Name).to_owned(),
+            municipality: get(Column::Municipality).to_owned(),
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// The value, or None with the reason recorded against the column.
+fn field<T>(errors: &mut Vec<FieldError>, column: Column, result: Result<T, String>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(reason) => {
+            errors.push(FieldError {
+                column: column.name(),
+                reason,
+            });
+            None
+        }
+    }
+}
+
+fn vocab<T: Copy + std::fmt::Display>(
+    value: Result<&str, String>,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+) -> Result<T, String> {
+    value.and_then(|v| parse(v).ok_or_else(|| format!("{v:?} is not one of {}", list(all))))
+}
+
+fn list<T: std::fmt::Display>(all: &[T]) -> String {
+    all.iter()
+        .map(|v| v.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SMALL: &str = include_str!("../../../fixtures/import/contacts-small.csv");
+    const HEADER: &str = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note";
+
+    #[test]
+    fn a_valid_file_reads_every_row() {
+        let parsed = parse_contacts(SMALL.as_bytes()).unwrap();
+        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
+        assert_eq!(parsed.rows.len(), 5);
+        let admission = &parsed.rows[1];
+        assert_eq!(admission.line, 3);
+        assert_eq!(admission.kind, ContactKind::WardAdmission);
+        assert_eq!(admission.diagnoses, vec![Icd10::new("DF201").unwrap()]);
+        assert_eq!(admission.end.unwrap().to_string(), "2017-01-05T10:00");
+        assert!(matches!(
+            parsed.rows[2].record,
+            RowKind::Plan {
+                kind: PlanKind::DischargeAgreement,
+                action: PlanAction::Created,
+                id: None
+            }
+        ));
+        assert_eq!(parsed.rows[2].end, None);
+        assert_eq!(parsed.rows[4].diagnoses.len(), 2);
+        assert_eq!(parsed.rows[4].cpr.as_str(), "231299-4432");
+    }
+
+    #[test]
+    fn every_bad_field_of_every_bad_line_is_named() {
+        let text = format!(
+            "{HEADER}\n\
+             P1,070761-4285,2017-01-03,2017-01-02,region,ward_admission,acute,DF201,A,x\n\
+             P2,not-a-cpr,2017-13-01,,space,visit,urgent,F2X,A,x\n\
+             P3,070761-4285,2017-01-03,,region,ward_admission,acute,,A,x\n\
+             P4,070761-4285,2017-01-03,,region,gp_consultation,planned,,A\n\
+             ,070761-4285,2017-01-03,,region,gp_consultation,planned,,A,ok\n"
+        );
+        let parsed = parse_contacts(text.as_bytes()).unwrap();
+        assert!(parsed.rows.is_empty());
+        let by_line: Vec<(u64, Vec<&str>)> = parsed
+            .rejected
+            .iter()
+            .map(|r| (r.line, r.errors.iter().map(|e| e.column).collect()))
+            .collect();
+        assert_eq!(
+            by_line,
+            vec![
+                (2, vec!["end"]),
+                (
+                    3,
+                    vec!["cpr", "start", "sector", "kind", "priority", "diagnosis"]
+                ),
+                (4, vec!["diagnosis"]),
+                (5, vec!["(line)"]),
+                (6, vec!["patient"]),
+            ]
+        );
+        let message = parsed.rejected[1].to_string();
+        assert!(
+            message.starts_with("line 3: cpr: not a CPR number"),
+            "{message}"
+        );
+        assert!(
+            message.contains("\"space\" is not one of region, municipality"),
+            "{message}"
+        );
+        assert_eq!(
+            parsed.rejected[3].fields.len(),
+            9,
+            "the original fields are kept"
+        );
+    }
+
+    #[test]
+    fn one_patient_cannot_have_two_cpr_numbers() {
+        let text = format!(
+            "{HEADER}\nP1,070761-4285,2017-01-03,,region,gp_consultation,planned,,A,x\n\
+             P1,070761-4286,2017-01-04,,region,gp_consultation,planned,,A,x\n"
+        );
+        let parsed = parse_contacts(text.as_bytes()).unwrap();
+        assert_eq!(parsed.rows.len(), 1);
+        assert_eq!(parsed.rejected[0].line, 3);
+        assert!(
+            parsed.rejected[0]
+                .to_string()
+                .contains("another CPR number on line 2")
+        );
+    }
+
+    #[test]
+    fn header_problems_stop_the_whole_file() {
+        let missing = parse_contacts("patient,cpr,start\nP1,x,y\n".as_bytes()).unwrap_err();
+        assert!(
+            missing
+                .to_string()
+                .contains("end, sector, kind, priority, diagnosis, unit, note"),
+            "{missing}"
+        );
+        let unknown = parse_contacts(format!("{HEADER},colour\n").as_bytes()).unwrap_err();
+        assert!(unknown.to_string().contains("\"colour\""), "{unknown}");
+        let twice = parse_contacts(format!("{HEADER},note\n").as_bytes()).unwrap_err();
+        assert!(
+            matches!(twice, ImportError::DuplicateColumn { .. }),
+            "{twice}"
+        );
+    }
+}
