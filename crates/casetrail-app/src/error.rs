@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use casetrail_import::{ImportError, Rejected};
 use casetrail_ledger::LedgerError;
 
 #[derive(Debug, thiserror::Error)]
@@ -10,6 +11,8 @@ pub enum AppError {
         "there is no casetrail data in {path}: run `casetrail demo` (or an import) to create it, or pass --data"
     )]
     NoData { path: PathBuf },
+    #[error("this needs the data directory opened for writing")]
+    ReadOnly,
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error("cannot encode a {what} event: {source}")]
@@ -17,4 +20,32 @@ pub enum AppError {
         what: &'static str,
         source: serde_json::Error,
     },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    ImportFile { path: PathBuf, source: ImportError },
+    #[error("{path}: {} of its rows are invalid, so nothing was imported (use --skip-invalid to import the rest)", rejected.len())]
+    InvalidRows {
+        path: PathBuf,
+        rejected: Vec<Rejected>,
+    },
+    #[error("stored event at position {position} does not read: {source}")]
+    StoredEvent {
+        position: u64,
+        source: casetrail_domain::DomainError,
+    },
+    #[error("{value:?} is not a patient id: {source}")]
+    PatientId {
+        value: String,
+        source: casetrail_domain::DomainError,
+    },
+    #[error("there is no patient {patient} in the record")]
+    UnknownPatient { patient: String },
+    #[error("patient {patient} was already forgotten")]
+    AlreadyForgotten { patient: String },
+    #[error("the operating system gave no randomness for a new key: {0}")]
+    Randomness(String),
 }

@@ -4,13 +4,19 @@
 //! ledger or calls a domain core on its own. That keeps one place where data directories are
 //! opened, clocks are chosen and errors get the words a user reads.
 
+mod analysis;
 mod demo;
 mod error;
+mod forget;
+mod import;
 mod workbench;
 
+pub use casetrail_domain::stage1::Stage1Report;
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use demo::DemoSummary;
 pub use error::AppError;
+pub use forget::Forgotten;
+pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use workbench::{Access, Workbench};
 
 /// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.

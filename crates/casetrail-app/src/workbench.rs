@@ -1,9 +1,13 @@
 //! The façade over one data directory.
+//!
+//! Layout: `DATA/ledger` holds the event log, `DATA/keys` the patients' keys. They are separate
+//! databases so that destroying a key compacts only the vault, and so that a copy of the log
+//! alone carries no key.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use casetrail_ledger::{Clock, Head, Ledger, VerifyReport};
+use casetrail_ledger::{Actor, Clock, Head, KeyVault, Ledger, VerifyReport};
 
 use crate::error::AppError;
 
@@ -17,23 +21,47 @@ pub enum Access {
 #[derive(Debug, Clone)]
 pub struct Workbench {
     ledger: Ledger,
+    vault: Option<Arc<KeyVault>>,
+    data_dir: PathBuf,
+}
+
+pub(crate) fn ledger_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("ledger")
+}
+
+pub(crate) fn vault_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("keys")
 }
 
 impl Workbench {
-    /// Opens the data directory. Read-write creates it when missing; read-only requires it.
+    /// Opens the data directory. Read-write creates it when missing; read-only requires it
+    /// and opens no keys.
     pub fn open(data_dir: &Path, access: Access, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
-        let ledger = match access {
-            Access::ReadWrite => Ledger::open(data_dir, clock)?,
+        let ledger_path = ledger_dir(data_dir);
+        let (ledger, vault) = match access {
+            Access::ReadWrite => {
+                std::fs::create_dir_all(data_dir).map_err(|source| AppError::Io {
+                    path: data_dir.to_owned(),
+                    source,
+                })?;
+                let ledger = Ledger::open(&ledger_path, clock)?;
+                let vault = KeyVault::open(vault_dir(data_dir))?;
+                (ledger, Some(Arc::new(vault)))
+            }
             Access::ReadOnly => {
-                if !data_dir.join("CURRENT").exists() {
+                if !ledger_path.join("CURRENT").exists() {
                     return Err(AppError::NoData {
                         path: PathBuf::from(data_dir),
                     });
                 }
-                Ledger::open_read_only(data_dir)?
+                (Ledger::open_read_only(&ledger_path)?, None)
             }
         };
-        Ok(Workbench { ledger })
+        Ok(Workbench {
+            ledger,
+            vault,
+            data_dir: data_dir.to_owned(),
+        })
     }
 
     /// The last record: the value a quality department writes down.
@@ -49,7 +77,20 @@ impl Workbench {
         })
     }
 
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
     pub(crate) fn ledger(&self) -> &Ledger {
         &self.ledger
     }
+
+    pub(crate) fn vault(&self) -> Result<&KeyVault, AppError> {
+        self.vault.as_deref().ok_or(AppError::ReadOnly)
+    }
+}
+
+/// Who is acting, as recorded in the log.
+pub fn actor(name: &str) -> Result<Actor, AppError> {
+    Ok(Actor::new(name)?)
 }

@@ -1,12 +1,15 @@
 //! The `casetrail` command: parses arguments, calls the application façade, prints.
 //! `anyhow` lives only here, at the edge.
 
+mod progress;
+mod stage1_output;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use casetrail_app::{Access, EventHash, Head, Position, Workbench};
+use casetrail_app::{Access, AppError, EventHash, Head, ImportOptions, Position, Workbench};
 use casetrail_ledger::SystemClock;
 use clap::{Args, Parser, Subcommand};
 
@@ -42,6 +45,46 @@ enum Command {
         #[arg(long, requires = "from")]
         hash: Option<String>,
     },
+    /// Write a deterministic synthetic region as a contacts CSV (invented people only).
+    Generate {
+        #[arg(long)]
+        patients: usize,
+        #[arg(long)]
+        year: i32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Import a contacts CSV: every row is validated before anything is written.
+    Import {
+        file: PathBuf,
+        /// Import the valid rows; write the rejected ones, with reasons, beside the input.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The DEFACTUM stage-1 analysis of a year.
+    Stage1 {
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: stage1_output::Format,
+    },
+    /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
+    Forget {
+        patient: String,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Who {
+    /// Who is acting, as recorded in the log.
+    #[arg(long = "actor", env = "USER", default_value = "casetrail")]
+    name: String,
 }
 
 fn print_head(head: Option<Head>) {
@@ -82,6 +125,81 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             report(&wb.verify(checkpoint)?)
+        }
+        Command::Generate {
+            patients,
+            year,
+            seed,
+            out,
+        } => {
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let config = casetrail_synth::Config {
+                patients,
+                year,
+                seed,
+            };
+            let rows = casetrail_synth::write_csv(config, std::io::BufWriter::new(file))
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "generated {patients} synthetic patients ({rows} rows) for {year} in {}",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import {
+            file,
+            skip_invalid,
+            who,
+        } => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let options = ImportOptions { skip_invalid };
+            match wb.import_contacts(&file, options, &who.name, &mut progress::Bar::default()) {
+                Ok(s) => {
+                    println!(
+                        "imported {}: {} rows for {} patients; {} events appended, {} already stored",
+                        file.display(),
+                        s.rows,
+                        s.patients,
+                        s.appended,
+                        s.already_stored
+                    );
+                    if let Some(rejected) = s.rejected_file {
+                        println!(
+                            "{} rows rejected; they and the reasons are in {}",
+                            s.rejected,
+                            rejected.display()
+                        );
+                    }
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(AppError::InvalidRows { path, rejected }) => {
+                    for r in &rejected {
+                        eprintln!("{}: {r}", path.display());
+                    }
+                    eprintln!(
+                        "error: {} of the rows of {} are invalid, so nothing was imported (--skip-invalid imports the rest)",
+                        rejected.len(),
+                        path.display()
+                    );
+                    Ok(ExitCode::from(2))
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Stage1 { year, format } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            stage1_output::print(&wb.stage1(year)?, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Forget { patient, who } => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let done = wb.forget(&patient, &who.name)?;
+            println!(
+                "forgot {}: the key is destroyed; the erasure is recorded at position {}",
+                done.patient, done.position
+            );
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

@@ -151,25 +151,16 @@ mod tests {
 
     const SMALL: &str = include_str!("../../../fixtures/import/contacts-small.csv");
 
+    /// A distinct key per patient, made from the patient id (real keys come from the
+    /// operating system's randomness).
     fn keys(rows: &[ContactRow]) -> HashMap<PatientId, PatientKey> {
         rows.iter()
             .map(|r| {
-                (
-                    r.patient.clone(),
-                    PatientKey::from_bytes([r.line as u8; 32]),
-                )
+                let mut key = [0u8; 32];
+                key[..r.patient.as_str().len()].copy_from_slice(r.patient.as_str().as_bytes());
+                (r.patient.clone(), PatientKey::from_bytes(key))
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
             .collect()
-    }
-
-    /// A distinct test key per patient id (real keys come from the operating system).
-    fn test_key(patient: &str) -> Box<[u8; 32]> {
-        let mut key = [0u8; 32];
-        key[..patient.len()].copy_from_slice(patient.as_bytes());
-        Box::new(key)
     }
 
     #[test]

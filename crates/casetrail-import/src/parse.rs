@@ -260,21 +260,21 @@ fn parse_row(
             }
         }
     };
-    if let (Some(s), Some(Some(e))) = (&start, &end) {
-        if e.epoch_seconds() < s.epoch_seconds() {
-            errors.push(FieldError {
-                column: "end",
-                reason: format!("{e} is before the start {s}"),
-            });
-        }
+    if let (Some(s), Some(Some(e))) = (&start, &end)
+        && e.epoch_seconds() < s.epoch_seconds()
+    {
+        errors.push(FieldError {
+            column: "end",
+            reason: format!("{e} is before the start {s}"),
+        });
     }
-    if let (Some(ContactKind::WardAdmission), Some(d)) = (kind, &diagnoses) {
-        if d.is_empty() {
-            errors.push(FieldError {
-                column: "diagnosis",
-                reason: "a ward admission needs its main diagnosis".into(),
-            });
-        }
+    if let (Some(ContactKind::WardAdmission), Some(d)) = (kind, &diagnoses)
+        && d.is_empty()
+    {
+        errors.push(FieldError {
+            column: "diagnosis",
+            reason: "a ward admission needs its main diagnosis".into(),
+        });
     }
     match (
         patient,

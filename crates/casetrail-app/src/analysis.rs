@@ -1,0 +1,49 @@
+//! Projections computed from the log: stays and the stage-1 analysis.
+
+use std::collections::BTreeMap;
+
+use casetrail_domain::stage1::{Stage1Report, stage1};
+use casetrail_domain::stays::{Stay, stays};
+use casetrail_domain::{DayWindow, DomainEvent, EventRef, PatientId, corrections};
+use casetrail_ledger::Position;
+
+use crate::error::AppError;
+use crate::workbench::Workbench;
+
+/// Event types that shape stays; the others are skipped before their payload is parsed.
+const STAY_EVENTS: &[&str] = &[
+    "ContactRecorded",
+    "AdmissionStarted",
+    "DischargeRecorded",
+    "Corrected",
+];
+
+impl Workbench {
+    /// Every patient's stays, rebuilt from the whole log with corrections applied.
+    pub fn stays(&self) -> Result<BTreeMap<PatientId, Vec<Stay>>, AppError> {
+        let mut events = Vec::new();
+        for record in self.ledger().read_all(Position(0)) {
+            let record = record?;
+            if !STAY_EVENTS.contains(&record.event_type.as_str()) {
+                continue;
+            }
+            let event = DomainEvent::decode(
+                record.event_type.as_str(),
+                record.schema_version,
+                &record.payload,
+            )
+            .map_err(|source| AppError::StoredEvent {
+                position: record.position.0,
+                source,
+            })?;
+            events.push((EventRef(record.id.0), event));
+        }
+        let applied = corrections::apply(events);
+        Ok(stays(applied.standing.iter().map(|s| &s.event)))
+    }
+
+    /// The DEFACTUM stage-1 analysis of `year`.
+    pub fn stage1(&self, year: i32) -> Result<Stage1Report, AppError> {
+        Ok(stage1(year, &self.stays()?, DayWindow::EVENING_NIGHT))
+    }
+}

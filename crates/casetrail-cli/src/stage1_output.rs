@@ -1,0 +1,92 @@
+//! Printing the stage-1 analysis as JSON, CSV or a table for the terminal.
+
+use casetrail_app::Stage1Report;
+use clap::ValueEnum;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+fn percent(share: Option<u64>) -> String {
+    share.map_or("–".to_string(), |bp| {
+        format!("{}.{} %", bp / 100, (bp % 100) / 10)
+    })
+}
+
+pub fn print(report: &Stage1Report, format: Format) -> anyhow::Result<()> {
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(report)?),
+        Format::Csv => {
+            let mut out = csv::Writer::from_writer(std::io::stdout());
+            out.write_record(["year", "episodes", "patients", "acute_admissions"])?;
+            for row in &report.table {
+                out.write_record([
+                    report.year.to_string(),
+                    row.episodes.clone(),
+                    row.patients.to_string(),
+                    row.acute_admissions.to_string(),
+                ])?;
+            }
+            out.write_record([
+                report.year.to_string(),
+                "total".into(),
+                report.patients.to_string(),
+                report.acute_admissions.to_string(),
+            ])?;
+            out.flush()?;
+        }
+        Format::Table => {
+            println!("Stage 1, {}: admission episodes per patient", report.year);
+            println!(
+                "{:>10} {:>10} {:>17}",
+                "episodes", "patients", "acute admissions"
+            );
+            for row in &report.table {
+                println!(
+                    "{:>10} {:>10} {:>17}",
+                    row.episodes, row.patients, row.acute_admissions
+                );
+            }
+            println!(
+                "{:>10} {:>10} {:>17}",
+                "total", report.patients, report.acute_admissions
+            );
+            println!();
+            println!(
+                "readmissions (acute, 4 h – 30 days):   {}",
+                report.readmissions
+            );
+            println!(
+                "acute stays of 0-3 days:               {}",
+                percent(report.short_stay_share.basis_points())
+            );
+            println!(
+                "readmissions of 0-3 days:              {}",
+                percent(report.readmission_short_stay_share.basis_points())
+            );
+            println!(
+                "acute admissions in evening and night: {}",
+                percent(report.evening_night_share.basis_points())
+            );
+            println!();
+            println!(
+                "{:>8} {:>10} {:>11} {:>7} {:>13}",
+                "group", "patients", "admissions", "acute", "readmissions"
+            );
+            for d in &report.by_diagnosis {
+                let group = serde_json::to_value(d.group)?
+                    .as_str()
+                    .unwrap_or("?")
+                    .to_string();
+                println!(
+                    "{:>8} {:>10} {:>11} {:>7} {:>13}",
+                    group, d.patients, d.admissions, d.acute_admissions, d.readmissions
+                );
+            }
+        }
+    }
+    Ok(())
+}
