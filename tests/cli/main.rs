@@ -1,8 +1,12 @@
 //! The `casetrail` command as a user runs it.
 
+mod import;
+mod privacy;
+mod stage1;
+
 use std::process::Command;
 
-fn casetrail(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+pub(crate) fn casetrail(data: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_casetrail"))
         .arg("--data")
         .arg(data)
@@ -12,7 +16,7 @@ fn casetrail(data: &std::path::Path, args: &[&str]) -> std::process::Output {
         .expect("casetrail runs")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -27,6 +31,14 @@ fn demo_head_and_verify_agree() {
     assert!(out.contains("intact: 36 records verified"), "{out}");
 
     let head = casetrail(&data, &["head"]);
+    assert!(
+        data.join("ledger").join("CURRENT").exists(),
+        "the log lives in DATA/ledger"
+    );
+    assert!(
+        data.join("keys").join("CURRENT").exists(),
+        "the keys live apart, in DATA/keys"
+    );
     assert!(head.status.success());
     let head = text(&head.stdout);
     let position = head

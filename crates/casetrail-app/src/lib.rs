@@ -9,6 +9,7 @@ mod demo;
 mod error;
 mod forget;
 mod import;
+mod pathway;
 mod workbench;
 
 pub use casetrail_domain::stage1::Stage1Report;
@@ -17,6 +18,7 @@ pub use demo::DemoSummary;
 pub use error::AppError;
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
+pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal};
 pub use workbench::{Access, Workbench};
 
 /// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.

@@ -22,6 +22,7 @@ pub enum Access {
 pub struct Workbench {
     ledger: Ledger,
     vault: Option<Arc<KeyVault>>,
+    writable: bool,
     data_dir: PathBuf,
 }
 
@@ -54,12 +55,19 @@ impl Workbench {
                         path: PathBuf::from(data_dir),
                     });
                 }
-                (Ledger::open_read_only(&ledger_path)?, None)
+                let vault = match vault_dir(data_dir) {
+                    dir if dir.join("CURRENT").exists() => {
+                        Some(Arc::new(KeyVault::open_read_only(dir)?))
+                    }
+                    _ => None,
+                };
+                (Ledger::open_read_only(&ledger_path)?, vault)
             }
         };
         Ok(Workbench {
             ledger,
             vault,
+            writable: access == Access::ReadWrite,
             data_dir: data_dir.to_owned(),
         })
     }
@@ -85,8 +93,25 @@ impl Workbench {
         &self.ledger
     }
 
+    /// The vault for changing keys: only in a read-write workbench.
     pub(crate) fn vault(&self) -> Result<&KeyVault, AppError> {
-        self.vault.as_deref().ok_or(AppError::ReadOnly)
+        match (&self.vault, self.writable) {
+            (Some(v), true) => Ok(v),
+            _ => Err(AppError::ReadOnly),
+        }
+    }
+
+    /// A patient's key, if the vault still holds it.
+    pub(crate) fn patient_key(
+        &self,
+        patient: &casetrail_domain::PatientId,
+    ) -> Result<Option<casetrail_protect::PatientKey>, AppError> {
+        let Some(vault) = &self.vault else {
+            return Ok(None);
+        };
+        Ok(vault
+            .get(&crate::import::vault_name(patient))?
+            .map(casetrail_protect::PatientKey::from_bytes))
     }
 }
 

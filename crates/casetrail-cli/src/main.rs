@@ -72,12 +72,24 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: stage1_output::Format,
     },
+    /// A patient's whole pathway, identifiable (for facilitators assembling a case).
+    Pathway {
+        patient: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PathwayFormat,
+    },
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
         #[command(flatten)]
         who: Who,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PathwayFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -192,6 +204,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             stage1_output::print(&wb.stage1(year)?, format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Pathway { patient, format } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let view = wb.pathway(&patient)?;
+            match format {
+                PathwayFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
+                PathwayFormat::Text => print_pathway(&view),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Forget { patient, who } => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let done = wb.forget(&patient, &who.name)?;
@@ -200,6 +221,35 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 done.patient, done.position
             );
             Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_pathway(view: &casetrail_app::PathwayView) {
+    let show = |p: &Option<casetrail_app::Personal>| {
+        p.as_ref().map_or("–".to_string(), |p| p.to_string())
+    };
+    println!(
+        "patient {}: {} (CPR {}), born {}, {}",
+        view.patient,
+        show(&view.name),
+        show(&view.cpr),
+        view.birth_year.map_or("?".into(), |y| y.to_string()),
+        view.municipality.clone().unwrap_or_default()
+    );
+    if let Some(e) = &view.erased {
+        println!(
+            "forgotten by {} (recorded at {} µs): personal fields are erased",
+            e.by, e.recorded_at
+        );
+    }
+    for entry in &view.entries {
+        println!(
+            "{:>8}  {:<16}  {}",
+            entry.position, entry.when, entry.summary
+        );
+        if let Some(note) = &entry.note {
+            println!("{:>8}  {:<16}  note: {note}", "", "");
         }
     }
 }

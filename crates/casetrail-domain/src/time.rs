@@ -99,6 +99,17 @@ impl When {
         }
     }
 
+    /// Whether this local time occurs in Denmark: on the spring night the clocks skip from
+    /// 02:00 to 03:00, the times between do not. A bare date always exists.
+    pub fn exists(&self) -> bool {
+        self.time.is_none_or(|t| {
+            !matches!(
+                Copenhagen.from_local_datetime(&self.date.and_time(t)),
+                LocalResult::None
+            )
+        })
+    }
+
     /// Real time from `self` to `later`.
     pub fn until(&self, later: &When) -> Elapsed {
         Elapsed(later.epoch_seconds() - self.epoch_seconds())
@@ -208,6 +219,18 @@ mod tests {
             Elapsed::hours(4)
         );
         assert_eq!(w("2019-06-01").until(&w("2019-06-02")), Elapsed::days(1));
+    }
+
+    #[test]
+    fn the_skipped_spring_hour_does_not_exist() {
+        assert!(!w("2017-03-26T02:31").exists());
+        assert!(w("2017-03-26T03:00").exists());
+        assert!(w("2017-03-26T01:59").exists());
+        assert!(
+            w("2017-10-29T02:30").exists(),
+            "the repeated autumn hour exists (twice)"
+        );
+        assert!(w("2017-03-26").exists());
     }
 
     #[test]

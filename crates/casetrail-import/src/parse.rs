@@ -171,14 +171,14 @@ fn parse_row(
     let start = field(
         &mut errors,
         Column::Start,
-        required(Column::Start).and_then(|v| When::parse(v).map_err(|e| e.to_string())),
+        required(Column::Start).and_then(when),
     );
     let end = field(
         &mut errors,
         Column::End,
         match get(Column::End) {
             "" => Ok(None),
-            v => When::parse(v).map(Some).map_err(|e| e.to_string()),
+            v => when(v).map(Some),
         },
     );
     let sector = field(
@@ -321,6 +321,18 @@ fn parse_row(
     }
 }
 
+/// A date or date-time that exists in Danish local time.
+fn when(text: &str) -> Result<When, String> {
+    let w = When::parse(text).map_err(|e| e.to_string())?;
+    if w.exists() {
+        Ok(w)
+    } else {
+        Err(format!(
+            "{w} does not exist in Danish time: that night the clocks went from 02:00 to 03:00"
+        ))
+    }
+}
+
 /// The value, or None with the reason recorded against the column.
 fn field<T>(errors: &mut Vec<FieldError>, column: Column, result: Result<T, String>) -> Option<T> {
     match result {
@@ -423,6 +435,22 @@ mod tests {
             parsed.rejected[3].fields.len(),
             9,
             "the original fields are kept"
+        );
+    }
+
+    #[test]
+    fn a_time_in_the_skipped_spring_hour_is_refused_with_the_reason() {
+        let text = format!(
+            "{HEADER}\nP1,070761-4285,2017-03-26T02:30,,region,gp_consultation,planned,,A,x\n"
+        );
+        let parsed = parse_contacts(text.as_bytes()).unwrap();
+        assert_eq!(parsed.rejected.len(), 1);
+        assert!(
+            parsed.rejected[0]
+                .to_string()
+                .contains("does not exist in Danish time"),
+            "{}",
+            parsed.rejected[0]
         );
     }
 

@@ -45,6 +45,18 @@ impl KeyVault {
         Ok(KeyVault { db, path })
     }
 
+    /// Opens an existing vault for reading, beside a process that may be writing it.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<KeyVault, LedgerError> {
+        let path = path.as_ref().to_owned();
+        let db = DB::open_for_read_only(&Options::default(), &path, false).map_err(|source| {
+            LedgerError::Open {
+                path: path.clone(),
+                source,
+            }
+        })?;
+        Ok(KeyVault { db, path })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

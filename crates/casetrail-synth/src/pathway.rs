@@ -1,6 +1,7 @@
 //! One synthetic patient's year, as rows of the contacts import format.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono_tz::Europe::Copenhagen;
 use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -106,7 +107,13 @@ fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time"))
 }
 
+/// Writes a local time as an extract would. A time in the hour skipped when summer time
+/// begins is shown an hour later, as the wall clock showed it.
 fn show(t: NaiveDateTime) -> String {
+    let t = match chrono::TimeZone::from_local_datetime(&Copenhagen, &t) {
+        chrono::LocalResult::None => t + Duration::hours(1),
+        _ => t,
+    };
     t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
@@ -150,6 +157,12 @@ impl Generator {
             let person = self.person(i, acute);
             rows.clear();
             self.pathway(&person, &mut rows);
+            for row in &mut rows {
+                // A start moved out of the skipped spring hour may pass its end: they meet.
+                if !row.end.is_empty() && row.end < row.start {
+                    row.end = row.start.clone();
+                }
+            }
             rows.sort_by(|a, b| a.start.cmp(&b.start));
             emit(&rows);
         }

@@ -1,0 +1,204 @@
+//! A patient's pathway as a facilitator sees it: identifiable, personal fields opened with the
+//! patient's key, or shown as erased once the key is gone.
+
+use casetrail_domain::{DomainEvent, EventRef, PatientId, Sealed, corrections};
+use casetrail_ledger::{Direction, StreamId, StreamVersion};
+use casetrail_protect::PatientKey;
+use serde::Serialize;
+
+use crate::error::AppError;
+use crate::workbench::Workbench;
+
+/// A personal field: its text, or the fact that it can no longer be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Personal {
+    Text(String),
+    Erased,
+}
+
+impl std::fmt::Display for Personal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Personal::Text(t) => f.write_str(t),
+            Personal::Erased => f.write_str("[erased]"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Erasure {
+    /// Microseconds since the Unix epoch, as the ledger recorded it.
+    pub recorded_at: i64,
+    pub by: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathwayEntry {
+    pub position: u64,
+    pub when: String,
+    pub event: &'static str,
+    pub summary: String,
+    pub note: Option<Personal>,
+    /// Positions of the corrections that amended this entry.
+    pub amended_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PathwayView {
+    pub patient: String,
+    pub cpr: Option<Personal>,
+    pub name: Option<Personal>,
+    pub birth_year: Option<i32>,
+    pub municipality: Option<String>,
+    pub erased: Option<Erasure>,
+    pub entries: Vec<PathwayEntry>,
+    /// Events retracted by later corrections.
+    pub retracted: usize,
+}
+
+fn open(
+    key: Option<&PatientKey>,
+    patient: &PatientId,
+    field: &'static str,
+    sealed: &Sealed,
+) -> Personal {
+    key.and_then(|k| k.open(patient, field, sealed).ok())
+        .map_or(Personal::Erased, |bytes| {
+            Personal::Text(String::from_utf8_lossy(&bytes).into_owned())
+        })
+}
+
+fn summary(event: &DomainEvent) -> (String, String) {
+    match event {
+        DomainEvent::ContactRecorded(c) => {
+            let diagnoses: Vec<&str> = c.diagnoses.iter().map(|d| d.as_str()).collect();
+            let end = c.end.map_or(String::new(), |e| format!(" → {e}"));
+            (
+                c.start.to_string(),
+                format!(
+                    "{} {} ({}, {}) {}{end}",
+                    c.sector,
+                    c.kind,
+                    c.priority,
+                    c.unit,
+                    diagnoses.join(" "),
+                ),
+            )
+        }
+        DomainEvent::AdmissionStarted(a) => (
+            a.start.to_string(),
+            format!(
+                "admitted to {} ({}, {})",
+                a.ward, a.priority, a.main_diagnosis
+            ),
+        ),
+        DomainEvent::DischargeRecorded(d) => (
+            d.end.to_string(),
+            format!("discharged from stay {}", d.stay),
+        ),
+        DomainEvent::PlanChanged(p) => (p.at.to_string(), format!("{} {}", p.kind, p.action)),
+        DomainEvent::ConsentGiven(c) => (c.date.to_string(), format!("consent given: {}", c.scope)),
+        DomainEvent::ConsentWithdrawn(c) => (
+            c.date.to_string(),
+            format!("consent withdrawn: {}", c.scope),
+        ),
+        DomainEvent::MaterialAttached(m) => {
+            (m.date.to_string(), format!("material from {}", m.source))
+        }
+        other => (String::new(), other.event_type().to_string()),
+    }
+}
+
+fn note_of(event: &DomainEvent) -> Option<(&'static str, &Sealed)> {
+    match event {
+        DomainEvent::ContactRecorded(c) => c.note.as_ref().map(|n| ("note", n)),
+        DomainEvent::PlanChanged(p) => p.content.as_ref().map(|n| ("note", n)),
+        DomainEvent::MaterialAttached(m) => Some(("text", &m.text)),
+        DomainEvent::ConsentGiven(c) => c.comments.as_ref().map(|n| ("comments", n)),
+        DomainEvent::ConsentWithdrawn(c) => c.comments.as_ref().map(|n| ("comments", n)),
+        _ => None,
+    }
+}
+
+impl Workbench {
+    /// The whole pathway of one patient, in the order it was recorded.
+    pub fn pathway(&self, patient: &str) -> Result<PathwayView, AppError> {
+        let patient = PatientId::new(patient).map_err(|source| AppError::PatientId {
+            value: patient.to_owned(),
+            source,
+        })?;
+        let stream = StreamId::new(casetrail_import::stream_name(&patient))?;
+        let key = self.patient_key(&patient)?;
+        let mut view = PathwayView {
+            patient: patient.to_string(),
+            cpr: None,
+            name: None,
+            birth_year: None,
+            municipality: None,
+            erased: None,
+            entries: Vec::new(),
+            retracted: 0,
+        };
+        let mut events = Vec::new();
+        let mut positions = std::collections::HashMap::new();
+        for record in self
+            .ledger()
+            .read_stream(&stream, StreamVersion(0), Direction::Forward)
+        {
+            let record = record?;
+            let event = DomainEvent::decode(
+                record.event_type.as_str(),
+                record.schema_version,
+                &record.payload,
+            )
+            .map_err(|source| AppError::StoredEvent {
+                position: record.position.0,
+                source,
+            })?;
+            if let DomainEvent::PatientErased(_) = event {
+                view.erased = Some(Erasure {
+                    recorded_at: record.recorded_at.0,
+                    by: record.actor.to_string(),
+                });
+            }
+            positions.insert(EventRef(record.id.0), record.position.0);
+            events.push((EventRef(record.id.0), event));
+        }
+        if events.is_empty() {
+            return Err(AppError::UnknownPatient {
+                patient: patient.to_string(),
+            });
+        }
+        let applied = corrections::apply(events);
+        view.retracted = applied.retracted.len();
+        for standing in applied.standing {
+            match &standing.event {
+                DomainEvent::PatientRegistered(r) => {
+                    view.cpr = Some(open(key.as_ref(), &patient, "cpr", &r.cpr));
+                    view.name = Some(open(key.as_ref(), &patient, "name", &r.name));
+                    view.birth_year = Some(r.birth_year);
+                    view.municipality = Some(r.municipality.clone());
+                }
+                DomainEvent::PatientErased(_) => {}
+                event => {
+                    let (when, summary) = summary(event);
+                    view.entries.push(PathwayEntry {
+                        position: positions[&standing.id],
+                        when,
+                        event: event.event_type(),
+                        summary: summary.trim().to_string(),
+                        note: note_of(event)
+                            .map(|(field, sealed)| open(key.as_ref(), &patient, field, sealed)),
+                        amended_by: standing
+                            .amended_by
+                            .iter()
+                            .map(|r| positions[r].to_string())
+                            .collect(),
+                    });
+                }
+            }
+        }
+        Ok(view)
+    }
+}

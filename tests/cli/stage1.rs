@@ -1,0 +1,129 @@
+//! A generated region through the import path reproduces the published stage-1 table.
+
+use crate::{casetrail, text};
+
+/// DEFACTUM 2019, Region Midtjylland 2017: (episodes, patients, acute admissions).
+const PUBLISHED: [(&str, u64, u64); 11] = [
+    ("1", 3082, 2844),
+    ("2", 771, 1446),
+    ("3", 330, 931),
+    ("4", 167, 638),
+    ("5", 101, 473),
+    ("6", 57, 315),
+    ("7", 35, 232),
+    ("8", 24, 182),
+    ("9", 20, 171),
+    ("10", 16, 154),
+    ("11+", 70, 1176),
+];
+
+fn within(found: u64, published: u64) -> bool {
+    let tolerance = (published * 5).div_ceil(100).max(2);
+    found.abs_diff(published) <= tolerance
+}
+
+#[test]
+fn a_generated_region_reproduces_the_published_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let csv = dir.path().join("region.csv");
+    let csv_arg = csv.to_str().unwrap();
+    let generate = casetrail(
+        &data,
+        &[
+            "generate",
+            "--patients",
+            "4673",
+            "--year",
+            "2017",
+            "--seed",
+            "11",
+            "--out",
+            csv_arg,
+        ],
+    );
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    let import = casetrail(&data, &["import", csv_arg]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    assert!(
+        text(&import.stdout).contains("for 4673 patients"),
+        "{}",
+        text(&import.stdout)
+    );
+
+    let out = casetrail(&data, &["stage1", "--year", "2017", "--format", "json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["year"], 2017);
+    for (row, (episodes, patients, acute)) in
+        report["table"].as_array().unwrap().iter().zip(PUBLISHED)
+    {
+        assert_eq!(row["episodes"], episodes);
+        let (p, a) = (
+            row["patients"].as_u64().unwrap(),
+            row["acute_admissions"].as_u64().unwrap(),
+        );
+        assert!(
+            within(p, patients),
+            "{episodes} episodes: {p} patients, published {patients}"
+        );
+        assert!(
+            within(a, acute),
+            "{episodes} episodes: {a} acute admissions, published {acute}"
+        );
+    }
+    assert!(within(report["patients"].as_u64().unwrap(), 4673));
+    assert!(within(report["acute_admissions"].as_u64().unwrap(), 8562));
+    // about half of acute admissions last 0-3 days; many begin in the evening or night
+    let short = report["short_stay_share"].as_f64().unwrap();
+    assert!((0.40..0.60).contains(&short), "short stays {short}");
+    assert!(report["readmissions"].as_u64().unwrap() > 500);
+    let groups: Vec<&str> = report["by_diagnosis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["group"].as_str().unwrap())
+        .collect();
+    assert_eq!(groups, ["F20", "F60", "other"]);
+
+    // the same file again writes nothing new
+    let again = casetrail(&data, &["import", csv_arg]);
+    assert!(
+        text(&again.stdout).contains(" 0 events appended"),
+        "{}",
+        text(&again.stdout)
+    );
+    let table = casetrail(&data, &["stage1", "--year", "2017", "--format", "csv"]);
+    assert!(
+        text(&table.stdout).lines().any(|l| l == "2017,11+,70,1176"),
+        "{}",
+        text(&table.stdout)
+    );
+}
+
+#[test]
+fn the_generator_is_deterministic_per_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("unused");
+    let run = |seed: &str, name: &str| {
+        let out = dir.path().join(name);
+        let o = casetrail(
+            &data,
+            &[
+                "generate",
+                "--patients",
+                "300",
+                "--year",
+                "2019",
+                "--seed",
+                seed,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        std::fs::read(out).unwrap()
+    };
+    assert_eq!(run("5", "a.csv"), run("5", "b.csv"));
+    assert_ne!(run("5", "a.csv"), run("6", "c.csv"));
+}
