@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use casetrail_domain::PatientId;
-use casetrail_import::{ImportEvent, Parsed, parse_contacts, stream_name, to_events};
+use casetrail_import::{ImportEvent, Parsed, parse_contacts, stream_name, to_events_in_chunks};
 use casetrail_ledger::{AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, StreamId};
 use casetrail_protect::PatientKey;
 
@@ -115,14 +115,19 @@ impl Workbench {
         };
         let actor = actor(by)?;
         let vault = self.vault()?;
-        let mut keys: HashMap<PatientId, PatientKey> = HashMap::new();
-        for row in &parsed.rows {
-            if !keys.contains_key(&row.patient) {
-                let key = vault.get_or_insert(&vault_name(&row.patient), new_key()?)?;
-                keys.insert(row.patient.clone(), PatientKey::from_bytes(key));
-            }
-        }
-        let events = to_events(&parsed.rows, &keys).expect("a key was made for every patient");
+        let mut patients: Vec<&PatientId> = parsed.rows.iter().map(|r| &r.patient).collect();
+        patients.sort();
+        patients.dedup();
+        let candidates = patients
+            .iter()
+            .map(|p| Ok((vault_name(p), new_key()?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let stored = vault.get_or_insert_many(&candidates)?;
+        let keys: HashMap<PatientId, PatientKey> = patients
+            .into_iter()
+            .cloned()
+            .zip(stored.into_iter().map(PatientKey::from_bytes))
+            .collect();
         let mut summary = ImportSummary {
             rows: parsed.rows.len(),
             rejected: parsed.rejected.len(),
@@ -131,59 +136,109 @@ impl Workbench {
             appended: 0,
             already_stored: 0,
         };
-        progress.start(events.len() as u64);
-        let mut batch: Vec<ImportEvent> = Vec::with_capacity(EVENTS_PER_APPEND);
-        for event in events {
-            if self.ledger().position_of(EventId(event.id))?.is_some() {
-                summary.already_stored += 1;
-                progress.advance(1);
-                continue;
+        progress.start(parsed.rows.len() as u64 + keys.len() as u64);
+        // Encoding the next batch overlaps with the synced write of the one before.
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<AppendRequest>(2);
+        let (written, done) = std::sync::mpsc::channel::<Result<usize, AppError>>();
+        let ledger = self.ledger().clone();
+        std::thread::scope(|scope| -> Result<(), AppError> {
+            scope.spawn(move || {
+                for request in batches {
+                    let count = request.event_count();
+                    let outcome = ledger
+                        .append_blocking(request)
+                        .map(|_| count)
+                        .map_err(AppError::from);
+                    let failed = outcome.is_err();
+                    if written.send(outcome).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut report = |outcome: Result<usize, AppError>,
+                              summary: &mut ImportSummary|
+             -> Result<(), AppError> {
+                let n = outcome?;
+                summary.appended += n;
+                progress.advance(n as u64);
+                Ok(())
+            };
+            let mut failure: Option<AppError> = None;
+            let mut stopped = false;
+            let mut pending = 0usize;
+            to_events_in_chunks(&parsed.rows, &keys, EVENTS_PER_APPEND, |chunk| {
+                if failure.is_some() || stopped {
+                    return;
+                }
+                let mut batch: Vec<ImportEvent> = Vec::with_capacity(chunk.len());
+                for event in chunk {
+                    match self.ledger().position_of(EventId(event.id)) {
+                        Ok(Some(_)) => summary.already_stored += 1,
+                        Ok(None) => batch.push(event),
+                        Err(e) => failure = Some(e.into()),
+                    }
+                }
+                if !batch.is_empty() {
+                    match request_for(&actor, &mut batch) {
+                        Ok(request) => match to_writer.send(request) {
+                            Ok(()) => pending += 1,
+                            // The appender stopped after a failed append; its error follows.
+                            Err(_) => stopped = true,
+                        },
+                        Err(e) => failure = Some(e),
+                    }
+                }
+                while let Ok(outcome) = done.try_recv() {
+                    pending -= 1;
+                    if let Err(e) = report(outcome, &mut summary) {
+                        failure = Some(e);
+                    }
+                }
+            })
+            .expect("a key was made for every patient");
+            if let Some(e) = failure {
+                return Err(e);
             }
-            batch.push(event);
-            if batch.len() >= EVENTS_PER_APPEND {
-                summary.appended += self.append_batch(&actor, &mut batch)?;
-                progress.advance(EVENTS_PER_APPEND as u64);
+            drop(to_writer);
+            for _ in 0..pending {
+                let outcome = done
+                    .recv()
+                    .map_err(|_| AppError::Ledger(casetrail_ledger::LedgerError::WriterStopped))?;
+                report(outcome, &mut summary)?;
             }
-        }
-        let rest = batch.len() as u64;
-        summary.appended += self.append_batch(&actor, &mut batch)?;
-        progress.advance(rest);
+            Ok(())
+        })?;
+        progress.advance(summary.already_stored as u64);
         progress.finish();
         Ok(summary)
     }
+}
 
-    /// Appends the batch as one multi-stream append (one write per patient), and empties it.
-    fn append_batch(
-        &self,
-        actor: &casetrail_ledger::Actor,
-        batch: &mut Vec<ImportEvent>,
-    ) -> Result<usize, AppError> {
-        if batch.is_empty() {
-            return Ok(0);
-        }
-        let mut request = AppendRequest::new(actor.clone());
-        let mut index: HashMap<PatientId, usize> = HashMap::new();
-        let count = batch.len();
-        for e in batch.drain(..) {
-            let slot = *index.entry(e.patient.clone()).or_insert_with(|| {
-                let stream = StreamId::new(stream_name(&e.patient))
-                    .expect("patient ids make valid stream ids");
-                request.writes.push(casetrail_ledger::StreamWrite {
-                    stream,
-                    expected: ExpectedVersion::Any,
-                    events: Vec::new(),
-                });
-                request.writes.len() - 1
+/// The batch as one multi-stream append (one write per patient); empties the batch.
+fn request_for(
+    actor: &casetrail_ledger::Actor,
+    batch: &mut Vec<ImportEvent>,
+) -> Result<AppendRequest, AppError> {
+    let mut request = AppendRequest::new(actor.clone());
+    let mut index: HashMap<PatientId, usize> = HashMap::new();
+    for e in batch.drain(..) {
+        let slot = *index.entry(e.patient.clone()).or_insert_with(|| {
+            let stream =
+                StreamId::new(stream_name(&e.patient)).expect("patient ids make valid stream ids");
+            request.writes.push(casetrail_ledger::StreamWrite {
+                stream,
+                expected: ExpectedVersion::Any,
+                events: Vec::new(),
             });
-            request.writes[slot].events.push(NewEvent {
-                id: EventId(e.id),
-                event_type: EventType::new(e.event.event_type())?,
-                schema_version: e.event.schema_version(),
-                metadata: Vec::new(),
-                payload: e.event.encode(),
-            });
-        }
-        self.ledger().append_blocking(request)?;
-        Ok(count)
+            request.writes.len() - 1
+        });
+        request.writes[slot].events.push(NewEvent {
+            id: EventId(e.id),
+            event_type: EventType::new(e.event.event_type())?,
+            schema_version: e.event.schema_version(),
+            metadata: Vec::new(),
+            payload: e.event.encode(),
+        });
     }
+    Ok(request)
 }

@@ -161,18 +161,15 @@ impl From<When> for String {
 }
 
 impl fmt::Display for When {
+    // Written out by hand: chrono's format strings are parsed on every call, and extracts
+    // print millions of these.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.date;
+        write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())?;
         match self.time {
-            None => write!(f, "{}", self.date.format("%Y-%m-%d")),
-            Some(t) if t.second() == 0 => {
-                write!(f, "{}T{}", self.date.format("%Y-%m-%d"), t.format("%H:%M"))
-            }
-            Some(t) => write!(
-                f,
-                "{}T{}",
-                self.date.format("%Y-%m-%d"),
-                t.format("%H:%M:%S")
-            ),
+            None => Ok(()),
+            Some(t) if t.second() == 0 => write!(f, "T{:02}:{:02}", t.hour(), t.minute()),
+            Some(t) => write!(f, "T{:02}:{:02}:{:02}", t.hour(), t.minute(), t.second()),
         }
     }
 }

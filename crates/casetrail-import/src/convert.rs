@@ -65,6 +65,20 @@ pub fn to_events(
     rows: &[ContactRow],
     keys: &HashMap<PatientId, PatientKey>,
 ) -> Result<Vec<ImportEvent>, PatientId> {
+    let mut out = Vec::with_capacity(rows.len());
+    to_events_in_chunks(rows, keys, usize::MAX, |chunk| out.extend(chunk))?;
+    Ok(out)
+}
+
+/// [`to_events`], handing the events over in chunks of whole patients (at least
+/// `chunk_events` events each, the last one smaller), so that a caller can write one chunk
+/// while the next is being sealed.
+pub fn to_events_in_chunks(
+    rows: &[ContactRow],
+    keys: &HashMap<PatientId, PatientKey>,
+    chunk_events: usize,
+    mut take: impl FnMut(Vec<ImportEvent>),
+) -> Result<(), PatientId> {
     let mut order: Vec<&PatientId> = Vec::new();
     let mut by_patient: HashMap<&PatientId, Vec<&ContactRow>> = HashMap::new();
     for row in rows {
@@ -76,7 +90,7 @@ pub fn to_events(
             })
             .push(row);
     }
-    let mut out = Vec::with_capacity(rows.len() + order.len());
+    let mut out = Vec::new();
     for patient in order {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
         let rows = &by_patient[patient];
@@ -140,8 +154,14 @@ pub fn to_events(
                 event,
             });
         }
+        if out.len() >= chunk_events {
+            take(std::mem::take(&mut out));
+        }
     }
-    Ok(out)
+    if !out.is_empty() {
+        take(out);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

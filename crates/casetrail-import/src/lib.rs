@@ -11,7 +11,7 @@ mod convert;
 mod parse;
 
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use convert::{ImportEvent, stream_name, to_events};
+pub use convert::{ImportEvent, stream_name, to_events, to_events_in_chunks};
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
 
 /// A problem with the file as a whole (not with one of its rows).

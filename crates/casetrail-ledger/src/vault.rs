@@ -88,6 +88,39 @@ impl KeyVault {
         Ok(key)
     }
 
+    /// [`KeyVault::get_or_insert`] for many names at once, with one synced write for all the
+    /// new keys: each name keeps its stored key, or gets its candidate.
+    pub fn get_or_insert_many(
+        &self,
+        candidates: &[(String, [u8; 32])],
+    ) -> Result<Vec<[u8; 32]>, LedgerError> {
+        let stored = self
+            .db
+            .multi_get(candidates.iter().map(|(name, _)| name.as_bytes()));
+        let mut batch = rocksdb::WriteBatch::default();
+        let mut keys = Vec::with_capacity(candidates.len());
+        for ((name, candidate), value) in candidates.iter().zip(stored) {
+            let value = value.map_err(LedgerError::storage("reading the key vault"))?;
+            let key = match value {
+                Some(v) => <[u8; 32]>::try_from(&v[..]).map_err(|_| LedgerError::CorruptIndex {
+                    index: "keys",
+                    key: name.clone(),
+                })?,
+                None => {
+                    batch.put(name.as_bytes(), candidate);
+                    *candidate
+                }
+            };
+            keys.push(key);
+        }
+        if !batch.is_empty() {
+            self.db
+                .write_opt(batch, &synced())
+                .map_err(LedgerError::storage("writing the key vault"))?;
+        }
+        Ok(keys)
+    }
+
     /// Destroys the key for good. Returns whether there was one.
     pub fn destroy(&self, name: &str) -> Result<bool, LedgerError> {
         let existed = self.get(name)?.is_some();
@@ -166,5 +199,18 @@ mod tests {
         assert_eq!(vault.get("patient-1").unwrap(), None);
         assert_eq!(files_contain(dir.path(), &secret), Vec::<PathBuf>::new());
         assert!(!vault.destroy("patient-1").unwrap());
+    }
+
+    #[test]
+    fn many_keys_are_made_at_once_and_existing_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = KeyVault::open(dir.path()).unwrap();
+        vault.get_or_insert("b", [2; 32]).unwrap();
+        let candidates = [("a", 11), ("b", 99), ("c", 12)].map(|(n, k)| (n.to_string(), [k; 32]));
+        let keys = vault.get_or_insert_many(&candidates).unwrap();
+        assert_eq!(keys, vec![[11; 32], [2; 32], [12; 32]]);
+        drop(vault);
+        let vault = KeyVault::open(dir.path()).unwrap();
+        assert_eq!(vault.get("c").unwrap(), Some([12; 32]));
     }
 }
