@@ -86,6 +86,45 @@ fn a_generated_region_reproduces_the_published_table() {
         .collect();
     assert_eq!(groups, ["F20", "F60", "other"]);
 
+    // case selection by the published inclusion criteria
+    let select = casetrail(
+        &data,
+        &[
+            "select",
+            "--from",
+            "2017-01-01",
+            "--to",
+            "2017-12-31",
+            "--diagnosis",
+            "F20,F60",
+            "--min-short-admissions",
+            "3",
+            "--min-actors",
+            "3",
+            "--exclude-court-ordered",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(select.status.success(), "{}", text(&select.stderr));
+    let candidates: Vec<serde_json::Value> = serde_json::from_slice(&select.stdout).unwrap();
+    assert!(candidates.len() >= 10, "{} candidates", candidates.len());
+    for c in &candidates {
+        assert!(
+            ["F20", "F60"].contains(&c["group"].as_str().unwrap()),
+            "{c}"
+        );
+        assert!(c["short_acute_admissions"].as_u64().unwrap() >= 3, "{c}");
+        assert!(c["actors"].as_array().unwrap().len() >= 3, "{c}");
+        assert_eq!(c["court_ordered"], false);
+    }
+    let bad = casetrail(&data, &["select", "--diagnosis", "F99"]);
+    assert!(
+        text(&bad.stderr).contains("not a diagnosis group"),
+        "{}",
+        text(&bad.stderr)
+    );
+
     // the same file again writes nothing new
     let again = casetrail(&data, &["import", csv_arg]);
     assert!(

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use casetrail_domain::selection::{Candidate, Criteria, select};
 use casetrail_domain::stage1::{Stage1Report, stage1};
 use casetrail_domain::stays::{Stay, stays};
 use casetrail_domain::{DayWindow, DomainEvent, EventRef, PatientId, corrections};
@@ -21,10 +22,16 @@ const STAY_EVENTS: &[&str] = &[
 impl Workbench {
     /// Every patient's stays, rebuilt from the whole log with corrections applied.
     pub fn stays(&self) -> Result<BTreeMap<PatientId, Vec<Stay>>, AppError> {
+        let events = self.standing_events(|t| STAY_EVENTS.contains(&t))?;
+        Ok(stays(&events))
+    }
+
+    /// Every event of the log as it stands after corrections, in log order.
+    fn standing_events(&self, wanted: impl Fn(&str) -> bool) -> Result<Vec<DomainEvent>, AppError> {
         let mut events = Vec::new();
         for record in self.ledger().read_all(Position(0)) {
             let record = record?;
-            if !STAY_EVENTS.contains(&record.event_type.as_str()) {
+            if !wanted(record.event_type.as_str()) && record.event_type.as_str() != "Corrected" {
                 continue;
             }
             let event = DomainEvent::decode(
@@ -38,8 +45,27 @@ impl Workbench {
             })?;
             events.push((EventRef(record.id.0), event));
         }
-        let applied = corrections::apply(events);
-        Ok(stays(applied.standing.iter().map(|s| &s.event)))
+        Ok(corrections::apply(events)
+            .standing
+            .into_iter()
+            .map(|s| s.event)
+            .collect())
+    }
+
+    /// Patients who meet the inclusion criteria, with the facts that made them match.
+    pub fn select(&self, criteria: &Criteria) -> Result<Vec<Candidate>, AppError> {
+        let events = self.standing_events(|t| {
+            matches!(
+                t,
+                "PatientRegistered"
+                    | "IdentityCorrected"
+                    | "ContactRecorded"
+                    | "AdmissionStarted"
+                    | "DischargeRecorded"
+                    | "PlanChanged"
+            )
+        })?;
+        Ok(select(&events, criteria))
     }
 
     /// The DEFACTUM stage-1 analysis of `year`.

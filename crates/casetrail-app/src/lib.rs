@@ -12,7 +12,9 @@ mod import;
 mod pathway;
 mod workbench;
 
+pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::Stage1Report;
+pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use demo::DemoSummary;
 pub use error::AppError;

@@ -14,6 +14,7 @@ mod events;
 mod ids;
 pub mod readmission;
 mod sealed;
+pub mod selection;
 pub mod stage1;
 pub mod stays;
 mod time;
