@@ -4,56 +4,11 @@
 //! Each phase runs in a child process of its own, so each reports its own peak memory
 //! (VmHWM) and no phase warms the caches of the next.
 
-mod phases;
-
-use std::process::Command;
+mod ledger_phases;
+mod measure;
 
 use anyhow::{Context, bail};
-
-/// A phase's one-line result, as the child prints it: `RESULT key=value ...`.
-#[derive(Debug, Default)]
-struct Measured {
-    fields: Vec<(String, String)>,
-}
-
-impl Measured {
-    fn get(&self, key: &str) -> anyhow::Result<f64> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == key)
-            .with_context(|| format!("the phase reported no {key}"))?
-            .1
-            .parse()
-            .with_context(|| format!("{key} is not a number"))
-    }
-}
-
-fn run_phase(args: &[String]) -> anyhow::Result<Measured> {
-    let exe = std::env::current_exe()?;
-    let out = Command::new(exe).arg("phase").args(args).output()?;
-    if !out.status.success() {
-        bail!(
-            "phase {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let text = String::from_utf8(out.stdout)?;
-    let line = text
-        .lines()
-        .find_map(|l| l.strip_prefix("RESULT "))
-        .with_context(|| format!("phase {args:?} printed no RESULT line"))?;
-    Ok(Measured {
-        fields: line
-            .split_whitespace()
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    })
-}
-
-fn mib(m: &Measured) -> anyhow::Result<String> {
-    Ok(format!("{:.0} MiB", m.get("peak_kib")? / 1024.0))
-}
+use measure::{Measured, mib, run_phase};
 
 fn orchestrate(events: u64) -> anyhow::Result<()> {
     let scratch = tempfile::Builder::new()
@@ -126,7 +81,7 @@ fn orchestrate(events: u64) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("phase") => phases::run(&args[1..]),
+        Some("phase") => ledger_phases::run(&args[1..]),
         _ => {
             let mut events = 1_000_000u64;
             let mut rest = args.iter();

@@ -1,6 +1,6 @@
 //! Applying corrections: which events still stand, and as what.
 
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::events::{Correction, DomainEvent, EventRef};
 
@@ -26,9 +26,18 @@ pub struct Applied {
 /// Applies every correction, in log order, to the events before it. A correction may only
 /// touch an earlier event of the same patient, and an amendment must keep the event's kind.
 pub fn apply(events: impl IntoIterator<Item = (EventRef, DomainEvent)>) -> Applied {
+    let events: Vec<(EventRef, DomainEvent)> = events.into_iter().collect();
+    // Only events some correction points at need to be found again: index just those.
+    let targeted: HashSet<EventRef> = events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            DomainEvent::Corrected(c) => Some(c.target),
+            _ => None,
+        })
+        .collect();
     let mut out = Applied::default();
-    let mut index: BTreeMap<EventRef, usize> = BTreeMap::new();
-    let mut live: Vec<Option<Standing>> = Vec::new();
+    let mut index: HashMap<EventRef, usize> = HashMap::with_capacity(targeted.len());
+    let mut live: Vec<Option<Standing>> = Vec::with_capacity(events.len());
     for (id, event) in events {
         if let DomainEvent::Corrected(c) = &event {
             let target = index.get(&c.target).copied();
@@ -52,7 +61,9 @@ pub fn apply(events: impl IntoIterator<Item = (EventRef, DomainEvent)>) -> Appli
             }
             continue;
         }
-        index.insert(id, live.len());
+        if targeted.contains(&id) {
+            index.insert(id, live.len());
+        }
         live.push(Some(Standing {
             id,
             event,

@@ -270,6 +270,22 @@ domain_events! {
 }
 
 impl DomainEvent {
+    /// The kind of a stored contact, read without decoding the rest of it (notes, codes), so
+    /// that a projection can skip the contacts it has no use for. None when the payload is
+    /// not a contact this build reads.
+    pub fn peek_contact_kind(schema_version: u32, payload: &[u8]) -> Option<ContactKind> {
+        #[derive(Deserialize)]
+        struct KindOnly {
+            kind: ContactKind,
+        }
+        if schema_version > 2 {
+            return None;
+        }
+        serde_json::from_slice::<KindOnly>(payload)
+            .ok()
+            .map(|k| k.kind)
+    }
+
     /// Reads a stored event of any schema version this build knows, upcasting older ones.
     pub fn decode(
         event_type: &str,

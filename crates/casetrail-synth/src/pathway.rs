@@ -586,6 +586,50 @@ impl Generator {
                 });
             }
         }
+        // Most patients are followed in community psychiatry between admissions, and see
+        // their GP now and then.
+        if self.rng.random_range(0..100) < 65 {
+            let every = self.rng.random_range(21..42);
+            let unit = [
+                "Distriktspsykiatrien Nord",
+                "Distriktspsykiatrien Syd",
+                "Ambulatorium for psykoser",
+                "Ambulatorium for personlighedsforstyrrelser",
+            ]
+            .choose(&mut self.rng)
+            .expect("units")
+            .to_string();
+            for d in (self.rng.random_range(0..every)..days).step_by(every as usize) {
+                let t = at(jan1 + Duration::days(d), self.rng.random_range(8..15), 0);
+                rows.push(Row {
+                    start: show(t),
+                    end: show(t + Duration::minutes(45)),
+                    sector: "region",
+                    kind: "outpatient_visit",
+                    priority: "planned",
+                    unit: unit.clone(),
+                    note: "Samtale og medicinopfølgning.".into(),
+                    ..base.clone()
+                });
+            }
+        }
+        for _ in 0..self.rng.random_range(1..7) {
+            let t = at(
+                jan1 + Duration::days(self.rng.random_range(0..days)),
+                self.rng.random_range(8..15),
+                15,
+            );
+            rows.push(Row {
+                start: show(t),
+                end: show(t + Duration::minutes(15)),
+                sector: "general_practice",
+                kind: "gp_consultation",
+                priority: "planned",
+                unit: "Egen læge".into(),
+                note: "Konsultation.".into(),
+                ..base.clone()
+            });
+        }
         if self.rng.random_range(0..100) < 20 {
             let t = at(
                 {

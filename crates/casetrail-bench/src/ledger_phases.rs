@@ -4,6 +4,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
+
+use crate::measure::peak_kib;
 use casetrail_ledger::{
     Actor, AppendRequest, EventId, EventType, ExpectedVersion, Ledger, NewEvent, Position,
     StreamId, SystemClock,
@@ -15,17 +17,6 @@ const BATCHES: usize = 40;
 const SINGLE_WRITES: usize = 1_000;
 const TASKS: usize = 64;
 const PER_TASK: usize = 150;
-
-fn peak_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 fn report(events: usize, took: Duration, extra: &str) {
     println!(

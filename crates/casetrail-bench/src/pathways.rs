@@ -1,0 +1,160 @@
+//! `pathways-bench`: importing a synthetic region and computing stage 1 from its log, each
+//! beside a baseline measured in the same run. Run it with `scripts/bench pathways`.
+
+mod measure;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use casetrail_app::{Access, ImportOptions, Quiet, Workbench};
+use casetrail_ledger::{Ledger, Position, SystemClock};
+use measure::{mib, peak_kib, run_phase};
+
+fn report(pairs: &[(&str, String)]) {
+    let fields: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    println!("RESULT {} peak_kib={}", fields.join(" "), peak_kib());
+}
+
+fn phase(args: &[String]) -> anyhow::Result<()> {
+    let arg = |i: usize| args.get(i).with_context(|| format!("phase argument {i}"));
+    match args.first().map(String::as_str) {
+        Some("generate") => {
+            let patients: usize = arg(1)?.parse()?;
+            let file = std::fs::File::create(arg(2)?)?;
+            let start = Instant::now();
+            let rows = casetrail_synth::write_csv(
+                casetrail_synth::Config {
+                    patients,
+                    year: 2017,
+                    seed: 1,
+                },
+                std::io::BufWriter::new(file),
+            )?;
+            report(&[
+                ("rows", rows.to_string()),
+                ("seconds", format!("{:.3}", start.elapsed().as_secs_f64())),
+            ]);
+        }
+        Some("parse") => {
+            let start = Instant::now();
+            let parsed = casetrail_import::parse_contacts(std::io::BufReader::new(
+                std::fs::File::open(arg(1)?)?,
+            ))?;
+            let took = start.elapsed().as_secs_f64();
+            report(&[(
+                "rows_per_s",
+                format!("{:.0}", parsed.rows.len() as f64 / took),
+            )]);
+        }
+        Some("import") => {
+            let wb = Workbench::open(Path::new(arg(2)?), Access::ReadWrite, Arc::new(SystemClock))?;
+            let start = Instant::now();
+            let s = wb.import_contacts(
+                Path::new(arg(1)?),
+                ImportOptions::default(),
+                "bench",
+                &mut Quiet,
+            )?;
+            let took = start.elapsed().as_secs_f64();
+            report(&[
+                ("rows", s.rows.to_string()),
+                ("events", s.appended.to_string()),
+                ("rows_per_s", format!("{:.0}", s.rows as f64 / took)),
+                ("seconds", format!("{took:.2}")),
+            ]);
+        }
+        Some("replay") => {
+            // Timed from the open, like stage 1: a read-only open replays the unflushed log.
+            let start = Instant::now();
+            let ledger = Ledger::open_read_only(Path::new(arg(1)?).join("ledger"))?;
+            let mut n = 0u64;
+            for r in ledger.read_all(Position(0)) {
+                r?;
+                n += 1;
+            }
+            let took = start.elapsed().as_secs_f64();
+            report(&[("events", n.to_string()), ("seconds", format!("{took:.2}"))]);
+        }
+        Some("stage1") => {
+            let start = Instant::now();
+            let wb = Workbench::open(Path::new(arg(1)?), Access::ReadOnly, Arc::new(SystemClock))?;
+            let r = wb.stage1(2017)?;
+            let took = start.elapsed().as_secs_f64();
+            if r.patients == 0 {
+                bail!("stage 1 found no patients");
+            }
+            report(&[
+                ("patients", r.patients.to_string()),
+                ("seconds", format!("{took:.2}")),
+            ]);
+        }
+        other => bail!("unknown phase {other:?}"),
+    }
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("phase") {
+        return phase(&args[1..]);
+    }
+    let mut patients = 100_000usize;
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--patients" => patients = rest.next().context("--patients needs a number")?.parse()?,
+            other => bail!("unknown argument {other}; usage: pathways-bench [--patients N]"),
+        }
+    }
+    let scratch = tempfile::Builder::new()
+        .prefix("casetrail-pathways-")
+        .tempdir_in(std::env::var_os("BENCH_DIR").unwrap_or_else(|| std::env::temp_dir().into()))?;
+    let csv = scratch.path().join("region.csv").display().to_string();
+    let data = scratch.path().join("data").display().to_string();
+    let s = |v: &str| v.to_string();
+
+    let generated = run_phase(&[s("generate"), patients.to_string(), csv.clone()])?;
+    let parse = run_phase(&[s("parse"), csv.clone()])?;
+    let import = run_phase(&[s("import"), csv.clone(), data.clone()])?;
+    let replay = run_phase(&[s("replay"), data.clone()])?;
+    let stage1 = run_phase(&[s("stage1"), data.clone()])?;
+
+    let import_rate = import.get("rows_per_s")?;
+    let stage1_s = stage1.get("seconds")?;
+    println!("| measurement | result | baseline (same run) | ratio | target | peak memory |");
+    println!("|---|---|---|---|---|---|");
+    println!(
+        "| generate {patients} patients | {:.0} rows in {:.1} s | – | – | – | {} |",
+        generated.get("rows")?,
+        generated.get("seconds")?,
+        mib(&generated)?
+    );
+    println!(
+        "| import {:.0} contacts ({:.0} events) | {import_rate:.0} contacts/s | validating the file only: {:.0} rows/s ({}) | {:.2} | ≥ 100,000 contacts/s: {} | {} |",
+        import.get("rows")?,
+        import.get("events")?,
+        parse.get("rows_per_s")?,
+        mib(&parse)?,
+        import_rate / parse.get("rows_per_s")?,
+        if import_rate >= 100_000.0 {
+            "met"
+        } else {
+            "MISSED"
+        },
+        mib(&import)?
+    );
+    println!(
+        "| stage 1 for 2017, rebuilt from the log, open included ({:.2} s of it) | {stage1_s:.2} s for {:.0} patients | open and plain replay of the {:.0} events: {:.2} s ({}) | {:.2} | < 10 s: {} | {} |",
+        stage1.get("open_seconds")?,
+        stage1.get("patients")?,
+        replay.get("events")?,
+        replay.get("seconds")?,
+        mib(&replay)?,
+        stage1_s / replay.get("seconds")?,
+        if stage1_s < 10.0 { "met" } else { "MISSED" },
+        mib(&stage1)?
+    );
+    Ok(())
+}
