@@ -80,6 +80,7 @@ fn phase(args: &[String]) -> anyhow::Result<()> {
         Some("stage1") => {
             let start = Instant::now();
             let wb = Workbench::open(Path::new(arg(1)?), Access::ReadOnly, Arc::new(SystemClock))?;
+            let opened = start.elapsed().as_secs_f64();
             let r = wb.stage1(2017)?;
             let took = start.elapsed().as_secs_f64();
             if r.patients == 0 {
@@ -88,6 +89,7 @@ fn phase(args: &[String]) -> anyhow::Result<()> {
             report(&[
                 ("patients", r.patients.to_string()),
                 ("seconds", format!("{took:.2}")),
+                ("open_seconds", format!("{opened:.2}")),
             ]);
         }
         other => bail!("unknown phase {other:?}"),
