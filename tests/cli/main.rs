@@ -1,5 +1,6 @@
 //! The `casetrail` command as a user runs it.
 
+mod cases;
 mod import;
 mod privacy;
 mod stage1;

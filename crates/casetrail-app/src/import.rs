@@ -1,11 +1,20 @@
-//! Importing a region's contacts extract.
+//! Importing a region's extract (contacts CSV, or JSON Lines of events), and exporting the
+//! log as JSON Lines with personal fields opened.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
-use casetrail_domain::PatientId;
-use casetrail_import::{ImportEvent, Parsed, parse_contacts, stream_name, to_events_in_chunks};
-use casetrail_ledger::{AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, StreamId};
+use casetrail_domain::{DomainEvent, PatientId};
+use casetrail_import::{
+    ImportEvent, Rejected, open_event, parse_contacts, parse_events, seal_line, stream_name,
+    to_events_in_chunks,
+};
+use casetrail_ledger::{
+    Actor, AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, Position, StreamId,
+    StreamWrite,
+};
 use casetrail_protect::PatientKey;
 
 use crate::error::AppError;
@@ -22,6 +31,7 @@ pub struct ImportOptions {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportSummary {
+    /// Valid rows (CSV) or lines (JSON Lines).
     pub rows: usize,
     pub rejected: usize,
     /// Where the rejected rows were written, with their reasons.
@@ -58,17 +68,26 @@ pub(crate) fn vault_name(patient: &PatientId) -> String {
     format!("patient/{patient}")
 }
 
-fn write_rejected(input: &Path, parsed: &Parsed) -> Result<PathBuf, AppError> {
-    let path = input.with_extension("rejected.csv");
-    let io = |source: std::io::Error| AppError::Io {
-        path: path.clone(),
+fn io_error(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
+    move |source| AppError::Io {
+        path: path.to_owned(),
         source,
-    };
+    }
+}
+
+/// Writes the rejected rows beside the input: `line`, `reasons`, then the original fields.
+fn write_rejected(
+    input: &Path,
+    header: &[String],
+    rejected: &[Rejected],
+) -> Result<PathBuf, AppError> {
+    let path = input.with_extension("rejected.csv");
+    let io = io_error(&path);
     let mut out = csv::Writer::from_path(&path).map_err(|e| io(e.into()))?;
-    let mut header = vec!["line".to_string(), "reasons".to_string()];
-    header.extend(parsed.header.iter().cloned());
-    out.write_record(&header).map_err(|e| io(e.into()))?;
-    for r in &parsed.rejected {
+    let mut first = vec!["line".to_string(), "reasons".to_string()];
+    first.extend(header.iter().cloned());
+    out.write_record(&first).map_err(|e| io(e.into()))?;
+    for r in rejected {
         let reasons: Vec<String> = r
             .errors
             .iter()
@@ -78,154 +97,20 @@ fn write_rejected(input: &Path, parsed: &Parsed) -> Result<PathBuf, AppError> {
         record.extend(r.fields.iter().cloned());
         out.write_record(&record).map_err(|e| io(e.into()))?;
     }
-    out.flush().map_err(io)?;
+    out.flush().map_err(&io)?;
+    drop(io);
     Ok(path)
 }
 
-impl Workbench {
-    /// Validates the whole file, then (unless rows are invalid and `skip_invalid` is off)
-    /// seals and appends its events. Events already stored are not written again.
-    pub fn import_contacts(
-        &self,
-        file: &Path,
-        options: ImportOptions,
-        by: &str,
-        progress: &mut dyn Progress,
-    ) -> Result<ImportSummary, AppError> {
-        let input = std::fs::File::open(file).map_err(|source| AppError::Io {
-            path: file.to_owned(),
-            source,
-        })?;
-        let parsed = parse_contacts(std::io::BufReader::with_capacity(1 << 20, input)).map_err(
-            |source| AppError::ImportFile {
-                path: file.to_owned(),
-                source,
-            },
-        )?;
-        if !parsed.rejected.is_empty() && !options.skip_invalid {
-            return Err(AppError::InvalidRows {
-                path: file.to_owned(),
-                rejected: parsed.rejected,
-            });
-        }
-        let rejected_file = if parsed.rejected.is_empty() {
-            None
-        } else {
-            Some(write_rejected(file, &parsed)?)
-        };
-        let actor = actor(by)?;
-        let vault = self.vault()?;
-        let mut patients: Vec<&PatientId> = parsed.rows.iter().map(|r| &r.patient).collect();
-        patients.sort();
-        patients.dedup();
-        let candidates = patients
-            .iter()
-            .map(|p| Ok((vault_name(p), new_key()?)))
-            .collect::<Result<Vec<_>, AppError>>()?;
-        let stored = vault.get_or_insert_many(&candidates)?;
-        let keys: HashMap<PatientId, PatientKey> = patients
-            .into_iter()
-            .cloned()
-            .zip(stored.into_iter().map(PatientKey::from_bytes))
-            .collect();
-        let mut summary = ImportSummary {
-            rows: parsed.rows.len(),
-            rejected: parsed.rejected.len(),
-            rejected_file,
-            patients: keys.len(),
-            appended: 0,
-            already_stored: 0,
-        };
-        progress.start(parsed.rows.len() as u64 + keys.len() as u64);
-        // Encoding the next batch overlaps with the synced write of the one before.
-        let (to_writer, batches) = std::sync::mpsc::sync_channel::<AppendRequest>(2);
-        let (written, done) = std::sync::mpsc::channel::<Result<usize, AppError>>();
-        let ledger = self.ledger().clone();
-        std::thread::scope(|scope| -> Result<(), AppError> {
-            scope.spawn(move || {
-                for request in batches {
-                    let count = request.event_count();
-                    let outcome = ledger
-                        .append_blocking(request)
-                        .map(|_| count)
-                        .map_err(AppError::from);
-                    let failed = outcome.is_err();
-                    if written.send(outcome).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            let mut report = |outcome: Result<usize, AppError>,
-                              summary: &mut ImportSummary|
-             -> Result<(), AppError> {
-                let n = outcome?;
-                summary.appended += n;
-                progress.advance(n as u64);
-                Ok(())
-            };
-            let mut failure: Option<AppError> = None;
-            let mut stopped = false;
-            let mut pending = 0usize;
-            to_events_in_chunks(&parsed.rows, &keys, EVENTS_PER_APPEND, |chunk| {
-                if failure.is_some() || stopped {
-                    return;
-                }
-                let mut batch: Vec<ImportEvent> = Vec::with_capacity(chunk.len());
-                for event in chunk {
-                    match self.ledger().position_of(EventId(event.id)) {
-                        Ok(Some(_)) => summary.already_stored += 1,
-                        Ok(None) => batch.push(event),
-                        Err(e) => failure = Some(e.into()),
-                    }
-                }
-                if !batch.is_empty() {
-                    match request_for(&actor, &mut batch) {
-                        Ok(request) => match to_writer.send(request) {
-                            Ok(()) => pending += 1,
-                            // The appender stopped after a failed append; its error follows.
-                            Err(_) => stopped = true,
-                        },
-                        Err(e) => failure = Some(e),
-                    }
-                }
-                while let Ok(outcome) = done.try_recv() {
-                    pending -= 1;
-                    if let Err(e) = report(outcome, &mut summary) {
-                        failure = Some(e);
-                    }
-                }
-            })
-            .expect("a key was made for every patient");
-            if let Some(e) = failure {
-                return Err(e);
-            }
-            drop(to_writer);
-            for _ in 0..pending {
-                let outcome = done
-                    .recv()
-                    .map_err(|_| AppError::Ledger(casetrail_ledger::LedgerError::WriterStopped))?;
-                report(outcome, &mut summary)?;
-            }
-            Ok(())
-        })?;
-        progress.advance(summary.already_stored as u64);
-        progress.finish();
-        Ok(summary)
-    }
-}
-
 /// The batch as one multi-stream append (one write per patient); empties the batch.
-fn request_for(
-    actor: &casetrail_ledger::Actor,
-    batch: &mut Vec<ImportEvent>,
-) -> Result<AppendRequest, AppError> {
+fn request_for(actor: &Actor, batch: &mut Vec<ImportEvent>) -> Result<AppendRequest, AppError> {
     let mut request = AppendRequest::new(actor.clone());
     let mut index: HashMap<PatientId, usize> = HashMap::new();
     for e in batch.drain(..) {
         let slot = *index.entry(e.patient.clone()).or_insert_with(|| {
             let stream =
                 StreamId::new(stream_name(&e.patient)).expect("patient ids make valid stream ids");
-            request.writes.push(casetrail_ledger::StreamWrite {
+            request.writes.push(StreamWrite {
                 stream,
                 expected: ExpectedVersion::Any,
                 events: Vec::new(),
@@ -241,4 +126,260 @@ fn request_for(
         });
     }
     Ok(request)
+}
+
+impl Workbench {
+    /// Imports `file`: JSON Lines of events when it ends in `.jsonl`, a contacts CSV otherwise.
+    /// The whole file is validated before anything is written; events already stored are
+    /// not written again.
+    pub fn import_file(
+        &self,
+        file: &Path,
+        options: ImportOptions,
+        by: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<ImportSummary, AppError> {
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson") => self.import_events(file, options, by, progress),
+            _ => self.import_contacts(file, options, by, progress),
+        }
+    }
+
+    fn open_input(file: &Path) -> Result<std::io::BufReader<std::fs::File>, AppError> {
+        let input = std::fs::File::open(file).map_err(io_error(file))?;
+        Ok(std::io::BufReader::with_capacity(1 << 20, input))
+    }
+
+    /// Refuses a file with invalid rows, or (with `skip_invalid`) writes them beside it.
+    fn triage(
+        file: &Path,
+        options: ImportOptions,
+        header: &[String],
+        rejected: Vec<Rejected>,
+    ) -> Result<Option<PathBuf>, AppError> {
+        if rejected.is_empty() {
+            Ok(None)
+        } else if options.skip_invalid {
+            write_rejected(file, header, &rejected).map(Some)
+        } else {
+            Err(AppError::InvalidRows {
+                path: file.to_owned(),
+                rejected,
+            })
+        }
+    }
+
+    /// Each patient's key: the stored one, or a new one, all new ones in one synced write.
+    fn keys_for<'a>(
+        &self,
+        patients: impl Iterator<Item = &'a PatientId>,
+    ) -> Result<HashMap<PatientId, PatientKey>, AppError> {
+        let mut patients: Vec<&PatientId> = patients.collect();
+        patients.sort();
+        patients.dedup();
+        let candidates = patients
+            .iter()
+            .map(|p| Ok((vault_name(p), new_key()?)))
+            .collect::<Result<Vec<_>, AppError>>()?;
+        let stored = self.vault()?.get_or_insert_many(&candidates)?;
+        Ok(patients
+            .into_iter()
+            .cloned()
+            .zip(stored.into_iter().map(PatientKey::from_bytes))
+            .collect())
+    }
+
+    /// Imports a contacts CSV (see docs/import.md).
+    pub fn import_contacts(
+        &self,
+        file: &Path,
+        options: ImportOptions,
+        by: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<ImportSummary, AppError> {
+        let parsed =
+            parse_contacts(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
+                path: file.to_owned(),
+                source,
+            })?;
+        let rejected = parsed.rejected.len();
+        let rejected_file = Self::triage(file, options, &parsed.header, parsed.rejected)?;
+        let actor = actor(by)?;
+        let keys = self.keys_for(parsed.rows.iter().map(|r| &r.patient))?;
+        let mut summary = ImportSummary {
+            rows: parsed.rows.len(),
+            rejected,
+            rejected_file,
+            patients: keys.len(),
+            appended: 0,
+            already_stored: 0,
+        };
+        progress.start((parsed.rows.len() + keys.len()) as u64);
+        self.append_all(&actor, &mut summary, progress, |take| {
+            to_events_in_chunks(&parsed.rows, &keys, EVENTS_PER_APPEND, take)
+                .expect("a key was made for every patient");
+        })?;
+        Ok(summary)
+    }
+
+    /// Imports JSON Lines of events (see docs/import.md), sealing their personal fields.
+    pub fn import_events(
+        &self,
+        file: &Path,
+        options: ImportOptions,
+        by: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<ImportSummary, AppError> {
+        let parsed =
+            parse_events(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
+                path: file.to_owned(),
+                source,
+            })?;
+        let rejected = parsed.rejected.len();
+        let rejected_file = Self::triage(file, options, &["json".to_string()], parsed.rejected)?;
+        let actor = actor(by)?;
+        let keys = self.keys_for(parsed.lines.iter().map(|l| &l.patient))?;
+        let mut summary = ImportSummary {
+            rows: parsed.lines.len(),
+            rejected,
+            rejected_file,
+            patients: keys.len(),
+            appended: 0,
+            already_stored: 0,
+        };
+        progress.start(parsed.lines.len() as u64);
+        self.append_all(&actor, &mut summary, progress, |take| {
+            for chunk in parsed.lines.chunks(EVENTS_PER_APPEND) {
+                take(
+                    chunk
+                        .iter()
+                        .map(|l| seal_line(l, &keys[&l.patient]))
+                        .collect(),
+                );
+            }
+        })?;
+        Ok(summary)
+    }
+
+    /// Appends what `produce` hands over, skipping events already stored. One thread appends
+    /// while this one prepares the next chunk, so sealing overlaps with the synced writes.
+    fn append_all(
+        &self,
+        actor: &Actor,
+        summary: &mut ImportSummary,
+        progress: &mut dyn Progress,
+        produce: impl FnOnce(&mut dyn FnMut(Vec<ImportEvent>)),
+    ) -> Result<(), AppError> {
+        let (to_writer, batches) = mpsc::sync_channel::<AppendRequest>(2);
+        let (written, done) = mpsc::channel::<Result<usize, AppError>>();
+        let ledger = self.ledger().clone();
+        std::thread::scope(|scope| -> Result<(), AppError> {
+            scope.spawn(move || {
+                for request in batches {
+                    let count = request.event_count();
+                    let outcome = ledger
+                        .append_blocking(request)
+                        .map(|_| count)
+                        .map_err(AppError::from);
+                    let failed = outcome.is_err();
+                    if written.send(outcome).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut pending = 0usize;
+            let mut failure: Option<AppError> = None;
+            let mut count =
+                |outcome: Result<usize, AppError>,
+                 summary: &mut ImportSummary,
+                 failure: &mut Option<AppError>| match outcome {
+                    Ok(n) => {
+                        summary.appended += n;
+                        progress.advance(n as u64);
+                    }
+                    Err(e) => *failure = Some(e),
+                };
+            produce(&mut |chunk: Vec<ImportEvent>| {
+                if failure.is_some() {
+                    return;
+                }
+                let mut batch = Vec::with_capacity(chunk.len());
+                for event in chunk {
+                    match self.ledger().position_of(EventId(event.id)) {
+                        Ok(Some(_)) => summary.already_stored += 1,
+                        Ok(None) => batch.push(event),
+                        Err(e) => failure = Some(e.into()),
+                    }
+                }
+                if !batch.is_empty() {
+                    match request_for(actor, &mut batch) {
+                        // A closed channel means the appender stopped on an error; it is reported below.
+                        Ok(request) => pending += usize::from(to_writer.send(request).is_ok()),
+                        Err(e) => failure = Some(e),
+                    }
+                }
+                while let Ok(outcome) = done.try_recv() {
+                    pending -= 1;
+                    count(outcome, summary, &mut failure);
+                }
+            });
+            drop(to_writer);
+            for _ in 0..pending {
+                match done.recv() {
+                    Ok(outcome) => count(outcome, summary, &mut failure),
+                    Err(_) => break,
+                }
+            }
+            failure.map_or(Ok(()), Err)
+        })?;
+        progress.advance(summary.already_stored as u64);
+        progress.finish();
+        Ok(())
+    }
+
+    /// Writes every event of the log as a JSON line, personal fields opened. Events of
+    /// forgotten patients cannot be opened and are left out; returns (written, left out).
+    pub fn export_events(&self, out: &mut dyn Write) -> Result<(usize, usize), AppError> {
+        let mut keys: HashMap<PatientId, Option<PatientKey>> = HashMap::new();
+        let (mut written, mut left_out) = (0, 0);
+        for record in self.ledger().read_all(Position(0)) {
+            let record = record?;
+            let event = DomainEvent::decode(
+                record.event_type.as_str(),
+                record.schema_version,
+                &record.payload,
+            )
+            .map_err(|source| AppError::StoredEvent {
+                position: record.position.0,
+                source,
+            })?;
+            if matches!(event, DomainEvent::PatientErased(_)) {
+                left_out += 1;
+                continue;
+            }
+            let patient = event.patient().clone();
+            if !keys.contains_key(&patient) {
+                let key = self.patient_key(&patient)?;
+                keys.insert(patient.clone(), key);
+            }
+            match keys[&patient]
+                .as_ref()
+                .and_then(|k| open_event(record.id.0, &event, k))
+            {
+                Some(line) => {
+                    serde_json::to_writer(&mut *out, &line).map_err(|source| AppError::Encode {
+                        what: "export",
+                        source,
+                    })?;
+                    out.write_all(b"\n").map_err(|source| AppError::Io {
+                        path: PathBuf::from("(export)"),
+                        source,
+                    })?;
+                    written += 1;
+                }
+                None => left_out += 1,
+            }
+        }
+        Ok((written, left_out))
+    }
 }

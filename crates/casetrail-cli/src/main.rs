@@ -56,7 +56,7 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Import a contacts CSV: every row is validated before anything is written.
+    /// Import a contacts CSV, or JSON Lines of events (.jsonl): every row is validated first.
     Import {
         file: PathBuf,
         /// Import the valid rows; write the rejected ones, with reasons, beside the input.
@@ -65,6 +65,8 @@ enum Command {
         #[command(flatten)]
         who: Who,
     },
+    /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
+    ExportEvents { out: PathBuf },
     /// The DEFACTUM stage-1 analysis of a year.
     Stage1 {
         #[arg(long)]
@@ -210,7 +212,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let options = ImportOptions { skip_invalid };
-            match wb.import_contacts(&file, options, &who.name, &mut progress::Bar::default()) {
+            match wb.import_file(&file, options, &who.name, &mut progress::Bar::default()) {
                 Ok(s) => {
                     println!(
                         "imported {}: {} rows for {} patients; {} events appended, {} already stored",
@@ -242,6 +244,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::ExportEvents { out } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let file = std::fs::File::create(&out)
+                .with_context(|| format!("creating {}", out.display()))?;
+            let mut writer = std::io::BufWriter::new(file);
+            let (written, left_out) = wb.export_events(&mut writer)?;
+            std::io::Write::flush(&mut writer)
+                .with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "exported {written} events to {}; {left_out} of forgotten patients left out",
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
         }
         Command::Stage1 { year, format } => {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;

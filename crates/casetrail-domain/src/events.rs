@@ -269,6 +269,20 @@ domain_events! {
     PatientErased(PatientErased) = "PatientErased" @ 1,
 }
 
+/// The fields of each event type that hold personal data (sealed in the log). A `Corrected`
+/// event's amended replacement, under `correction.amend`, has the fields of its own type.
+pub fn personal_fields(event_type: &str) -> &'static [&'static str] {
+    match event_type {
+        "PatientRegistered" | "IdentityCorrected" => &["cpr", "name"],
+        "ContactRecorded" => &["note"],
+        "PlanChanged" => &["content"],
+        "ConsentGiven" | "ConsentWithdrawn" => &["comments"],
+        "MaterialAttached" => &["text"],
+        "Corrected" => &["reason"],
+        _ => &[],
+    }
+}
+
 impl DomainEvent {
     /// The kind of a stored contact, read without decoding the rest of it (notes, codes), so
     /// that a projection can skip the contacts it has no use for. None when the payload is

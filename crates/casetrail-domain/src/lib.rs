@@ -27,7 +27,7 @@ pub use error::DomainError;
 pub use events::{
     AdmissionStarted, ConsentGiven, ConsentWithdrawn, ContactRecorded, ContactRecordedV1,
     Corrected, Correction, DischargeRecorded, DomainEvent, EventRef, IdentityCorrected,
-    MaterialAttached, PatientErased, PatientRegistered, PlanChanged,
+    MaterialAttached, PatientErased, PatientRegistered, PlanChanged, personal_fields,
 };
 pub use ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
 pub use sealed::{Sealed, Sealer};

@@ -8,10 +8,12 @@
 
 mod columns;
 mod convert;
+mod jsonl;
 mod parse;
 
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use convert::{ImportEvent, stream_name, to_events, to_events_in_chunks};
+pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
 
 /// A problem with the file as a whole (not with one of its rows).
@@ -25,6 +27,8 @@ pub enum ImportError {
     DuplicateColumn { column: String },
     #[error("the header has a column {column:?} that this format does not know (known: {known})")]
     UnknownColumn { column: String, known: String },
+    #[error("line {line}: cannot be read: {source}")]
+    Read { line: u64, source: std::io::Error },
     #[error("line {line}: not readable as CSV: {source}")]
     Csv { line: u64, source: csv::Error },
 }

@@ -1,0 +1,159 @@
+//! The four hand-written case files: every sector, every source of material, corrections, and
+//! a lossless export and re-import.
+
+use std::collections::BTreeSet;
+
+use crate::{casetrail, text};
+
+const CASES: [&str; 4] = [
+    "sag-1-skizofreni-botilbud",
+    "sag-2-skizofreni-eget-hjem",
+    "sag-3-personlighedsforstyrrelse-natlige-indlaeggelser",
+    "sag-4-personlighedsforstyrrelse-venter-paa-bolig",
+];
+
+fn case_file(name: &str) -> String {
+    format!(
+        "{}/../../fixtures/cases/{name}.jsonl",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+fn lines(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn each_case_covers_every_sector_and_every_source_of_material() {
+    let sectors = [
+        "region",
+        "municipality",
+        "general_practice",
+        "out_of_hours",
+        "police",
+        "other",
+    ];
+    let sources = [
+        "psychiatric_record",
+        "general_practice",
+        "out_of_hours_doctor",
+        "police_report",
+        "municipal_notes",
+        "housing_diary",
+        "addiction_treatment",
+        "job_centre",
+        "patient_comment",
+    ];
+    for case in CASES {
+        let events = lines(std::path::Path::new(&case_file(case)));
+        let of = |t: &str, field: &str| -> BTreeSet<String> {
+            events
+                .iter()
+                .filter(|e| e["type"] == t)
+                .map(|e| e["data"][field].as_str().unwrap().to_string())
+                .collect()
+        };
+        let found = of("ContactRecorded", "sector");
+        for s in sectors {
+            assert!(found.contains(s), "{case} has no contact with sector {s}");
+        }
+        let found = of("MaterialAttached", "source");
+        for s in sources {
+            assert!(found.contains(s), "{case} has no material from {s}");
+        }
+        let dates: BTreeSet<String> = events
+            .iter()
+            .filter_map(|e| e["data"]["start"].as_str())
+            .map(|d| d[..7].to_string())
+            .collect();
+        assert!((2..=4).contains(&dates.len()), "{case} spans {dates:?}");
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| e["type"] == "ConsentGiven")
+                .count(),
+            1,
+            "{case}"
+        );
+    }
+}
+
+#[test]
+fn the_cases_import_apply_their_corrections_and_round_trip_losslessly() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    for case in CASES {
+        let out = casetrail(&first, &["import", &case_file(case)]);
+        assert!(out.status.success(), "{case}: {}", text(&out.stderr));
+    }
+    let again = casetrail(&first, &["import", &case_file(CASES[0])]);
+    assert!(
+        text(&again.stdout).contains("0 events appended, 31 already stored"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let sag3: serde_json::Value =
+        serde_json::from_slice(&casetrail(&first, &["pathway", "SAG3", "--format", "json"]).stdout)
+            .unwrap();
+    let amended: Vec<&serde_json::Value> = sag3["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| !e["amended_by"].as_array().unwrap().is_empty())
+        .collect();
+    assert_eq!(amended.len(), 1);
+    assert!(
+        amended[0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("Akutafdelingen, Skejby"),
+        "{}",
+        amended[0]
+    );
+    assert_eq!(
+        amended[0]["note"]["text"],
+        "Syet 8 sting på underarmen. Sendt videre til psykiatrien."
+    );
+    let sag4: serde_json::Value =
+        serde_json::from_slice(&casetrail(&first, &["pathway", "SAG4", "--format", "json"]).stdout)
+            .unwrap();
+    assert_eq!(sag4["retracted"], 1);
+    assert!(
+        !sag4.to_string().contains("Dobbeltregistreret"),
+        "the retracted contact is not shown"
+    );
+
+    let export_a = dir.path().join("a.jsonl");
+    let out = casetrail(&first, &["export-events", export_a.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("exported 128 events"),
+        "{}",
+        text(&out.stdout)
+    );
+    let second = dir.path().join("second");
+    let out = casetrail(&second, &["import", export_a.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let export_b = dir.path().join("b.jsonl");
+    casetrail(&second, &["export-events", export_b.to_str().unwrap()]);
+    assert_eq!(
+        std::fs::read(&export_a).unwrap(),
+        std::fs::read(&export_b).unwrap(),
+        "export → import → export is lossless"
+    );
+
+    // forgetting a patient leaves them out of the export
+    casetrail(&second, &["forget", "SAG2"]);
+    let export_c = dir.path().join("c.jsonl");
+    let out = casetrail(&second, &["export-events", export_c.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("exported 100 events"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!std::fs::read_to_string(&export_c).unwrap().contains("SAG2"));
+}
