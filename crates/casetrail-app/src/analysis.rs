@@ -1,51 +1,54 @@
-//! Projections computed from the log: stays and the stage-1 analysis.
+//! Projections computed from the log: stays, the stage-1 analysis, case selection.
 
 use std::collections::BTreeMap;
 
 use casetrail_domain::selection::{Candidate, Criteria, select};
 use casetrail_domain::stage1::{Stage1Report, stage1};
-use casetrail_domain::stays::{Stay, stays};
-use casetrail_domain::{ContactKind, DayWindow, DomainEvent, EventRef, PatientId, corrections};
-use casetrail_ledger::Position;
+use casetrail_domain::stays::Stay;
+use casetrail_domain::{DayWindow, DomainEvent, EventRef, PatientId, corrections};
+use casetrail_ledger::{Head, Position};
 
 use crate::error::AppError;
+use crate::import::Progress;
+use crate::projection::StaysProjection;
 use crate::workbench::Workbench;
 
-/// Event types that shape stays; the others are skipped before their payload is parsed.
-const STAY_EVENTS: &[&str] = &[
+/// Event types case selection looks at.
+const SELECTION_EVENTS: &[&str] = &[
+    "PatientRegistered",
+    "IdentityCorrected",
     "ContactRecorded",
     "AdmissionStarted",
     "DischargeRecorded",
+    "PlanChanged",
     "Corrected",
 ];
 
 impl Workbench {
-    /// Every patient's stays, rebuilt from the whole log with corrections applied.
+    /// Every patient's stays, corrections applied: from the stored projection, caught up with
+    /// what the log holds after its checkpoint (or from the whole log, when none fits).
     pub fn stays(&self) -> Result<BTreeMap<PatientId, Vec<Stay>>, AppError> {
-        let events = self.standing_events(|t, version, payload| match t {
-            // Most contacts are not stays: look at the kind before decoding the whole event.
-            "ContactRecorded" => DomainEvent::peek_contact_kind(version, payload).is_none_or(|k| {
-                matches!(
-                    k,
-                    ContactKind::WardAdmission | ContactKind::UserControlledBed
-                )
-            }),
-            _ => STAY_EVENTS.contains(&t),
-        })?;
-        Ok(stays(&events))
+        let mut projection = StaysProjection::load(self.data_dir(), self.ledger())?;
+        projection.catch_up(self.ledger(), &mut |_| {})?;
+        Ok(projection.stays())
     }
 
-    /// The events of the log that `wanted` keeps (it sees the type, the schema version and the
-    /// payload), as they stand after corrections, in log order. Corrections always count.
-    fn standing_events(
-        &self,
-        wanted: impl Fn(&str, u32, &[u8]) -> bool,
-    ) -> Result<Vec<DomainEvent>, AppError> {
+    /// Makes the stays projection anew from the whole log and stores it with its checkpoint.
+    pub fn rebuild(&self, progress: &mut dyn Progress) -> Result<Option<Head>, AppError> {
+        let mut projection = StaysProjection::empty();
+        progress.start(self.head().map_or(0, |h| h.position.0 + 1));
+        projection.catch_up(self.ledger(), &mut |n| progress.advance(n))?;
+        projection.save(self.data_dir())?;
+        progress.finish();
+        Ok(projection.checkpoint())
+    }
+
+    /// The events of the types case selection looks at, as they stand after corrections.
+    fn selection_events(&self) -> Result<Vec<DomainEvent>, AppError> {
         let mut events = Vec::new();
         for record in self.ledger().read_all(Position(0)) {
             let record = record?;
-            let kind = record.event_type.as_str();
-            if kind != "Corrected" && !wanted(kind, record.schema_version, &record.payload) {
+            if !SELECTION_EVENTS.contains(&record.event_type.as_str()) {
                 continue;
             }
             let event = DomainEvent::decode(
@@ -68,18 +71,7 @@ impl Workbench {
 
     /// Patients who meet the inclusion criteria, with the facts that made them match.
     pub fn select(&self, criteria: &Criteria) -> Result<Vec<Candidate>, AppError> {
-        let events = self.standing_events(|t, _, _| {
-            matches!(
-                t,
-                "PatientRegistered"
-                    | "IdentityCorrected"
-                    | "ContactRecorded"
-                    | "AdmissionStarted"
-                    | "DischargeRecorded"
-                    | "PlanChanged"
-            )
-        })?;
-        Ok(select(&events, criteria))
+        Ok(select(&self.selection_events()?, criteria))
     }
 
     /// The DEFACTUM stage-1 analysis of `year`.

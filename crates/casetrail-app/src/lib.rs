@@ -10,6 +10,7 @@ mod error;
 mod forget;
 mod import;
 mod pathway;
+mod projection;
 mod workbench;
 
 pub use casetrail_domain::selection::{Candidate, Criteria};
@@ -21,6 +22,7 @@ pub use error::AppError;
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal};
+pub use projection::StaysProjection;
 pub use workbench::{Access, Workbench};
 
 /// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.

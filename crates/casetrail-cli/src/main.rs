@@ -67,6 +67,8 @@ enum Command {
     },
     /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
     ExportEvents { out: PathBuf },
+    /// Make the stored projections anew from the whole log (with progress).
+    Rebuild,
     /// The DEFACTUM stage-1 analysis of a year.
     Stage1 {
         #[arg(long)]
@@ -257,6 +259,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "exported {written} events to {}; {left_out} of forgotten patients left out",
                 out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rebuild => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let started = std::time::Instant::now();
+            let checkpoint = wb.rebuild(&mut progress::Bar::default())?;
+            match checkpoint {
+                Some(c) => println!(
+                    "rebuilt the stays projection up to position {} in {:.1} s",
+                    c.position,
+                    started.elapsed().as_secs_f64()
+                ),
+                None => println!("the ledger is empty; the projection is empty"),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Stage1 { year, format } => {
