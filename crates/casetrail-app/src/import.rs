@@ -1,7 +1,7 @@
 //! Importing a region's extract (contacts CSV, or JSON Lines of events), and exporting the
 //! log as JSON Lines with personal fields opened.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -170,10 +170,11 @@ impl Workbench {
     }
 
     /// Each patient's key: the stored one, or a new one, all new ones in one synced write.
+    /// Also returns the patients whose key is new here: nothing keyed by it can be stored yet.
     fn keys_for<'a>(
         &self,
         patients: impl Iterator<Item = &'a PatientId>,
-    ) -> Result<HashMap<PatientId, PatientKey>, AppError> {
+    ) -> Result<(HashMap<PatientId, PatientKey>, HashSet<PatientId>), AppError> {
         let mut patients: Vec<&PatientId> = patients.collect();
         patients.sort();
         patients.dedup();
@@ -182,11 +183,15 @@ impl Workbench {
             .map(|p| Ok((vault_name(p), new_key()?)))
             .collect::<Result<Vec<_>, AppError>>()?;
         let stored = self.vault()?.get_or_insert_many(&candidates)?;
-        Ok(patients
-            .into_iter()
-            .cloned()
-            .zip(stored.into_iter().map(PatientKey::from_bytes))
-            .collect())
+        let mut keys = HashMap::with_capacity(patients.len());
+        let mut fresh = HashSet::new();
+        for ((patient, (_, candidate)), key) in patients.into_iter().zip(&candidates).zip(stored) {
+            if key == *candidate {
+                fresh.insert(patient.clone());
+            }
+            keys.insert(patient.clone(), PatientKey::from_bytes(key));
+        }
+        Ok((keys, fresh))
     }
 
     /// Imports a contacts CSV (see docs/import.md).
@@ -205,7 +210,7 @@ impl Workbench {
         let rejected = parsed.rejected.len();
         let rejected_file = Self::triage(file, options, &parsed.header, parsed.rejected)?;
         let actor = actor(by)?;
-        let keys = self.keys_for(parsed.rows.iter().map(|r| &r.patient))?;
+        let (keys, fresh) = self.keys_for(parsed.rows.iter().map(|r| &r.patient))?;
         let mut summary = ImportSummary {
             rows: parsed.rows.len(),
             rejected,
@@ -215,7 +220,8 @@ impl Workbench {
             already_stored: 0,
         };
         progress.start((parsed.rows.len() + keys.len()) as u64);
-        self.append_all(&actor, &mut summary, progress, |take| {
+        // Ids of CSV rows are keyed by the patient's key: under a new key, none can be stored.
+        self.append_all(&actor, &mut summary, progress, &fresh, |take| {
             to_events_in_chunks(&parsed.rows, &keys, EVENTS_PER_APPEND, take)
                 .expect("a key was made for every patient");
         })?;
@@ -238,7 +244,8 @@ impl Workbench {
         let rejected = parsed.rejected.len();
         let rejected_file = Self::triage(file, options, &["json".to_string()], parsed.rejected)?;
         let actor = actor(by)?;
-        let keys = self.keys_for(parsed.lines.iter().map(|l| &l.patient))?;
+        // Lines may carry ids of their own, stored or not whatever the key: look every one up.
+        let (keys, _) = self.keys_for(parsed.lines.iter().map(|l| &l.patient))?;
         let mut summary = ImportSummary {
             rows: parsed.lines.len(),
             rejected,
@@ -248,7 +255,7 @@ impl Workbench {
             already_stored: 0,
         };
         progress.start(parsed.lines.len() as u64);
-        self.append_all(&actor, &mut summary, progress, |take| {
+        self.append_all(&actor, &mut summary, progress, &HashSet::new(), |take| {
             for chunk in parsed.lines.chunks(EVENTS_PER_APPEND) {
                 take(
                     chunk
@@ -261,13 +268,15 @@ impl Workbench {
         Ok(summary)
     }
 
-    /// Appends what `produce` hands over, skipping events already stored. One thread appends
+    /// Appends what `produce` hands over, skipping events already stored (those of patients
+    /// in `unstored` are known not to be, and are not looked up). One thread appends
     /// while this one prepares the next chunk, so sealing overlaps with the synced writes.
     fn append_all(
         &self,
         actor: &Actor,
         summary: &mut ImportSummary,
         progress: &mut dyn Progress,
+        unstored: &HashSet<PatientId>,
         produce: impl FnOnce(&mut dyn FnMut(Vec<ImportEvent>)),
     ) -> Result<(), AppError> {
         let (to_writer, batches) = mpsc::sync_channel::<AppendRequest>(2);
@@ -305,6 +314,10 @@ impl Workbench {
                 }
                 let mut batch = Vec::with_capacity(chunk.len());
                 for event in chunk {
+                    if unstored.contains(&event.patient) {
+                        batch.push(event);
+                        continue;
+                    }
                     match self.ledger().position_of(EventId(event.id)) {
                         Ok(Some(_)) => summary.already_stored += 1,
                         Ok(None) => batch.push(event),
