@@ -119,6 +119,37 @@ fn the_cases_import_apply_their_corrections_and_round_trip_losslessly() {
         amended[0]["note"]["text"],
         "Syet 8 sting på underarmen. Sendt videre til psykiatrien."
     );
+    let stays = sag3["stays"].as_array().unwrap();
+    assert_eq!(stays.len(), 7);
+    assert_eq!(
+        stays.iter().filter(|s| s["readmission"] == true).count(),
+        6,
+        "every night admission after the first"
+    );
+    assert!(
+        stays
+            .iter()
+            .all(|s| s["evening_night"] == true && s["length_days"].as_i64().unwrap() <= 2)
+    );
+
+    // an identity correction changes what the facilitator sees
+    let fix = dir.path().join("fix.jsonl");
+    std::fs::write(
+        &fix,
+        r#"{"type":"IdentityCorrected","data":{"patient":"SAG2","cpr":null,"name":"Maria Holm Jensen","birth_year":null,"sex":null,"municipality":"Aarhus"}}"#,
+    )
+    .unwrap();
+    assert!(
+        casetrail(&first, &["import", fix.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let sag2 = text(&casetrail(&first, &["pathway", "SAG2"]).stdout);
+    assert!(
+        sag2.starts_with("patient SAG2: Maria Holm Jensen (CPR 030985-2347), born 1985, Aarhus"),
+        "{sag2}"
+    );
+
     let sag4: serde_json::Value =
         serde_json::from_slice(&casetrail(&first, &["pathway", "SAG4", "--format", "json"]).stdout)
             .unwrap();
@@ -131,7 +162,7 @@ fn the_cases_import_apply_their_corrections_and_round_trip_losslessly() {
     let export_a = dir.path().join("a.jsonl");
     let out = casetrail(&first, &["export-events", export_a.to_str().unwrap()]);
     assert!(
-        text(&out.stdout).contains("exported 128 events"),
+        text(&out.stdout).contains("exported 129 events"),
         "{}",
         text(&out.stdout)
     );
@@ -140,10 +171,14 @@ fn the_cases_import_apply_their_corrections_and_round_trip_losslessly() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let export_b = dir.path().join("b.jsonl");
     casetrail(&second, &["export-events", export_b.to_str().unwrap()]);
-    assert_eq!(
-        std::fs::read(&export_a).unwrap(),
-        std::fs::read(&export_b).unwrap(),
-        "export → import → export is lossless"
+    let (a, b) = (
+        std::fs::read_to_string(&export_a).unwrap(),
+        std::fs::read_to_string(&export_b).unwrap(),
+    );
+    let first_difference = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+    assert!(
+        a == b,
+        "export → import → export differs, first at line {first_difference:?}"
     );
 
     // forgetting a patient leaves them out of the export
@@ -156,4 +191,29 @@ fn the_cases_import_apply_their_corrections_and_round_trip_losslessly() {
         text(&out.stdout)
     );
     assert!(!std::fs::read_to_string(&export_c).unwrap().contains("SAG2"));
+}
+
+#[test]
+fn contacts_imported_from_csv_export_with_every_personal_field_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let csv = format!(
+        "{}/../../fixtures/import/contacts-small.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    assert!(casetrail(&data, &["import", &csv]).status.success());
+    let export = dir.path().join("out.jsonl");
+    let out = casetrail(&data, &["export-events", export.to_str().unwrap()]);
+    assert!(
+        text(&out.stdout).contains("exported 7 events to"),
+        "{}",
+        text(&out.stdout)
+    );
+    let lines = lines(&export);
+    let plan = lines.iter().find(|l| l["type"] == "PlanChanged").unwrap();
+    assert_eq!(
+        plan["data"]["content"],
+        "Udskrivningsaftale aftalt med bostøtten."
+    );
+    assert_eq!(lines[0]["data"]["cpr"], "070761-4285");
 }

@@ -102,21 +102,40 @@ fn write_rejected(
     Ok(path)
 }
 
-/// The batch as one multi-stream append (one write per patient); empties the batch.
-fn request_for(actor: &Actor, batch: &mut Vec<ImportEvent>) -> Result<AppendRequest, AppError> {
+/// The batch as multi-stream appends (one write per patient), keeping the batch's order: a
+/// patient who comes back after another patient's events starts a new append, because one
+/// append holds one write per stream and the log must keep the order of the input.
+fn requests_for(
+    actor: &Actor,
+    batch: &mut Vec<ImportEvent>,
+) -> Result<Vec<AppendRequest>, AppError> {
+    let mut requests = Vec::new();
     let mut request = AppendRequest::new(actor.clone());
     let mut index: HashMap<PatientId, usize> = HashMap::new();
+    let mut last: Option<PatientId> = None;
     for e in batch.drain(..) {
-        let slot = *index.entry(e.patient.clone()).or_insert_with(|| {
-            let stream =
-                StreamId::new(stream_name(&e.patient)).expect("patient ids make valid stream ids");
-            request.writes.push(StreamWrite {
-                stream,
-                expected: ExpectedVersion::Any,
-                events: Vec::new(),
-            });
-            request.writes.len() - 1
-        });
+        if last.as_ref() != Some(&e.patient) && index.contains_key(&e.patient) {
+            requests.push(std::mem::replace(
+                &mut request,
+                AppendRequest::new(actor.clone()),
+            ));
+            index.clear();
+        }
+        let slot = match index.get(&e.patient) {
+            Some(&slot) => slot,
+            None => {
+                let stream = StreamId::new(stream_name(&e.patient))
+                    .expect("patient ids make valid stream ids");
+                request.writes.push(StreamWrite {
+                    stream,
+                    expected: ExpectedVersion::Any,
+                    events: Vec::new(),
+                });
+                index.insert(e.patient.clone(), request.writes.len() - 1);
+                request.writes.len() - 1
+            }
+        };
+        last = Some(e.patient.clone());
         request.writes[slot].events.push(NewEvent {
             id: EventId(e.id),
             event_type: EventType::new(e.event.event_type())?,
@@ -125,7 +144,10 @@ fn request_for(actor: &Actor, batch: &mut Vec<ImportEvent>) -> Result<AppendRequ
             payload: e.event.encode(),
         });
     }
-    Ok(request)
+    if !request.writes.is_empty() {
+        requests.push(request);
+    }
+    Ok(requests)
 }
 
 impl Workbench {
@@ -324,12 +346,14 @@ impl Workbench {
                         Err(e) => failure = Some(e.into()),
                     }
                 }
-                if !batch.is_empty() {
-                    match request_for(actor, &mut batch) {
-                        // A closed channel means the appender stopped on an error; it is reported below.
-                        Ok(request) => pending += usize::from(to_writer.send(request).is_ok()),
-                        Err(e) => failure = Some(e),
+                match requests_for(actor, &mut batch) {
+                    // A closed channel means the appender stopped on an error; it is reported below.
+                    Ok(requests) => {
+                        for request in requests {
+                            pending += usize::from(to_writer.send(request).is_ok());
+                        }
                     }
+                    Err(e) => failure = Some(e),
                 }
                 while let Ok(outcome) = done.try_recv() {
                     pending -= 1;

@@ -21,7 +21,7 @@ pub use demo::DemoSummary;
 pub use error::AppError;
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
-pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal};
+pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use workbench::{Access, Workbench};
 

@@ -1,7 +1,9 @@
 //! A patient's pathway as a facilitator sees it: identifiable, personal fields opened with the
 //! patient's key, or shown as erased once the key is gone.
 
-use casetrail_domain::{DomainEvent, EventRef, PatientId, Sealed, corrections};
+use casetrail_domain::readmission::{Readmission, classify};
+use casetrail_domain::stays::stays;
+use casetrail_domain::{DayWindow, DomainEvent, EventRef, PatientId, Sealed, corrections};
 use casetrail_ledger::{Direction, StreamId, StreamVersion};
 use casetrail_protect::PatientKey;
 use serde::Serialize;
@@ -44,6 +46,27 @@ pub struct PathwayEntry {
     pub amended_by: Vec<String>,
 }
 
+/// One stay, as the readmission rule sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StayView {
+    pub start: String,
+    pub end: Option<String>,
+    pub ward: String,
+    pub acute: bool,
+    pub main_diagnosis: Option<String>,
+    /// Calendar days (0 for a same-day stay); None while open.
+    pub length_days: Option<i64>,
+    /// Started in the evening or night (16:00-08:00); None for a start without a time.
+    pub evening_night: Option<bool>,
+    /// An acute readmission by the Sundhedsdatastyrelsen definition, and if so hours since
+    /// the previous discharge.
+    pub readmission: bool,
+    pub hours_since_discharge: Option<i64>,
+    /// Why it is not a readmission, when it is not.
+    pub why_not: Option<String>,
+    pub user_controlled_bed: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PathwayView {
     pub patient: String,
@@ -55,6 +78,7 @@ pub struct PathwayView {
     pub entries: Vec<PathwayEntry>,
     /// Events retracted by later corrections.
     pub retracted: usize,
+    pub stays: Vec<StayView>,
 }
 
 fn open(
@@ -113,12 +137,39 @@ fn summary(event: &DomainEvent) -> (String, String) {
 fn note_of(event: &DomainEvent) -> Option<(&'static str, &Sealed)> {
     match event {
         DomainEvent::ContactRecorded(c) => c.note.as_ref().map(|n| ("note", n)),
-        DomainEvent::PlanChanged(p) => p.content.as_ref().map(|n| ("note", n)),
+        DomainEvent::PlanChanged(p) => p.content.as_ref().map(|n| ("content", n)),
         DomainEvent::MaterialAttached(m) => Some(("text", &m.text)),
         DomainEvent::ConsentGiven(c) => c.comments.as_ref().map(|n| ("comments", n)),
         DomainEvent::ConsentWithdrawn(c) => c.comments.as_ref().map(|n| ("comments", n)),
         _ => None,
     }
+}
+
+fn stay_views(applied: &corrections::Applied) -> Vec<StayView> {
+    let all = stays(applied.standing.iter().map(|s| &s.event));
+    let mut out = Vec::new();
+    for list in all.values() {
+        for (stay, class) in list.iter().zip(classify(list)) {
+            let (readmission, gap, why_not) = match class {
+                Readmission::Yes { gap } => (true, Some(gap.0 / 3600), None),
+                Readmission::No(reason) => (false, None, Some(format!("{reason:?}"))),
+            };
+            out.push(StayView {
+                start: stay.start.to_string(),
+                end: stay.end.map(|e| e.to_string()),
+                ward: stay.ward.clone(),
+                acute: stay.is_acute(),
+                main_diagnosis: stay.main_diagnosis().map(|d| d.to_string()),
+                length_days: stay.length_days(),
+                evening_night: stay.start.in_window(DayWindow::EVENING_NIGHT),
+                readmission,
+                hours_since_discharge: gap,
+                why_not,
+                user_controlled_bed: stay.user_controlled_bed,
+            });
+        }
+    }
+    out
 }
 
 impl Workbench {
@@ -139,6 +190,7 @@ impl Workbench {
             erased: None,
             entries: Vec::new(),
             retracted: 0,
+            stays: Vec::new(),
         };
         let mut events = Vec::new();
         let mut positions = std::collections::HashMap::new();
@@ -172,6 +224,7 @@ impl Workbench {
         }
         let applied = corrections::apply(events);
         view.retracted = applied.retracted.len();
+        view.stays = stay_views(&applied);
         for standing in applied.standing {
             match &standing.event {
                 DomainEvent::PatientRegistered(r) => {
@@ -179,6 +232,16 @@ impl Workbench {
                     view.name = Some(open(key.as_ref(), &patient, "name", &r.name));
                     view.birth_year = Some(r.birth_year);
                     view.municipality = Some(r.municipality.clone());
+                }
+                DomainEvent::IdentityCorrected(c) => {
+                    if let Some(cpr) = &c.cpr {
+                        view.cpr = Some(open(key.as_ref(), &patient, "cpr", cpr));
+                    }
+                    if let Some(name) = &c.name {
+                        view.name = Some(open(key.as_ref(), &patient, "name", name));
+                    }
+                    view.birth_year = c.birth_year.or(view.birth_year);
+                    view.municipality = c.municipality.clone().or(view.municipality.take());
                 }
                 DomainEvent::PatientErased(_) => {}
                 event => {

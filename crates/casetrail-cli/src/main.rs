@@ -1,6 +1,15 @@
 //! The `casetrail` command: parses arguments, calls the application façade, prints.
 //! `anyhow` lives only here, at the edge.
 
+/// `println!` that returns its error instead of panicking, so that `casetrail … | head`
+/// ends quietly when the reader goes away.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
 mod progress;
 mod stage1_output;
 
@@ -147,11 +156,12 @@ struct Who {
     name: String,
 }
 
-fn print_head(head: Option<Head>) {
+fn print_head(head: Option<Head>) -> anyhow::Result<()> {
     match head {
-        Some(h) => println!("position {}\nhash {}", h.position, h.hash),
-        None => println!("the ledger is empty"),
+        Some(h) => out!("position {}\nhash {}", h.position, h.hash),
+        None => out!("the ledger is empty"),
     }
+    Ok(())
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -160,19 +170,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let summary = wb.load_demo()?;
-            println!(
+            out!(
                 "demo: {} synthetic pathways in {}; {} events appended, {} already stored",
                 summary.streams,
                 data.display(),
                 summary.appended,
                 summary.already_stored
             );
-            print_head(summary.head);
+            print_head(summary.head)?;
             report(&summary.verify)
         }
         Command::Head => {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
-            print_head(wb.head());
+            print_head(wb.head())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Verify { from, hash } => {
@@ -201,7 +211,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let rows = casetrail_synth::write_csv(config, std::io::BufWriter::new(file))
                 .with_context(|| format!("writing {}", out.display()))?;
-            println!(
+            out!(
                 "generated {patients} synthetic patients ({rows} rows) for {year} in {}",
                 out.display()
             );
@@ -216,7 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = ImportOptions { skip_invalid };
             match wb.import_file(&file, options, &who.name, &mut progress::Bar::default()) {
                 Ok(s) => {
-                    println!(
+                    out!(
                         "imported {}: {} rows for {} patients; {} events appended, {} already stored",
                         file.display(),
                         s.rows,
@@ -225,7 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         s.already_stored
                     );
                     if let Some(rejected) = s.rejected_file {
-                        println!(
+                        out!(
                             "{} rows rejected; they and the reasons are in {}",
                             s.rejected,
                             rejected.display()
@@ -255,7 +265,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let (written, left_out) = wb.export_events(&mut writer)?;
             std::io::Write::flush(&mut writer)
                 .with_context(|| format!("writing {}", out.display()))?;
-            println!(
+            out!(
                 "exported {written} events to {}; {left_out} of forgotten patients left out",
                 out.display()
             );
@@ -266,12 +276,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let started = std::time::Instant::now();
             let checkpoint = wb.rebuild(&mut progress::Bar::default())?;
             match checkpoint {
-                Some(c) => println!(
+                Some(c) => out!(
                     "rebuilt the stays projection up to position {} in {:.1} s",
                     c.position,
                     started.elapsed().as_secs_f64()
                 ),
-                None => println!("the ledger is empty; the projection is empty"),
+                None => out!("the ledger is empty; the projection is empty"),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -297,11 +307,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             let candidates = wb.select(&criteria)?;
             match args.format {
-                PathwayFormat::Json => println!("{}", serde_json::to_string_pretty(&candidates)?),
+                PathwayFormat::Json => out!("{}", serde_json::to_string_pretty(&candidates)?),
                 PathwayFormat::Text => {
-                    println!("{} candidates", candidates.len());
+                    out!("{} candidates", candidates.len());
                     for c in &candidates {
-                        println!(
+                        out!(
                             "{}  {}  age {}  admissions {} (short acute {}, readmissions {})  actors {}{}{}{}",
                             c.patient,
                             serde_json::to_value(c.group)?.as_str().unwrap_or("?"),
@@ -327,28 +337,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             let view = wb.pathway(&patient)?;
             match format {
-                PathwayFormat::Json => println!("{}", serde_json::to_string_pretty(&view)?),
-                PathwayFormat::Text => print_pathway(&view),
+                PathwayFormat::Json => out!("{}", serde_json::to_string_pretty(&view)?),
+                PathwayFormat::Text => print_pathway(&view)?,
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Forget { patient, who } => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let done = wb.forget(&patient, &who.name)?;
-            println!(
+            out!(
                 "forgot {}: the key is destroyed; the erasure is recorded at position {}",
-                done.patient, done.position
+                done.patient,
+                done.position
             );
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-fn print_pathway(view: &casetrail_app::PathwayView) {
+fn print_pathway(view: &casetrail_app::PathwayView) -> anyhow::Result<()> {
     let show = |p: &Option<casetrail_app::Personal>| {
         p.as_ref().map_or("–".to_string(), |p| p.to_string())
     };
-    println!(
+    out!(
         "patient {}: {} (CPR {}), born {}, {}",
         view.patient,
         show(&view.name),
@@ -357,20 +368,50 @@ fn print_pathway(view: &casetrail_app::PathwayView) {
         view.municipality.clone().unwrap_or_default()
     );
     if let Some(e) = &view.erased {
-        println!(
+        out!(
             "forgotten by {} (recorded at {} µs): personal fields are erased",
-            e.by, e.recorded_at
+            e.by,
+            e.recorded_at
         );
+    }
+    if !view.stays.is_empty() {
+        out!("stays:");
+        for s in &view.stays {
+            let why = if s.readmission {
+                format!(
+                    "readmission, {} h after discharge",
+                    s.hours_since_discharge.unwrap_or_default()
+                )
+            } else {
+                s.why_not.clone().unwrap_or_default()
+            };
+            out!(
+                "  {} → {}  {} days  {}{}  {why}",
+                s.start,
+                s.end.clone().unwrap_or_else(|| "(still admitted)".into()),
+                s.length_days.map_or("?".into(), |d| d.to_string()),
+                if s.acute { "acute" } else { "planned" },
+                if s.evening_night == Some(true) {
+                    ", evening/night"
+                } else {
+                    ""
+                },
+            );
+        }
+        out!("record:");
     }
     for entry in &view.entries {
-        println!(
+        out!(
             "{:>8}  {:<16}  {}",
-            entry.position, entry.when, entry.summary
+            entry.position,
+            entry.when,
+            entry.summary
         );
         if let Some(note) = &entry.note {
-            println!("{:>8}  {:<16}  note: {note}", "", "");
+            out!("{:>8}  {:<16}  note: {note}", "", "");
         }
     }
+    Ok(())
 }
 
 fn report(verify: &casetrail_app::VerifyReport) -> anyhow::Result<ExitCode> {
@@ -379,7 +420,7 @@ fn report(verify: &casetrail_app::VerifyReport) -> anyhow::Result<ExitCode> {
             let head = verify
                 .verified_head
                 .map_or("empty".to_string(), |h| h.to_string());
-            println!("intact: {} records verified; head {head}", verify.checked);
+            out!("intact: {} records verified; head {head}", verify.checked);
             Ok(ExitCode::SUCCESS)
         }
         Some(b) => {
@@ -399,6 +440,13 @@ fn main() -> ExitCode {
         .init();
     match run(Cli::parse()) {
         Ok(code) => code,
+        // The reader of our output went away (`casetrail … | head`): nothing left to say.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)

@@ -18,7 +18,7 @@ fn percent(share: Option<u64>) -> String {
 
 pub fn print(report: &Stage1Report, format: Format) -> anyhow::Result<()> {
     match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(report)?),
+        Format::Json => out!("{}", serde_json::to_string_pretty(report)?),
         Format::Csv => {
             let mut out = csv::Writer::from_writer(std::io::stdout());
             out.write_record(["year", "episodes", "patients", "acute_admissions"])?;
@@ -39,51 +39,65 @@ pub fn print(report: &Stage1Report, format: Format) -> anyhow::Result<()> {
             out.flush()?;
         }
         Format::Table => {
-            println!("Stage 1, {}: admission episodes per patient", report.year);
-            println!(
+            out!("Stage 1, {}: admission episodes per patient", report.year);
+            out!(
                 "{:>10} {:>10} {:>17}",
-                "episodes", "patients", "acute admissions"
+                "episodes",
+                "patients",
+                "acute admissions"
             );
             for row in &report.table {
-                println!(
+                out!(
                     "{:>10} {:>10} {:>17}",
-                    row.episodes, row.patients, row.acute_admissions
+                    row.episodes,
+                    row.patients,
+                    row.acute_admissions
                 );
             }
-            println!(
+            out!(
                 "{:>10} {:>10} {:>17}",
-                "total", report.patients, report.acute_admissions
+                "total",
+                report.patients,
+                report.acute_admissions
             );
-            println!();
-            println!(
+            out!();
+            out!(
                 "readmissions (acute, 4 h – 30 days):   {}",
                 report.readmissions
             );
-            println!(
+            out!(
                 "acute stays of 0-3 days:               {}",
                 percent(report.short_stay_share.basis_points())
             );
-            println!(
+            out!(
                 "readmissions of 0-3 days:              {}",
                 percent(report.readmission_short_stay_share.basis_points())
             );
-            println!(
+            out!(
                 "acute admissions in evening and night: {}",
                 percent(report.evening_night_share.basis_points())
             );
-            println!();
-            println!(
+            out!();
+            out!(
                 "{:>8} {:>10} {:>11} {:>7} {:>13}",
-                "group", "patients", "admissions", "acute", "readmissions"
+                "group",
+                "patients",
+                "admissions",
+                "acute",
+                "readmissions"
             );
             for d in &report.by_diagnosis {
                 let group = serde_json::to_value(d.group)?
                     .as_str()
                     .unwrap_or("?")
                     .to_string();
-                println!(
+                out!(
                     "{:>8} {:>10} {:>11} {:>7} {:>13}",
-                    group, d.patients, d.admissions, d.acute_admissions, d.readmissions
+                    group,
+                    d.patients,
+                    d.admissions,
+                    d.acute_admissions,
+                    d.readmissions
                 );
             }
         }

@@ -114,7 +114,12 @@ pub fn to_events_in_chunks(
             if !seen.insert(id) {
                 continue;
             }
-            let note = (!row.note.is_empty()).then(|| key.seal_str(patient, "note", &row.note));
+            // The same personal field names as JSON Lines and export use (see personal_fields).
+            let field = match row.record {
+                RowKind::Contact { .. } => "note",
+                RowKind::Plan { .. } => "content",
+            };
+            let note = (!row.note.is_empty()).then(|| key.seal_str(patient, field, &row.note));
             let event = match &row.record {
                 RowKind::Contact { id: contact } => DomainEvent::ContactRecorded(ContactRecorded {
                     contact: contact.clone().unwrap_or_else(|| {
