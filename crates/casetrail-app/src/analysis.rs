@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::import::Progress;
 use crate::projection::StaysProjection;
 use crate::workbench::Workbench;
+use crate::workbench::decode_stored;
 
 /// Event types case selection looks at.
 const SELECTION_EVENTS: &[&str] = &[
@@ -51,15 +52,7 @@ impl Workbench {
             if !SELECTION_EVENTS.contains(&record.event_type.as_str()) {
                 continue;
             }
-            let event = DomainEvent::decode(
-                record.event_type.as_str(),
-                record.schema_version,
-                &record.payload,
-            )
-            .map_err(|source| AppError::StoredEvent {
-                position: record.position.0,
-                source,
-            })?;
+            let event = decode_stored(&record)?;
             events.push((EventRef(record.id.0), event));
         }
         Ok(corrections::apply(events)

@@ -18,6 +18,7 @@ use casetrail_ledger::{
 use casetrail_protect::PatientKey;
 
 use crate::error::AppError;
+use crate::workbench::decode_stored;
 use crate::workbench::{Workbench, actor};
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
@@ -39,6 +40,14 @@ pub struct ImportSummary {
     pub patients: usize,
     pub appended: usize,
     pub already_stored: usize,
+}
+
+/// An import under way: who does it, the patients' keys, which of them are new, the counts.
+struct Begun {
+    actor: Actor,
+    keys: HashMap<PatientId, PatientKey>,
+    fresh: HashSet<PatientId>,
+    summary: ImportSummary,
 }
 
 /// Where an import stands, for a progress bar.
@@ -216,6 +225,39 @@ impl Workbench {
         Ok((keys, fresh))
     }
 
+    /// What both formats do once their file is read: refuse the invalid rows (or set them
+    /// aside), and find or make each patient's key.
+    #[allow(clippy::too_many_arguments)]
+    fn begin<'a>(
+        &self,
+        file: &Path,
+        options: ImportOptions,
+        by: &str,
+        header: &[String],
+        rejected: Vec<Rejected>,
+        rows: usize,
+        patients: impl Iterator<Item = &'a PatientId>,
+    ) -> Result<Begun, AppError> {
+        let rejected_count = rejected.len();
+        let rejected_file = Self::triage(file, options, header, rejected)?;
+        let actor = actor(by)?;
+        let (keys, fresh) = self.keys_for(patients)?;
+        let summary = ImportSummary {
+            rows,
+            rejected: rejected_count,
+            rejected_file,
+            patients: keys.len(),
+            appended: 0,
+            already_stored: 0,
+        };
+        Ok(Begun {
+            actor,
+            keys,
+            fresh,
+            summary,
+        })
+    }
+
     /// Imports a contacts CSV (see docs/import.md).
     pub fn import_contacts(
         &self,
@@ -229,25 +271,23 @@ impl Workbench {
                 path: file.to_owned(),
                 source,
             })?;
-        let rejected = parsed.rejected.len();
-        let rejected_file = Self::triage(file, options, &parsed.header, parsed.rejected)?;
-        let actor = actor(by)?;
-        let (keys, fresh) = self.keys_for(parsed.rows.iter().map(|r| &r.patient))?;
-        let mut summary = ImportSummary {
-            rows: parsed.rows.len(),
-            rejected,
-            rejected_file,
-            patients: keys.len(),
-            appended: 0,
-            already_stored: 0,
-        };
-        progress.start((parsed.rows.len() + keys.len()) as u64);
+        let patients = parsed.rows.iter().map(|r| &r.patient);
+        let mut b = self.begin(
+            file,
+            options,
+            by,
+            &parsed.header,
+            parsed.rejected,
+            parsed.rows.len(),
+            patients,
+        )?;
+        progress.start((parsed.rows.len() + b.keys.len()) as u64);
         // Ids of CSV rows are keyed by the patient's key: under a new key, none can be stored.
-        self.append_all(&actor, &mut summary, progress, &fresh, |take| {
-            to_events_in_chunks(&parsed.rows, &keys, EVENTS_PER_APPEND, take)
+        self.append_all(&b.actor, &mut b.summary, progress, &b.fresh, |take| {
+            to_events_in_chunks(&parsed.rows, &b.keys, EVENTS_PER_APPEND, take)
                 .expect("a key was made for every patient");
         })?;
-        Ok(summary)
+        Ok(b.summary)
     }
 
     /// Imports JSON Lines of events (see docs/import.md), sealing their personal fields.
@@ -263,31 +303,36 @@ impl Workbench {
                 path: file.to_owned(),
                 source,
             })?;
-        let rejected = parsed.rejected.len();
-        let rejected_file = Self::triage(file, options, &["json".to_string()], parsed.rejected)?;
-        let actor = actor(by)?;
-        // Lines may carry ids of their own, stored or not whatever the key: look every one up.
-        let (keys, _) = self.keys_for(parsed.lines.iter().map(|l| &l.patient))?;
-        let mut summary = ImportSummary {
-            rows: parsed.lines.len(),
-            rejected,
-            rejected_file,
-            patients: keys.len(),
-            appended: 0,
-            already_stored: 0,
-        };
+        let patients = parsed.lines.iter().map(|l| &l.patient);
+        let header = ["json".to_string()];
+        let mut b = self.begin(
+            file,
+            options,
+            by,
+            &header,
+            parsed.rejected,
+            parsed.lines.len(),
+            patients,
+        )?;
         progress.start(parsed.lines.len() as u64);
-        self.append_all(&actor, &mut summary, progress, &HashSet::new(), |take| {
-            for chunk in parsed.lines.chunks(EVENTS_PER_APPEND) {
-                take(
-                    chunk
-                        .iter()
-                        .map(|l| seal_line(l, &keys[&l.patient]))
-                        .collect(),
-                );
-            }
-        })?;
-        Ok(summary)
+        // Lines may carry ids of their own, stored or not whatever the key: look every one up.
+        self.append_all(
+            &b.actor,
+            &mut b.summary,
+            progress,
+            &HashSet::new(),
+            |take| {
+                for chunk in parsed.lines.chunks(EVENTS_PER_APPEND) {
+                    take(
+                        chunk
+                            .iter()
+                            .map(|l| seal_line(l, &b.keys[&l.patient]))
+                            .collect(),
+                    );
+                }
+            },
+        )?;
+        Ok(b.summary)
     }
 
     /// Appends what `produce` hands over, skipping events already stored (those of patients
@@ -381,15 +426,7 @@ impl Workbench {
         let (mut written, mut left_out) = (0, 0);
         for record in self.ledger().read_all(Position(0)) {
             let record = record?;
-            let event = DomainEvent::decode(
-                record.event_type.as_str(),
-                record.schema_version,
-                &record.payload,
-            )
-            .map_err(|source| AppError::StoredEvent {
-                position: record.position.0,
-                source,
-            })?;
+            let event = decode_stored(&record)?;
             if matches!(event, DomainEvent::PatientErased(_)) {
                 left_out += 1;
                 continue;

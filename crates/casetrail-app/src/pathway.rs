@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::error::AppError;
 use crate::workbench::Workbench;
+use crate::workbench::decode_stored;
 
 /// A personal field: its text, or the fact that it can no longer be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -199,15 +200,7 @@ impl Workbench {
             .read_stream(&stream, StreamVersion(0), Direction::Forward)
         {
             let record = record?;
-            let event = DomainEvent::decode(
-                record.event_type.as_str(),
-                record.schema_version,
-                &record.payload,
-            )
-            .map_err(|source| AppError::StoredEvent {
-                position: record.position.0,
-                source,
-            })?;
+            let event = decode_stored(&record)?;
             if let DomainEvent::PatientErased(_) = event {
                 view.erased = Some(Erasure {
                     recorded_at: record.recorded_at.0,

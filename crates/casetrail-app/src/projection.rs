@@ -17,6 +17,7 @@ use casetrail_ledger::{EventHash, Head, Ledger, Position, Record};
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::workbench::decode_stored;
 
 /// Bumped when the stored form changes; an older file is rebuilt, not misread.
 const SNAPSHOT_FORMAT: u32 = 1;
@@ -73,15 +74,7 @@ impl StaysProjection {
     /// Takes one record into the projection (records must come in log order).
     pub fn apply(&mut self, record: &Record) -> Result<(), AppError> {
         if shapes_stays(record) {
-            let event = DomainEvent::decode(
-                record.event_type.as_str(),
-                record.schema_version,
-                &record.payload,
-            )
-            .map_err(|source| AppError::StoredEvent {
-                position: record.position.0,
-                source,
-            })?;
+            let event = decode_stored(record)?;
             self.events.push((EventRef(record.id.0), event));
         }
         self.checkpoint = Some((record.position.0, record.hash.to_hex()));

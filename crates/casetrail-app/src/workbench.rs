@@ -115,6 +115,21 @@ impl Workbench {
     }
 }
 
+/// A stored record as the domain event it holds, upcast to the current schema version.
+pub(crate) fn decode_stored(
+    record: &casetrail_ledger::Record,
+) -> Result<casetrail_domain::DomainEvent, AppError> {
+    casetrail_domain::DomainEvent::decode(
+        record.event_type.as_str(),
+        record.schema_version,
+        &record.payload,
+    )
+    .map_err(|source| AppError::StoredEvent {
+        position: record.position.0,
+        source,
+    })
+}
+
 /// Who is acting, as recorded in the log.
 pub fn actor(name: &str) -> Result<Actor, AppError> {
     Ok(Actor::new(name)?)
