@@ -93,3 +93,31 @@ fn forgetting_erases_the_personal_fields_and_the_chain_still_verifies() {
         text(&unknown.stderr)
     );
 }
+
+#[test]
+fn redact_reads_standard_input_and_knows_the_names_it_is_given() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "Karen Holm\n\nBent Madsen\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .args(["redact", "--names", names.to_str().unwrap()])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(
+            "Karens søn Bent (070761-4285) ringede kl. 22.15 fra 20 30 40 50, DF201.\n".as_bytes(),
+        )
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "[NAVN] søn [NAVN] ([CPR]) ringede kl. 22.15 fra [TELEFON], DF201.\n"
+    );
+}

@@ -25,5 +25,15 @@ pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use workbench::{Access, Workbench};
 
+/// Redacts free text: CPR numbers, phone numbers, e-mail addresses, and the names given (each
+/// replaced by `[NAVN]`, in any case and in the genitive). The redactor case timelines will use.
+pub fn redact_text(text: &str, names: &[String]) -> String {
+    let known: Vec<casetrail_anon::KnownName> = names
+        .iter()
+        .map(|n| casetrail_anon::KnownName::new(n.as_str(), "[NAVN]"))
+        .collect();
+    casetrail_anon::Redactor::new(&known).redact(text)
+}
+
 /// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.
 pub const DEFAULT_DATA_DIR: &str = "./casetrail-data";

@@ -76,6 +76,12 @@ enum Command {
     },
     /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
     ExportEvents { out: PathBuf },
+    /// Redact text from standard input to standard output: CPR numbers, phone numbers,
+    /// e-mail addresses and the names listed in FILE (one per line).
+    Redact {
+        #[arg(long)]
+        names: Option<PathBuf>,
+    },
     /// Make the stored projections anew from the whole log (with progress).
     Rebuild,
     /// The DEFACTUM stage-1 analysis of a year.
@@ -269,6 +275,24 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "exported {written} events to {}; {left_out} of forgotten patients left out",
                 out.display()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Redact { names } => {
+            let names: Vec<String> = match names {
+                Some(file) => std::fs::read_to_string(&file)
+                    .with_context(|| format!("reading {}", file.display()))?
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+                None => Vec::new(),
+            };
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("reading standard input")?;
+            let redacted = casetrail_app::redact_text(&text, &names);
+            std::io::Write::write_all(&mut std::io::stdout(), redacted.as_bytes())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild => {

@@ -1,0 +1,313 @@
+//! One pass over the text, finding identifiers by their shape.
+//!
+//! Hand-written rather than regular expressions: the shapes are few and fixed, a single pass
+//! over bytes keeps redaction fast, and each rule reads as what it means.
+
+use crate::names::{KnownName, NameMatcher};
+
+/// What kind of identifier was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Cpr,
+    Phone,
+    Email,
+    Name,
+}
+
+impl Kind {
+    /// What stands in the text instead.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            Kind::Cpr => "[CPR]",
+            Kind::Phone => "[TELEFON]",
+            Kind::Email => "[E-MAIL]",
+            Kind::Name => "[NAVN]",
+        }
+    }
+}
+
+/// An identifier found at `start..end` (byte offsets) of the original text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+    /// What replaces it: a placeholder, or a person's pseudonym label.
+    pub replacement: String,
+}
+
+/// Redacts free text. Build once per case (its known names), use for every note.
+#[derive(Debug, Clone, Default)]
+pub struct Redactor {
+    names: NameMatcher,
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+fn digits_at(bytes: &[u8], at: usize, n: usize) -> bool {
+    bytes.len() >= at + n && bytes[at..at + n].iter().all(u8::is_ascii_digit)
+}
+
+fn two(bytes: &[u8], at: usize) -> u32 {
+    u32::from(bytes[at] - b'0') * 10 + u32::from(bytes[at + 1] - b'0')
+}
+
+/// A CPR number starting at `at`: `DDMMYY`, an optional `-` or space, then four characters
+/// (digits, or a digit, two letters and a digit in a health-care substitute number).
+/// Modulus 11 is not asked for: numbers issued since 2007 may fail it.
+fn cpr_at(bytes: &[u8], at: usize) -> Option<usize> {
+    if !digits_at(bytes, at, 6) {
+        return None;
+    }
+    let (day, month) = (two(bytes, at), two(bytes, at + 2));
+    if !(1..=31).contains(&day) || !(1..=12).contains(&month) {
+        return None;
+    }
+    let mut i = at + 6;
+    if matches!(bytes.get(i), Some(b'-' | b' ')) {
+        i += 1;
+    }
+    let serial = bytes.get(i..i + 4)?;
+    let digit_serial = serial.iter().all(u8::is_ascii_digit);
+    let substitute = serial[0].is_ascii_digit()
+        && serial[1].is_ascii_alphabetic()
+        && serial[2].is_ascii_alphabetic()
+        && serial[3].is_ascii_digit();
+    (digit_serial || substitute).then_some(i + 4)
+}
+
+/// A Danish phone number starting at `at`: an optional `+45`/`0045` and a space, then eight
+/// digits written together, as 4+4, or as 2+2+2+2 (groups split by one space, `-` or `.`).
+fn phone_at(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut i = at;
+    for prefix in [&b"+45"[..], b"0045"] {
+        if bytes[i..].starts_with(prefix) {
+            i += prefix.len();
+            if bytes.get(i) == Some(&b' ') {
+                i += 1;
+            }
+            break;
+        }
+    }
+    let groups: &[&[usize]] = &[&[8], &[4, 4], &[2, 2, 2, 2]];
+    'shape: for shape in groups {
+        let mut j = i;
+        for (g, &len) in shape.iter().enumerate() {
+            if g > 0 {
+                match bytes.get(j) {
+                    Some(b' ' | b'-' | b'.') => j += 1,
+                    _ => continue 'shape,
+                }
+            }
+            if !digits_at(bytes, j, len) {
+                continue 'shape;
+            }
+            j += len;
+        }
+        if !bytes.get(j).is_some_and(|b| b.is_ascii_digit()) {
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// An e-mail address around the `@` at `at`: returns its start and end.
+fn email_around(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+    let local = |b: u8| b.is_ascii_alphanumeric() || b".%+-_".contains(&b);
+    let mut start = at;
+    while start > 0 && local(bytes[start - 1]) {
+        start -= 1;
+    }
+    let mut end = at + 1;
+    while end < bytes.len()
+        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'-' || bytes[end] == b'.')
+    {
+        end += 1;
+    }
+    while end > at + 1 && bytes[end - 1] == b'.' {
+        end -= 1;
+    }
+    let domain = &bytes[at + 1..end];
+    let dot = domain.iter().rposition(|&b| b == b'.')?;
+    let tld = &domain[dot + 1..];
+    (start < at && dot > 0 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
+        .then_some((start, end))
+}
+
+impl Redactor {
+    /// A redactor that also knows these people (patient, relatives, staff of the case).
+    pub fn new(known: &[KnownName]) -> Redactor {
+        Redactor {
+            names: NameMatcher::new(known),
+        }
+    }
+
+    /// Every identifier in `text`, in order, not overlapping.
+    pub fn find(&self, text: &str) -> Vec<Finding> {
+        let bytes = text.as_bytes();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let boundary = i == 0 || !is_word(bytes[i - 1]);
+            let hit = if b == b'@' {
+                // The address began before `@`: take back what was passed over.
+                email_around(bytes, i).map(|(s, e)| (Kind::Email, s, e, None))
+            } else if boundary && (b.is_ascii_digit() || b == b'+') {
+                cpr_at(bytes, i)
+                    .filter(|&e| !bytes.get(e).is_some_and(|&c| is_word(c)))
+                    .map(|e| (Kind::Cpr, i, e, None))
+                    .or_else(|| phone_at(bytes, i).map(|e| (Kind::Phone, i, e, None)))
+            } else if boundary && (b.is_ascii_alphabetic() || b >= 0xC0) {
+                self.names
+                    .at(text, i)
+                    .map(|(e, label)| (Kind::Name, i, e, Some(label)))
+            } else {
+                None
+            };
+            match hit {
+                Some((kind, start, end, label)) => {
+                    while found.last().is_some_and(|f: &Finding| f.end > start) {
+                        found.pop();
+                    }
+                    let replacement =
+                        label.map_or_else(|| kind.placeholder().to_string(), str::to_string);
+                    found.push(Finding {
+                        kind,
+                        start,
+                        end,
+                        replacement,
+                    });
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        found
+    }
+
+    /// `text` with every identifier replaced.
+    pub fn redact(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for f in self.find(text) {
+            out.push_str(&text[at..f.start]);
+            out.push_str(&f.replacement);
+            at = f.end;
+        }
+        out.push_str(&text[at..]);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(text: &str) -> String {
+        Redactor::default().redact(text)
+    }
+
+    #[test]
+    fn cpr_numbers_in_every_written_form() {
+        for form in [
+            "070761-4285",
+            "0707614285",
+            "070761 4285",
+            "070761-4286",
+            "010203-1AB2",
+            "311299-9999",
+        ] {
+            assert_eq!(plain(&format!("CPR {form}.")), "CPR [CPR].", "{form}");
+            assert_eq!(plain(form), "[CPR]", "{form} alone");
+        }
+        assert_eq!(plain("(pt. 070761-4285)"), "(pt. [CPR])");
+    }
+
+    #[test]
+    fn phone_numbers_grouped_or_not_with_or_without_the_country_code() {
+        for form in [
+            "20304050",
+            "20 30 40 50",
+            "20-30-40-50",
+            "2030 4050",
+            "+45 20304050",
+            "+4520304050",
+            "0045 20 30 40 50",
+            "20.30.40.50",
+        ] {
+            assert_eq!(
+                plain(&format!("ring {form} i aften")),
+                "ring [TELEFON] i aften",
+                "{form}"
+            );
+        }
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(
+            plain("skriv til karen.holm@example.dk."),
+            "skriv til [E-MAIL]."
+        );
+        assert_eq!(plain("<b.nielsen+pt@sund.aarhus.dk>"), "<[E-MAIL]>");
+        assert_eq!(
+            plain("kl. 12@ ingen"),
+            "kl. 12@ ingen",
+            "an @ alone is no address"
+        );
+    }
+
+    #[test]
+    fn clinical_content_dates_and_times_stay() {
+        for text in [
+            "DF201 og F20.0, DT424",
+            "Zyprexa 10 mg x 2, 500 mg paracetamol",
+            "kl. 22.15 den 14.01.2019 og 2019-01-14T22:40",
+            "indlagt 3 døgn, afsnit P3, 8000 Aarhus C",
+            "GAF 35, BMI 31,2, puls 110",
+            "sagsnr. 123456",
+        ] {
+            assert_eq!(plain(text), text);
+        }
+    }
+
+    #[test]
+    fn known_names_in_any_case_alone_and_in_the_genitive() {
+        let r = Redactor::new(&[
+            KnownName::new("Karen Holm", "[Mor]"),
+            KnownName::new("Bent Madsen", "[Patienten]"),
+        ]);
+        assert_eq!(r.redact("Karen Holm ringede."), "[Mor] ringede.");
+        assert_eq!(
+            r.redact("KAREN ringede, karens bil holdt ude."),
+            "[Mor] ringede, [Mor] bil holdt ude."
+        );
+        assert_eq!(
+            r.redact("Holms bekymring og Bents angst"),
+            "[Mor] bekymring og [Patienten] angst"
+        );
+        assert_eq!(
+            r.redact("Karensdag og Holmegaard"),
+            "Karensdag og Holmegaard",
+            "only whole words"
+        );
+        assert_eq!(
+            r.redact("Bent Madsen (070761-4285, 20 30 40 50, bent@example.dk)"),
+            "[Patienten] ([CPR], [TELEFON], [E-MAIL])"
+        );
+    }
+
+    #[test]
+    fn findings_say_what_and_where() {
+        let text = "Tlf 20304050, cpr 070761-4285";
+        let found = Redactor::default().find(text);
+        assert_eq!(
+            found.iter().map(|f| f.kind).collect::<Vec<_>>(),
+            [Kind::Phone, Kind::Cpr]
+        );
+        assert_eq!(&text[found[1].start..found[1].end], "070761-4285");
+    }
+}
