@@ -30,6 +30,6 @@ pub use events::{
     MaterialAttached, PatientErased, PatientRegistered, PlanChanged, personal_fields,
 };
 pub use ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
-pub use sealed::{Sealed, Sealer};
+pub use sealed::Sealed;
 pub use time::{DayWindow, Elapsed, When};
 pub use vocab::{ContactKind, MaterialSource, PlanAction, PlanKind, Priority, Sector, Sex};

@@ -35,11 +35,3 @@ impl<'de> Deserialize<'de> for Sealed {
             .map_err(|e| serde::de::Error::custom(format!("sealed field is not base64: {e}")))
     }
 }
-
-/// Seals personal data under a patient's key. Implemented outside the pure core, where keys
-/// and randomness (for nonces) live.
-pub trait Sealer {
-    type Error: std::error::Error;
-    fn seal(&mut self, patient: &crate::PatientId, plaintext: &[u8])
-    -> Result<Sealed, Self::Error>;
-}
