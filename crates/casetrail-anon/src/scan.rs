@@ -12,6 +12,8 @@ pub enum Kind {
     Phone,
     Email,
     Name,
+    Address,
+    Postcode,
 }
 
 impl Kind {
@@ -22,6 +24,8 @@ impl Kind {
             Kind::Phone => "[TELEFON]",
             Kind::Email => "[E-MAIL]",
             Kind::Name => "[NAVN]",
+            Kind::Address => "[ADRESSE]",
+            Kind::Postcode => "[POSTNR BY]",
         }
     }
 }
@@ -160,10 +164,20 @@ impl Redactor {
                     .filter(|&e| !bytes.get(e).is_some_and(|&c| is_word(c)))
                     .map(|e| (Kind::Cpr, i, e, None))
                     .or_else(|| phone_at(bytes, i).map(|e| (Kind::Phone, i, e, None)))
+                    .or_else(|| {
+                        crate::places::postcode_at(text, i).map(|e| (Kind::Postcode, i, e, None))
+                    })
             } else if boundary && (b.is_ascii_alphabetic() || b >= 0xC0) {
+                // Known people first (they have labels), then addresses, then common names.
                 self.names
                     .at(text, i)
                     .map(|(e, label)| (Kind::Name, i, e, Some(label)))
+                    .or_else(|| {
+                        crate::places::address_at(text, i).map(|e| (Kind::Address, i, e, None))
+                    })
+                    .or_else(|| {
+                        crate::gazetteer::name_at(text, i).map(|e| (Kind::Name, i, e, None))
+                    })
             } else {
                 None
             };
@@ -266,12 +280,54 @@ mod tests {
             "DF201 og F20.0, DT424",
             "Zyprexa 10 mg x 2, 500 mg paracetamol",
             "kl. 22.15 den 14.01.2019 og 2019-01-14T22:40",
-            "indlagt 3 døgn, afsnit P3, 8000 Aarhus C",
+            "indlagt 3 døgn, afsnit P3, Psykiatrisk Akutmodtagelse",
             "GAF 35, BMI 31,2, puls 110",
             "sagsnr. 123456",
         ] {
             assert_eq!(plain(text), text);
         }
+    }
+
+    #[test]
+    fn addresses_and_postcodes_with_towns() {
+        assert_eq!(
+            plain("bor på Engvej 14, 8900 Randers C."),
+            "bor på [ADRESSE]."
+        );
+        assert_eq!(plain("Vestergade 3B, 2. tv"), "[ADRESSE], 2. tv");
+        assert_eq!(plain("Stationsvej 7, st. th., 8800 Viborg"), "[ADRESSE]");
+        assert_eq!(plain("fra Åboulevarden 12 i går"), "fra [ADRESSE] i går");
+        assert_eq!(
+            plain("flyttet til 8000 Aarhus C i maj"),
+            "flyttet til [POSTNR BY] i maj"
+        );
+        assert_eq!(
+            plain("ved Engvej og Skolevej"),
+            "ved Engvej og Skolevej",
+            "a street without a number is not an address"
+        );
+        assert_eq!(
+            plain("2019 blev det værre, 2030 patienter"),
+            "2019 blev det værre, 2030 patienter"
+        );
+    }
+
+    #[test]
+    fn common_danish_names_are_found_without_being_registered() {
+        assert_eq!(
+            plain("Søsteren Hanne Kristensen kom."),
+            "Søsteren [NAVN] [NAVN] kom."
+        );
+        assert_eq!(
+            plain("Mettes mor og Jens ringede"),
+            "[NAVN] mor og [NAVN] ringede"
+        );
+        assert_eq!(
+            plain("mette og jens"),
+            "mette og jens",
+            "only capitalised words are taken for names"
+        );
+        assert_eq!(plain("Zyprexa og Risperdal"), "Zyprexa og Risperdal");
     }
 
     #[test]
