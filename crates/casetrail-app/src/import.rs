@@ -1,6 +1,7 @@
 //! Importing a region's extract (contacts CSV, or JSON Lines of events), and exporting the
 //! log as JSON Lines with personal fields opened.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -432,11 +433,14 @@ impl Workbench {
                 continue;
             }
             let patient = event.patient().clone();
-            if !keys.contains_key(&patient) {
-                let key = self.patient_key(&patient)?;
-                keys.insert(patient.clone(), key);
-            }
-            match keys[&patient]
+            let key = match keys.entry(patient) {
+                Entry::Occupied(known) => known.into_mut(),
+                Entry::Vacant(new) => {
+                    let key = self.patient_key(new.key())?;
+                    new.insert(key)
+                }
+            };
+            match key
                 .as_ref()
                 .and_then(|k| open_event(record.id.0, &event, k))
             {

@@ -20,15 +20,16 @@ use crate::error::AppError;
 use crate::workbench::decode_stored;
 
 /// Bumped when the stored form changes; an older file is rebuilt, not misread.
-const SNAPSHOT_FORMAT: u32 = 1;
+const SNAPSHOT_FORMAT: u32 = 2;
 const STAY_EVENTS: &[&str] = &["AdmissionStarted", "DischargeRecorded", "Corrected"];
 
 /// The events stays are made of, as of a checkpoint.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaysProjection {
     format: u32,
-    /// The last record seen, as `position` and hash hex; None before the first.
-    checkpoint: Option<(u64, String)>,
+    /// The last record seen: its position and hash; None before the first. Bytes, not hex,
+    /// because it is set for every record read and only written out now and then.
+    checkpoint: Option<(u64, [u8; 32])>,
     events: Vec<(EventRef, DomainEvent)>,
 }
 
@@ -64,10 +65,10 @@ impl StaysProjection {
     }
 
     pub fn checkpoint(&self) -> Option<Head> {
-        let (position, hash) = self.checkpoint.as_ref()?;
+        let (position, hash) = self.checkpoint?;
         Some(Head {
-            position: Position(*position),
-            hash: EventHash::from_hex(hash).ok()?,
+            position: Position(position),
+            hash: EventHash(hash),
         })
     }
 
@@ -77,7 +78,7 @@ impl StaysProjection {
             let event = decode_stored(record)?;
             self.events.push((EventRef(record.id.0), event));
         }
-        self.checkpoint = Some((record.position.0, record.hash.to_hex()));
+        self.checkpoint = Some((record.position.0, record.hash.0));
         Ok(())
     }
 

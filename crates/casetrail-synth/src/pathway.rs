@@ -107,6 +107,30 @@ fn at(date: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
     date.and_time(NaiveTime::from_hms_opt(hour, minute, 0).expect("valid time"))
 }
 
+/// Who and what a contact is: sector, kind and priority.
+type What = (&'static str, &'static str, &'static str);
+
+/// A contact of `length` from `t`, with the fields most rows share, on the patient's `base`.
+fn visit(
+    base: &Row,
+    t: NaiveDateTime,
+    length: Duration,
+    (sector, kind, priority): What,
+    unit: &str,
+    note: impl Into<String>,
+) -> Row {
+    Row {
+        start: show(t),
+        end: show(t + length),
+        sector,
+        kind,
+        priority,
+        unit: unit.to_owned(),
+        note: note.into(),
+        ..base.clone()
+    }
+}
+
 /// Writes a local time as an extract would. A time in the hour skipped when summer time
 /// begins is shown an hour later, as the wall clock showed it.
 fn show(t: NaiveDateTime) -> String {
@@ -340,48 +364,50 @@ impl Generator {
             let roll = self.rng.random_range(0..100);
             if night && roll < 55 {
                 let t = start - Duration::minutes(self.rng.random_range(40..180));
-                rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::minutes(20)),
-                    sector: "out_of_hours",
-                    kind: "out_of_hours_doctor",
-                    priority: "acute",
-                    unit: "Lægevagten".into(),
-                    organisation: "Lægevagten Region Midtjylland".into(),
-                    note: format!(
+                let row = visit(
+                    base,
+                    t,
+                    Duration::minutes(20),
+                    ("out_of_hours", "out_of_hours_doctor", "acute"),
+                    "Lægevagten",
+                    format!(
                         "Opringning kl. {}. Angst og uro. Henvist til psykiatrisk akutmodtagelse.",
                         t.format("%H:%M")
                     ),
-                    ..base.clone()
+                );
+                rows.push(Row {
+                    organisation: "Lægevagten Region Midtjylland".into(),
+                    ..row
                 });
             } else if roll < 40 {
                 let t = at(start.date(), 9, self.rng.random_range(0..50));
                 if t < start {
-                    rows.push(Row {
-                        start: show(t),
-                        end: show(t + Duration::minutes(15)),
-                        sector: "general_practice",
-                        kind: "gp_consultation",
-                        priority: "acute",
-                        unit: "Egen læge".into(),
-                        note: "Akut konsultation, forværring. Henvist.".into(),
-                        ..base.clone()
-                    });
+                    rows.push(visit(
+                        base,
+                        t,
+                        Duration::minutes(15),
+                        ("general_practice", "gp_consultation", "acute"),
+                        "Egen læge",
+                        "Akut konsultation, forværring. Henvist.",
+                    ));
                 }
             }
             if self.rng.random_range(0..100) < 15 {
                 let t = start - Duration::minutes(self.rng.random_range(30..120));
                 let address = self.address();
+                let row = visit(
+                    base,
+                    t,
+                    Duration::minutes(45),
+                    ("police", "police_report", "acute"),
+                    "Døgnrapport",
+                    format!(
+                        "Anmeldelse fra nabo, {address}. Person urolig på trappeopgang. Kørt til psykiatrien."
+                    ),
+                );
                 rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::minutes(45)),
-                    sector: "police",
-                    kind: "police_report",
-                    priority: "acute",
-                    unit: "Døgnrapport".into(),
                     organisation: "Østjyllands Politi".into(),
-                    note: format!("Anmeldelse fra nabo, {address}. Person urolig på trappeopgang. Kørt til psykiatrien."),
-                    ..base.clone()
+                    ..row
                 });
             }
             if self.rng.random_range(0..100) < 35 {
@@ -424,16 +450,14 @@ impl Generator {
                 self.rng.random_range(8..15),
                 0,
             );
-            rows.push(Row {
-                start: show(t),
-                end: show(t + Duration::minutes(45)),
-                sector: "region",
-                kind: "outpatient_visit",
-                priority: "planned",
-                unit: "Distriktspsykiatrien".into(),
-                note: "Opfølgning efter udskrivelse.".into(),
-                ..base.clone()
-            });
+            rows.push(visit(
+                base,
+                t,
+                Duration::minutes(45),
+                ("region", "outpatient_visit", "planned"),
+                "Distriktspsykiatrien",
+                "Opfølgning efter udskrivelse.",
+            ));
         }
         if self.rng.random_range(0..100) < 25 {
             let t = at(
@@ -442,17 +466,26 @@ impl Generator {
                 30,
             );
             let phone = self.phone();
-            rows.push(Row {
-                start: show(t),
-                end: show(t + Duration::minutes(15)),
-                sector: "general_practice",
-                kind: "gp_consultation",
-                priority: "planned",
-                unit: "Egen læge".into(),
-                note: format!("Medicingennemgang. Pt. kan kontaktes på {phone}."),
-                ..base.clone()
-            });
+            rows.push(visit(
+                base,
+                t,
+                Duration::minutes(15),
+                ("general_practice", "gp_consultation", "planned"),
+                "Egen læge",
+                format!("Medicingennemgang. Pt. kan kontaktes på {phone}."),
+            ));
         }
+    }
+
+    /// Day `d` of the year (kept inside it), moved on by up to two days.
+    fn day_near(&mut self, jan1: NaiveDate, days: i64, d: i64) -> NaiveDate {
+        jan1 + Duration::days(d.min(days - 1) + self.rng.random_range(0..3))
+    }
+
+    /// A day drawn from `range` of the year, then moved on by up to two days.
+    fn random_day(&mut self, jan1: NaiveDate, days: i64, range: std::ops::Range<i64>) -> NaiveDate {
+        let d = self.rng.random_range(range);
+        self.day_near(jan1, days, d)
     }
 
     /// Some patients were also admitted the December before: the discharge a January
@@ -486,9 +519,6 @@ impl Generator {
         days: i64,
         rows: &mut Vec<Row>,
     ) {
-        let day = |rng: &mut ChaCha8Rng, d: i64| {
-            jan1 + Duration::days(d.min(days - 1) + rng.random_range(0..3))
-        };
         if p.housing {
             let staff = format!(
                 "{} {}",
@@ -496,23 +526,27 @@ impl Generator {
                 LAST_NAMES.choose(&mut self.rng).expect("names")
             );
             for week in (0..days).step_by(14) {
-                let t = at(day(&mut self.rng, week), self.rng.random_range(9..16), 0);
+                let t = at(
+                    self.day_near(jan1, days, week),
+                    self.rng.random_range(9..16),
+                    0,
+                );
                 rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::hours(1)),
-                    sector: "municipality",
-                    kind: "housing_support",
-                    priority: "planned",
-                    unit: "Bostøtten".into(),
                     organisation: format!("{} Kommune", p.municipality),
-                    note: format!(
-                        "Besøg ved bostøttemedarbejder {staff}. Hjælp til medicin og indkøb."
-                    ),
-                    ..base.clone()
+                    ..visit(
+                        base,
+                        t,
+                        Duration::hours(1),
+                        ("municipality", "housing_support", "planned"),
+                        "Bostøtten",
+                        format!(
+                            "Besøg ved bostøttemedarbejder {staff}. Hjælp til medicin og indkøb."
+                        ),
+                    )
                 });
             }
             rows.push(Row {
-                start: show(at(day(&mut self.rng, 20), 10, 0)),
+                start: show(at(self.day_near(jan1, days, 20), 10, 0)),
                 sector: "municipality",
                 kind: "case_worker",
                 priority: "planned",
@@ -525,64 +559,51 @@ impl Generator {
         }
         if p.misuse {
             for month in (0..days).step_by(30) {
-                let t = at(day(&mut self.rng, month), 13, 0);
-                rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::minutes(45)),
-                    sector: "municipality",
-                    kind: "addiction_treatment",
-                    priority: "planned",
-                    unit: "Rusmiddelcenter".into(),
-                    note: "Samtale om forbrug af hash og alkohol.".into(),
-                    ..base.clone()
-                });
+                let t = at(self.day_near(jan1, days, month), 13, 0);
+                rows.push(visit(
+                    base,
+                    t,
+                    Duration::minutes(45),
+                    ("municipality", "addiction_treatment", "planned"),
+                    "Rusmiddelcenter",
+                    "Samtale om forbrug af hash og alkohol.",
+                ));
             }
         }
         if p.acute.len() >= 3 {
-            let t = at(
-                {
-                    let d = self.rng.random_range(30..300);
-                    day(&mut self.rng, d)
-                },
-                14,
-                0,
-            );
+            let t = at(self.random_day(jan1, days, 30..300), 14, 0);
             let relative = self.note_person();
             let email = format!(
                 "{}@example.dk",
                 relative.split(' ').nth(1).unwrap_or("x").to_lowercase()
             );
+            let row = visit(
+                base,
+                t,
+                Duration::hours(2),
+                ("municipality", "network_meeting", "planned"),
+                "Netværksmøde",
+                format!(
+                    "Netværksmøde med distriktspsykiatri, bostøtte og {relative} ({email}). Kriseplan lagt."
+                ),
+            );
             rows.push(Row {
-                start: show(t),
-                end: show(t + Duration::hours(2)),
-                sector: "municipality",
-                kind: "network_meeting",
-                priority: "planned",
-                unit: "Netværksmøde".into(),
                 plan: "crisis_plan",
                 plan_action: "created",
-                note: format!("Netværksmøde med distriktspsykiatri, bostøtte og {relative} ({email}). Kriseplan lagt."),
-                ..base.clone()
+                ..row
             });
             if self.rng.random_range(0..100) < 10 {
-                let t = at(
-                    {
-                        let d = self.rng.random_range(0..330);
-                        day(&mut self.rng, d)
-                    },
-                    19,
-                    0,
-                );
+                let t = at(self.random_day(jan1, days, 0..330), 19, 0);
                 rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::days(2)),
-                    sector: "region",
-                    kind: "user_controlled_bed",
-                    priority: "acute",
                     diagnosis: p.main_diagnosis.to_string(),
-                    unit: "Brugerstyret seng".into(),
-                    note: "Brugerstyret indlæggelse efter aftale.".into(),
-                    ..base.clone()
+                    ..visit(
+                        base,
+                        t,
+                        Duration::days(2),
+                        ("region", "user_controlled_bed", "acute"),
+                        "Brugerstyret seng",
+                        "Brugerstyret indlæggelse efter aftale.",
+                    )
                 });
             }
         }
@@ -601,16 +622,14 @@ impl Generator {
             .to_string();
             for d in (self.rng.random_range(0..every)..days).step_by(every as usize) {
                 let t = at(jan1 + Duration::days(d), self.rng.random_range(8..15), 0);
-                rows.push(Row {
-                    start: show(t),
-                    end: show(t + Duration::minutes(45)),
-                    sector: "region",
-                    kind: "outpatient_visit",
-                    priority: "planned",
-                    unit: unit.clone(),
-                    note: "Samtale og medicinopfølgning.".into(),
-                    ..base.clone()
-                });
+                rows.push(visit(
+                    base,
+                    t,
+                    Duration::minutes(45),
+                    ("region", "outpatient_visit", "planned"),
+                    &unit,
+                    "Samtale og medicinopfølgning.",
+                ));
             }
         }
         for _ in 0..self.rng.random_range(1..7) {
@@ -619,36 +638,25 @@ impl Generator {
                 self.rng.random_range(8..15),
                 15,
             );
-            rows.push(Row {
-                start: show(t),
-                end: show(t + Duration::minutes(15)),
-                sector: "general_practice",
-                kind: "gp_consultation",
-                priority: "planned",
-                unit: "Egen læge".into(),
-                note: "Konsultation.".into(),
-                ..base.clone()
-            });
+            rows.push(visit(
+                base,
+                t,
+                Duration::minutes(15),
+                ("general_practice", "gp_consultation", "planned"),
+                "Egen læge",
+                "Konsultation.",
+            ));
         }
         if self.rng.random_range(0..100) < 20 {
-            let t = at(
-                {
-                    let d = self.rng.random_range(0..330);
-                    day(&mut self.rng, d)
-                },
-                10,
-                0,
-            );
-            rows.push(Row {
-                start: show(t),
-                end: show(t + Duration::hours(1)),
-                sector: "municipality",
-                kind: "job_centre",
-                priority: "planned",
-                unit: "Jobcenter".into(),
-                note: "Samtale om sygedagpenge.".into(),
-                ..base.clone()
-            });
+            let t = at(self.random_day(jan1, days, 0..330), 10, 0);
+            rows.push(visit(
+                base,
+                t,
+                Duration::hours(1),
+                ("municipality", "job_centre", "planned"),
+                "Jobcenter",
+                "Samtale om sygedagpenge.",
+            ));
         }
     }
 }
