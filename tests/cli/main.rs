@@ -4,6 +4,7 @@ mod cases;
 mod import;
 mod privacy;
 mod stage1;
+mod timeline;
 
 use std::process::Command;
 

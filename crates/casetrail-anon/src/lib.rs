@@ -1,16 +1,31 @@
-//! casetrail-anon: anonymisation of what audit panels read. Pure: text and names in, text out.
+//! casetrail-anon: anonymisation of what audit panels read. Pure: events, plain text, a key
+//! and a policy in; timelines and text out. No IO, no clock, no randomness.
 //!
-//! So far: free-text redaction ([`Redactor`]) of CPR numbers in every written form, phone
-//! numbers, e-mail addresses, street addresses, postcodes with towns, the names of people known
-//! to the case and common Danish names from a shipped gazetteer, keeping the sentence readable
-//! and clinical content (diagnosis codes, doses, dates and times of day) in place.
-//! Pseudonyms, date policies, dates in text, residual risk and released case files are the
-//! rest of the anonymisation issue.
+//! - [`PseudonymKey`]: keyed BLAKE3 pseudonyms, label order and date shifts.
+//! - [`Dating`]: days relative to the index admission, or a keyed per-case shift in whole
+//!   weeks; birth years as age bands.
+//! - [`Redactor`]: one pass over free text for CPR numbers in every written form, phone
+//!   numbers, e-mail addresses, street addresses, postcodes with towns, exact dates, and the
+//!   people and places known to the case (with a shipped gazetteer of common Danish names),
+//!   keeping clinical content in place.
+//! - [`residual_risk`]: what still looks identifying after redaction, for review.
+//! - [`timeline::build`]: (events, key, policy) → timeline with a content hash.
 
+mod dates;
+pub mod evaluate;
 mod gazetteer;
+mod labels;
 mod names;
 mod places;
+mod pseudonym;
+mod risk;
 mod scan;
+pub mod timeline;
 
+pub use dates::{Dating, Moment, age_band};
+pub use labels::{person_role, place_role, sector_da};
 pub use names::KnownName;
+pub use pseudonym::{KeyError, PseudonymKey};
+pub use risk::{RiskFinding, RiskKind, is_ordinary_word, residual_risk};
 pub use scan::{Finding, Kind, Redactor};
+pub use timeline::{CaseEvents, HashedTimeline, Timeline, View};

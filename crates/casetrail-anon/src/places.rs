@@ -29,6 +29,8 @@ const STREET_ENDINGS: &[&str] = &[
     "parken",
     "sti",
     "stien",
+    "bro",
+    "broen",
     "kaj",
     "kajen",
     "vang",
@@ -81,6 +83,32 @@ pub(crate) fn postcode_at(text: &str, at: usize) -> Option<usize> {
     Some(end)
 }
 
+/// A floor and side after a house number: `, 2. tv`, `, st. th.`, `, 1. 3.`, `, kl.`; its
+/// length, or 0. The floor's full stop is required, so ", 2 gange" is not a floor.
+fn floor_at(text: &str, at: usize) -> usize {
+    let Some(rest) = text[at..].strip_prefix(", ") else {
+        return 0;
+    };
+    let bytes = rest.as_bytes();
+    let floor = match digits(bytes, 0) {
+        1 | 2 => digits(bytes, 0),
+        _ if rest.starts_with("st") || rest.starts_with("kl") => 2,
+        _ => return 0,
+    };
+    if bytes.get(floor) != Some(&b'.') {
+        return 0;
+    }
+    let mut len = floor + 1;
+    let side = &rest[len..];
+    for s in [" tv.", " th.", " mf.", " tv", " th", " mf"] {
+        if side.starts_with(s) && !side[s.len()..].starts_with(|c: char| c.is_alphanumeric()) {
+            len += s.len();
+            break;
+        }
+    }
+    2 + len
+}
+
 /// `Streetname 12`, `Streetname 12B, 2. tv.`, optionally followed by `, 8000 Town`, starting
 /// at the capitalised street name at `at`.
 pub(crate) fn address_at(text: &str, at: usize) -> Option<usize> {
@@ -109,21 +137,7 @@ pub(crate) fn address_at(text: &str, at: usize) -> Option<usize> {
     {
         end += 1;
     }
-    // Floor and side: ", 2. tv", ", st. th."
-    let rest = &text[end..];
-    for floor in [
-        ", st. tv.",
-        ", st. th.",
-        ", st. tv",
-        ", st. th",
-        ", st.",
-        ", kl.",
-    ] {
-        if rest.starts_with(floor) {
-            end += floor.len();
-            break;
-        }
-    }
+    end += floor_at(text, end);
     let rest = &text[end..];
     if let Some(after) = rest.strip_prefix(", ").or_else(|| rest.strip_prefix(' ')) {
         let skip = rest.len() - after.len();

@@ -3,6 +3,7 @@
 //! Hand-written rather than regular expressions: the shapes are few and fixed, a single pass
 //! over bytes keeps redaction fast, and each rule reads as what it means.
 
+use crate::dates::{Dating, date_at};
 use crate::names::{KnownName, NameMatcher};
 
 /// What kind of identifier was found.
@@ -14,6 +15,11 @@ pub enum Kind {
     Name,
     Address,
     Postcode,
+    /// An institution, ward or other place known to the case, or a term the facilitator chose
+    /// to redact.
+    Place,
+    /// An exact date written in the text.
+    Date,
 }
 
 impl Kind {
@@ -26,6 +32,32 @@ impl Kind {
             Kind::Name => "[NAVN]",
             Kind::Address => "[ADRESSE]",
             Kind::Postcode => "[POSTNR BY]",
+            Kind::Place => "[STED]",
+            Kind::Date => "[DATO]",
+        }
+    }
+
+    pub const ALL: [Kind; 8] = [
+        Kind::Cpr,
+        Kind::Phone,
+        Kind::Email,
+        Kind::Name,
+        Kind::Address,
+        Kind::Postcode,
+        Kind::Place,
+        Kind::Date,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cpr => "cpr",
+            Kind::Phone => "phone",
+            Kind::Email => "email",
+            Kind::Name => "name",
+            Kind::Address => "address",
+            Kind::Postcode => "postcode",
+            Kind::Place => "place",
+            Kind::Date => "date",
         }
     }
 }
@@ -40,10 +72,13 @@ pub struct Finding {
     pub replacement: String,
 }
 
-/// Redacts free text. Build once per case (its known names), use for every note.
+/// Redacts free text. Build once per case (its known people and places, its dating), use for
+/// every note.
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     names: NameMatcher,
+    /// How exact dates in the text are rewritten; without one they become `[DATO]`.
+    dating: Option<Dating>,
 }
 
 fn is_word(b: u8) -> bool {
@@ -145,11 +180,34 @@ impl Redactor {
     pub fn new(known: &[KnownName]) -> Redactor {
         Redactor {
             names: NameMatcher::new(known),
+            dating: None,
+        }
+    }
+
+    /// Dates in the text are rewritten by the case's date policy rather than hidden.
+    pub fn with_dating(mut self, dating: Dating) -> Redactor {
+        self.dating = Some(dating);
+        self
+    }
+
+    fn date_replacement(&self, date: chrono::NaiveDate, time: Option<(u32, u32)>) -> String {
+        let day = self
+            .dating
+            .map_or_else(|| Kind::Date.placeholder().to_string(), |d| d.in_text(date));
+        match time {
+            Some((h, m)) => format!("{day} kl. {h:02}:{m:02}"),
+            None => day,
         }
     }
 
     /// Every identifier in `text`, in order, not overlapping.
     pub fn find(&self, text: &str) -> Vec<Finding> {
+        self.find_dated(text, None)
+    }
+
+    /// As [`Redactor::find`]; a date written without its year (`d. 14/1`, `3. marts`) is
+    /// taken to be in `year`, the year of the note.
+    pub fn find_dated(&self, text: &str, year: Option<i32>) -> Vec<Finding> {
         let bytes = text.as_bytes();
         let mut found = Vec::new();
         let mut i = 0;
@@ -165,16 +223,27 @@ impl Redactor {
                     .map(|e| (Kind::Cpr, i, e, None))
                     .or_else(|| phone_at(bytes, i).map(|e| (Kind::Phone, i, e, None)))
                     .or_else(|| {
+                        date_at(text, i, year).map(|d| {
+                            let label = self.date_replacement(d.date, d.time);
+                            (Kind::Date, i, d.end, Some(label))
+                        })
+                    })
+                    .or_else(|| {
                         crate::places::postcode_at(text, i).map(|e| (Kind::Postcode, i, e, None))
                     })
             } else if boundary && (b.is_ascii_alphabetic() || b >= 0xC0) {
-                // Known people first (they have labels), then addresses, then common names.
+                // Known people and places first (they have labels), unless a longer street
+                // address starts here ("Engvej 14" is an address even where "Engvej" also
+                // names a known place); then common names.
+                let address = crate::places::address_at(text, i);
                 self.names
                     .at(text, i)
-                    .map(|(e, label)| (Kind::Name, i, e, Some(label)))
-                    .or_else(|| {
-                        crate::places::address_at(text, i).map(|e| (Kind::Address, i, e, None))
+                    .filter(|&(e, _, _)| address.is_none_or(|a| e >= a))
+                    .map(|(e, label, person)| {
+                        let kind = if person { Kind::Name } else { Kind::Place };
+                        (kind, i, e, Some(label.to_string()))
                     })
+                    .or_else(|| address.map(|e| (Kind::Address, i, e, None)))
                     .or_else(|| {
                         crate::gazetteer::name_at(text, i).map(|e| (Kind::Name, i, e, None))
                     })
@@ -186,8 +255,7 @@ impl Redactor {
                     while found.last().is_some_and(|f: &Finding| f.end > start) {
                         found.pop();
                     }
-                    let replacement =
-                        label.map_or_else(|| kind.placeholder().to_string(), str::to_string);
+                    let replacement = label.unwrap_or_else(|| kind.placeholder().to_string());
                     found.push(Finding {
                         kind,
                         start,
@@ -204,9 +272,14 @@ impl Redactor {
 
     /// `text` with every identifier replaced.
     pub fn redact(&self, text: &str) -> String {
+        self.redact_dated(text, None)
+    }
+
+    /// As [`Redactor::redact`], with `year` for dates written without one.
+    pub fn redact_dated(&self, text: &str, year: Option<i32>) -> String {
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
-        for f in self.find(text) {
+        for f in self.find_dated(text, year) {
             out.push_str(&text[at..f.start]);
             out.push_str(&f.replacement);
             at = f.end;
@@ -275,11 +348,11 @@ mod tests {
     }
 
     #[test]
-    fn clinical_content_dates_and_times_stay() {
+    fn clinical_content_and_times_of_day_stay() {
         for text in [
             "DF201 og F20.0, DT424",
             "Zyprexa 10 mg x 2, 500 mg paracetamol",
-            "kl. 22.15 den 14.01.2019 og 2019-01-14T22:40",
+            "kl. 22.15, 1/2 tablet, BT 140/90, 3-4 gange dagligt",
             "indlagt 3 døgn, afsnit P3, Psykiatrisk Akutmodtagelse",
             "GAF 35, BMI 31,2, puls 110",
             "sagsnr. 123456",
@@ -289,12 +362,46 @@ mod tests {
     }
 
     #[test]
+    fn exact_dates_are_hidden_or_follow_the_case_dating() {
+        assert_eq!(
+            plain("kl. 22.15 den 14.01.2019 og 2019-01-14T22:40"),
+            "kl. 22.15 den [DATO] og [DATO] kl. 22:40"
+        );
+        let index = chrono::NaiveDate::from_ymd_opt(2019, 1, 15).unwrap();
+        let r = Redactor::default().with_dating(Dating::Relative { index });
+        assert_eq!(
+            r.redact_dated("Set d. 14/1 og igen 20. januar, født 3.11.78", Some(2019)),
+            "Set d. dag -1 og igen dag 5, født dag -14683"
+        );
+    }
+
+    #[test]
+    fn known_places_are_found_only_whole() {
+        let r = Redactor::new(&[KnownName::place("Botilbuddet Engvej", "[Botilbud A]")]);
+        assert_eq!(
+            r.redact("Ringer fra botilbuddet Engvej i aften; andre botilbud har plads."),
+            "Ringer fra [Botilbud A] i aften; andre botilbud har plads."
+        );
+        let found = r.find("Botilbuddet Engvej");
+        assert_eq!(found[0].kind, Kind::Place);
+        let r = Redactor::new(&[KnownName::place("Engvej", "[Botilbud A]")]);
+        assert_eq!(
+            r.redact("fra Engvej 14 og fra Engvej i går"),
+            "fra [ADRESSE] og fra [Botilbud A] i går",
+            "a full address is an address"
+        );
+    }
+
+    #[test]
     fn addresses_and_postcodes_with_towns() {
         assert_eq!(
             plain("bor på Engvej 14, 8900 Randers C."),
             "bor på [ADRESSE]."
         );
-        assert_eq!(plain("Vestergade 3B, 2. tv"), "[ADRESSE], 2. tv");
+        assert_eq!(plain("Vestergade 3B, 2. tv"), "[ADRESSE]");
+        assert_eq!(plain("Søndergade 12, 2. th., 8600 Silkeborg"), "[ADRESSE]");
+        assert_eq!(plain("Vesterbro 18, 3. tv, 9000 Aalborg"), "[ADRESSE]");
+        assert_eq!(plain("Engvej 14, 2 gange"), "[ADRESSE], 2 gange");
         assert_eq!(plain("Stationsvej 7, st. th., 8800 Viborg"), "[ADRESSE]");
         assert_eq!(plain("fra Åboulevarden 12 i går"), "fra [ADRESSE] i går");
         assert_eq!(

@@ -46,6 +46,34 @@ pub enum AppError {
     UnknownPatient { patient: String },
     #[error("patient {patient} was already forgotten")]
     AlreadyForgotten { patient: String },
+    #[error(
+        "{path} can be read by others (mode {mode:o}): a pseudonym key file must be readable by its owner only (chmod 600)"
+    )]
+    KeyFilePermissions { path: PathBuf, mode: u32 },
+    #[error("the pseudonym key from {origin} does not read: {source}")]
+    PseudonymKey {
+        origin: String,
+        source: casetrail_anon::KeyError,
+    },
+    #[error("a residual-risk decision needs the term it is about")]
+    EmptyTerm,
+    #[error("patient {patient} was forgotten: their case file can no longer be opened")]
+    Forgotten { patient: String },
+    #[error("case {case} has no released version {version} ({released} released so far)")]
+    NoSuchRelease {
+        case: String,
+        version: u32,
+        released: usize,
+    },
+    #[error(
+        "released version {version} of case {case} no longer rebuilds to what was released: expected content hash {expected}, found {found} (was the pseudonym key changed, or the patient forgotten?)"
+    )]
+    ReleaseMismatch {
+        case: String,
+        version: u32,
+        expected: String,
+        found: String,
+    },
     #[error("the operating system gave no randomness for a new key: {0}")]
     Randomness(String),
 }

@@ -5,6 +5,7 @@
 //! opened, clocks are chosen and errors get the words a user reads.
 
 mod analysis;
+mod casefile;
 mod demo;
 mod error;
 mod forget;
@@ -13,8 +14,11 @@ mod pathway;
 mod projection;
 mod workbench;
 
+pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
+pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
 pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::Stage1Report;
+pub use casetrail_domain::{DatePolicy, RiskDecision};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use demo::DemoSummary;
@@ -25,14 +29,45 @@ pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use workbench::{Access, Workbench};
 
-/// Redacts free text: CPR numbers, phone numbers, e-mail addresses, and the names given (each
-/// replaced by `[NAVN]`, in any case and in the genitive). The redactor case timelines will use.
-pub fn redact_text(text: &str, names: &[String]) -> String {
+/// A name given to the redactor, with the label that replaces it (else a pseudonym or
+/// `[NAVN]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameEntry {
+    pub name: String,
+    pub label: Option<String>,
+}
+
+/// Redacts free text with the redactor case timelines use: CPR numbers, phone numbers,
+/// e-mail addresses, addresses, postcodes with towns, common Danish names, exact dates, and
+/// the names given. A name without a label becomes a keyed pseudonym (`[Person 7K…]`) when a
+/// key is given, else `[NAVN]`. Dates become days from `index` when given, else `[DATO]`.
+pub fn redact_text(
+    text: &str,
+    names: &[NameEntry],
+    key: Option<&PseudonymKey>,
+    index: Option<NaiveDate>,
+) -> String {
     let known: Vec<casetrail_anon::KnownName> = names
         .iter()
-        .map(|n| casetrail_anon::KnownName::new(n.as_str(), "[NAVN]"))
+        .map(|n| {
+            let label = match (&n.label, key) {
+                (Some(label), _) => format!("[{label}]"),
+                (None, Some(key)) => {
+                    format!(
+                        "[Person {}]",
+                        key.pseudonym("redact", &n.name.to_lowercase())
+                    )
+                }
+                (None, None) => "[NAVN]".to_string(),
+            };
+            casetrail_anon::KnownName::new(n.name.as_str(), label)
+        })
         .collect();
-    casetrail_anon::Redactor::new(&known).redact(text)
+    let mut redactor = casetrail_anon::Redactor::new(&known);
+    if let Some(index) = index {
+        redactor = redactor.with_dating(casetrail_anon::Dating::Relative { index });
+    }
+    redactor.redact_dated(text, index.map(|d| casetrail_domain::Datelike::year(&d)))
 }
 
 /// Where the data lives unless a flag or `CASETRAIL_DATA` says otherwise.

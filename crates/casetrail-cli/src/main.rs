@@ -76,11 +76,61 @@ enum Command {
     },
     /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
     ExportEvents { out: PathBuf },
-    /// Redact text from standard input to standard output: CPR numbers, phone numbers,
-    /// e-mail addresses and the names listed in FILE (one per line).
+    /// Redact text from standard input to standard output with the redactor case timelines
+    /// use: CPR numbers, phone numbers, e-mail addresses, addresses, common names, exact
+    /// dates, and the names listed in FILE (one per line; `name<TAB>label` to choose a label).
     Redact {
         #[arg(long)]
         names: Option<PathBuf>,
+        /// Pseudonym key file: listed names without a label become keyed pseudonyms.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// Write dates as days from this day (YYYY-MM-DD) instead of [DATO].
+        #[arg(long)]
+        index_date: Option<casetrail_app::NaiveDate>,
+    },
+    /// A case's timeline: identifiable (facilitators), or anonymised as panels see it.
+    Timeline {
+        #[command(flatten)]
+        case: CaseArgs,
+        /// The anonymised timeline: pseudonyms, relative days, redacted text.
+        #[arg(long)]
+        anonymised: bool,
+        /// Show released version N (anonymised, rebuilt and checked against its hash).
+        #[arg(long)]
+        release: Option<u32>,
+        #[arg(long, value_enum, default_value = "json")]
+        format: TimelineFormat,
+    },
+    /// What still looks identifying in a case's anonymised timeline, for review.
+    Review {
+        #[command(flatten)]
+        case: CaseArgs,
+        #[arg(long, value_enum, default_value = "text")]
+        format: PathwayFormat,
+    },
+    /// Record the decision on a residual-risk term: keep it (--accept) or redact it.
+    Decide {
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        term: String,
+        #[arg(long, value_enum)]
+        decision: DecisionArg,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Release the case's current anonymised timeline to audit panels.
+    Release {
+        #[command(flatten)]
+        case: CaseArgs,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// The released versions of a case.
+    Releases {
+        #[arg(long)]
+        case: String,
     },
     /// Make the stored projections anew from the whole log (with progress).
     Rebuild,
@@ -147,6 +197,77 @@ struct SelectArgs {
 fn parse_group(text: &str) -> Result<casetrail_app::DiagnosisGroup, String> {
     serde_json::from_value(serde_json::Value::String(text.trim().to_string()))
         .map_err(|_| format!("{text:?} is not a diagnosis group (F20, F60 or other)"))
+}
+
+#[derive(Debug, Args)]
+struct CaseArgs {
+    /// The case: the patient id of its pathway.
+    #[arg(long)]
+    case: String,
+    /// Date policy of the anonymised timeline.
+    #[arg(long, value_enum, default_value = "relative")]
+    policy: PolicyArg,
+    /// Pseudonym key file (64 hex digits, owner-only); else CASETRAIL_PSEUDONYM_KEY, else
+    /// DATA/pseudonym.key, created on first use.
+    #[arg(long)]
+    key: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PolicyArg {
+    /// Days relative to the index admission.
+    Relative,
+    /// Dates moved back by a keyed number of whole weeks.
+    Shifted,
+}
+
+impl From<PolicyArg> for casetrail_app::DatePolicy {
+    fn from(p: PolicyArg) -> Self {
+        match p {
+            PolicyArg::Relative => casetrail_app::DatePolicy::RelativeDays,
+            PolicyArg::Shifted => casetrail_app::DatePolicy::ShiftedWeeks,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DecisionArg {
+    Accept,
+    Redact,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum TimelineFormat {
+    Json,
+    Html,
+}
+
+fn key_source(file: Option<PathBuf>) -> casetrail_app::KeySource {
+    match (file, std::env::var("CASETRAIL_PSEUDONYM_KEY")) {
+        (Some(path), _) => casetrail_app::KeySource::File(path),
+        (None, Ok(hex)) => casetrail_app::KeySource::Hex(hex),
+        (None, Err(_)) => casetrail_app::KeySource::DataDir,
+    }
+}
+
+fn read_names(file: &std::path::Path) -> anyhow::Result<Vec<casetrail_app::NameEntry>> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.split_once('\t') {
+            Some((name, label)) => casetrail_app::NameEntry {
+                name: name.trim().to_owned(),
+                label: Some(label.trim().to_owned()).filter(|l| !l.is_empty()),
+            },
+            None => casetrail_app::NameEntry {
+                name: l.to_owned(),
+                label: None,
+            },
+        })
+        .collect())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -277,22 +398,119 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Redact { names } => {
-            let names: Vec<String> = match names {
-                Some(file) => std::fs::read_to_string(&file)
-                    .with_context(|| format!("reading {}", file.display()))?
-                    .lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
+        Command::Redact {
+            names,
+            key,
+            index_date,
+        } => {
+            let names = match names {
+                Some(file) => read_names(&file)?,
                 None => Vec::new(),
+            };
+            let key = match key {
+                Some(path) => Some(casetrail_app::pseudonym_key(
+                    &casetrail_app::KeySource::File(path),
+                    data,
+                )?),
+                None => None,
             };
             let mut text = String::new();
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .context("reading standard input")?;
-            let redacted = casetrail_app::redact_text(&text, &names);
+            let redacted = casetrail_app::redact_text(&text, &names, key.as_ref(), index_date);
             std::io::Write::write_all(&mut std::io::stdout(), redacted.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Timeline {
+            case,
+            anonymised,
+            release,
+            format,
+        } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let key = casetrail_app::pseudonym_key(&key_source(case.key), data)?;
+            let timeline = match release {
+                Some(version) => wb.released(&case.case, version, &key)?,
+                None => {
+                    let policy = anonymised.then(|| case.policy.into());
+                    wb.timeline(&case.case, &key, policy)?
+                }
+            };
+            match format {
+                TimelineFormat::Json => out!("{}", serde_json::to_string_pretty(&timeline)?),
+                TimelineFormat::Html => out!("{}", casetrail_web::timeline_html(&timeline)?),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Review { case, format } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let key = casetrail_app::pseudonym_key(&key_source(case.key), data)?;
+            let findings = wb.review(&case.case, &key, case.policy.into())?;
+            match format {
+                PathwayFormat::Json => out!("{}", serde_json::to_string_pretty(&findings)?),
+                PathwayFormat::Text => {
+                    if findings.is_empty() {
+                        out!("nothing left to review in case {}", case.case);
+                    }
+                    for f in &findings {
+                        out!(
+                            "{:<20} {:<22} {:>3}×  first in {}",
+                            f.term,
+                            format!("{:?}", f.kind),
+                            f.occurrences,
+                            f.first_seen
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Decide {
+            case,
+            term,
+            decision,
+            who,
+        } => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let decision = match decision {
+                DecisionArg::Accept => casetrail_app::RiskDecision::Accept,
+                DecisionArg::Redact => casetrail_app::RiskDecision::Redact,
+            };
+            let position = wb.decide(&case, &term, decision, &who.name)?;
+            out!("recorded: {decision} {term:?} in case {case} at position {position}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Release { case, who } => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let key = casetrail_app::pseudonym_key(&key_source(case.key), data)?;
+            let r = wb.release(&case.case, &key, case.policy.into(), &who.name)?;
+            out!(
+                "released version {} of case {} ({}) at position {}\ncontent hash {}",
+                r.version,
+                case.case,
+                r.policy,
+                r.position,
+                r.content_hash
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Releases { case } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let all = wb.releases(&case)?;
+            if all.is_empty() {
+                out!("case {case} has no released versions");
+            }
+            for r in all {
+                out!(
+                    "version {}  position {}  events {}  {}  by {}  {}",
+                    r.version,
+                    r.position,
+                    r.stream_version,
+                    r.policy,
+                    r.released_by,
+                    r.content_hash
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild => {

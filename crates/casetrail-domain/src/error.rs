@@ -12,6 +12,8 @@ pub enum DomainError {
     InvalidCpr { problem: &'static str },
     #[error("{value:?} is not an event reference (32 hexadecimal digits)")]
     InvalidEventRef { value: String },
+    #[error("{value:?} is not a content hash (64 hexadecimal digits)")]
+    InvalidContentHash { value: String },
     #[error("unknown event type {event_type:?}")]
     UnknownEventType { event_type: String },
     #[error(

@@ -10,10 +10,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::Icd10;
 use crate::error::DomainError;
-use crate::ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
+use crate::ids::{ContactId, MaterialId, PatientId, PersonId, PlanId, StayId};
 use crate::sealed::Sealed;
 use crate::time::When;
-use crate::vocab::{ContactKind, MaterialSource, PlanAction, PlanKind, Priority, Sector, Sex};
+use crate::vocab::{
+    ContactKind, DatePolicy, MaterialSource, PersonRole, PlanAction, PlanKind, Priority,
+    RiskDecision, Sector, Sex,
+};
 
 /// A patient enters the record. CPR number and name are sealed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +148,76 @@ pub struct MaterialAttached {
     pub text: Sealed,
 }
 
+/// A relative, friend or professional known to the case. The name (and any contact details)
+/// are sealed; role, sector and workplace stay readable, for labels such as "Vagtlæge 2".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRecorded {
+    pub person: PersonId,
+    pub patient: PatientId,
+    pub role: PersonRole,
+    pub sector: Option<Sector>,
+    pub organisation: Option<String>,
+    pub name: Sealed,
+    pub contact_details: Option<Sealed>,
+}
+
+/// A facilitator's decision on a term that still looked identifying after redaction. The term
+/// is sealed like any personal field: the decision must not put it back into the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RiskReviewed {
+    pub patient: PatientId,
+    pub term: Sealed,
+    pub decision: RiskDecision,
+}
+
+/// A facilitator released a version of the case file to audit panels: the anonymised timeline
+/// made from the patient's stream up to `stream_version`, under `policy`, whose content hash
+/// is `content_hash`. Scores bind to that hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseFileReleased {
+    pub patient: PatientId,
+    /// The number of events of the patient's stream the timeline was made from.
+    pub stream_version: u64,
+    pub policy: DatePolicy,
+    pub content_hash: ContentHash,
+    pub released_by: String,
+}
+
+/// A BLAKE3 hash of released content (64 hex digits in JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ContentHash(pub [u8; 32]);
+
+impl TryFrom<String> for ContentHash {
+    type Error = DomainError;
+    fn try_from(text: String) -> Result<Self, DomainError> {
+        let mut out = [0u8; 32];
+        if text.len() != 64 || !text.is_ascii() {
+            return Err(DomainError::InvalidContentHash { value: text });
+        }
+        for (i, byte) in out.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| {
+                DomainError::InvalidContentHash {
+                    value: text.clone(),
+                }
+            })?;
+        }
+        Ok(ContentHash(out))
+    }
+}
+
+impl From<ContentHash> for String {
+    fn from(h: ContentHash) -> String {
+        h.to_string()
+    }
+}
+
+impl fmt::Display for ContentHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
 /// The ledger id of an earlier event (16 bytes, hex in JSON).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -267,6 +340,9 @@ domain_events! {
     MaterialAttached(MaterialAttached) = "MaterialAttached" @ 1,
     Corrected(Corrected) = "Corrected" @ 1,
     PatientErased(PatientErased) = "PatientErased" @ 1,
+    PersonRecorded(PersonRecorded) = "PersonRecorded" @ 1,
+    RiskReviewed(RiskReviewed) = "RiskReviewed" @ 1,
+    CaseFileReleased(CaseFileReleased) = "CaseFileReleased" @ 1,
 }
 
 /// The fields of each event type that hold personal data (sealed in the log). A `Corrected`
@@ -279,6 +355,8 @@ pub fn personal_fields(event_type: &str) -> &'static [&'static str] {
         "ConsentGiven" | "ConsentWithdrawn" => &["comments"],
         "MaterialAttached" => &["text"],
         "Corrected" => &["reason"],
+        "PersonRecorded" => &["name", "contact_details"],
+        "RiskReviewed" => &["term"],
         _ => &[],
     }
 }

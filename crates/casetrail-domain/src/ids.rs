@@ -78,6 +78,12 @@ local_id!(
     "material id"
 );
 
+local_id!(
+    /// A relative, friend or professional known to a case.
+    PersonId,
+    "person id"
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

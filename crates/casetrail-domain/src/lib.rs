@@ -25,11 +25,15 @@ pub use codes::{DiagnosisGroup, Icd10};
 pub use cpr::Cpr;
 pub use error::DomainError;
 pub use events::{
-    AdmissionStarted, ConsentGiven, ConsentWithdrawn, ContactRecorded, ContactRecordedV1,
-    Corrected, Correction, DischargeRecorded, DomainEvent, EventRef, IdentityCorrected,
-    MaterialAttached, PatientErased, PatientRegistered, PlanChanged, personal_fields,
+    AdmissionStarted, CaseFileReleased, ConsentGiven, ConsentWithdrawn, ContactRecorded,
+    ContactRecordedV1, ContentHash, Corrected, Correction, DischargeRecorded, DomainEvent,
+    EventRef, IdentityCorrected, MaterialAttached, PatientErased, PatientRegistered,
+    PersonRecorded, PlanChanged, RiskReviewed, personal_fields,
 };
-pub use ids::{ContactId, MaterialId, PatientId, PlanId, StayId};
+pub use ids::{ContactId, MaterialId, PatientId, PersonId, PlanId, StayId};
 pub use sealed::Sealed;
 pub use time::{DayWindow, Elapsed, When};
-pub use vocab::{ContactKind, MaterialSource, PlanAction, PlanKind, Priority, Sector, Sex};
+pub use vocab::{
+    ContactKind, DatePolicy, MaterialSource, PersonRole, PlanAction, PlanKind, Priority,
+    RiskDecision, Sector, Sex,
+};

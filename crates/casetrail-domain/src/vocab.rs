@@ -120,6 +120,69 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// Who a person known to the case is: a relative or friend, or a professional by role.
+    PersonRole {
+        Mother = "mother",
+        Father = "father",
+        Sibling = "sibling",
+        Partner = "partner",
+        Child = "child",
+        OtherRelative = "other_relative",
+        Friend = "friend",
+        GeneralPractitioner = "general_practitioner",
+        OutOfHoursDoctor = "out_of_hours_doctor",
+        Psychiatrist = "psychiatrist",
+        /// A nurse or other treating professional in hospital psychiatry.
+        WardStaff = "ward_staff",
+        /// Ambulant behandler: outpatient psychiatry, a psychologist, an OPUS or F-ACT team.
+        OutpatientTherapist = "outpatient_therapist",
+        HousingStaff = "housing_staff",
+        HomeCareNurse = "home_care_nurse",
+        CaseWorker = "case_worker",
+        AddictionCounsellor = "addiction_counsellor",
+        PoliceOfficer = "police_officer",
+        OtherProfessional = "other_professional",
+    }
+);
+
+impl PersonRole {
+    /// Relatives and friends, as against professionals.
+    pub fn is_private(self) -> bool {
+        matches!(
+            self,
+            PersonRole::Mother
+                | PersonRole::Father
+                | PersonRole::Sibling
+                | PersonRole::Partner
+                | PersonRole::Child
+                | PersonRole::OtherRelative
+                | PersonRole::Friend
+        )
+    }
+}
+
+vocabulary!(
+    /// What a facilitator decided about a term the redactor left but that still looks
+    /// identifying.
+    RiskDecision {
+        /// Not identifying here: keep it.
+        Accept = "accept",
+        /// Redact it wherever it occurs in the case.
+        Redact = "redact",
+    }
+);
+
+vocabulary!(
+    /// How dates appear in an anonymised timeline.
+    DatePolicy {
+        /// Days relative to the index admission (day 0), with time of day and weekday.
+        RelativeDays = "relative_days",
+        /// Calendar dates moved by a whole number of weeks derived from the key, per case.
+        ShiftedWeeks = "shifted_weeks",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

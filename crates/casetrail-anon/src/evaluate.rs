@@ -1,0 +1,259 @@
+//! Measuring a redactor against a labelled corpus (`fixtures/redaction/`): recall per kind of
+//! identifier (the share found and replaced whole) and precision on clinical content (the
+//! share of unmarked tokens left as they were).
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+
+use crate::dates::Dating;
+use crate::names::KnownName;
+use crate::scan::{Kind, Redactor};
+
+/// A marked identifier in a note's plain text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marked {
+    pub kind: Kind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub id: String,
+    pub known: Vec<String>,
+    pub places: Vec<String>,
+    pub year: Option<i32>,
+    /// The text without its marks.
+    pub text: String,
+    pub marked: Vec<Marked>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("corpus line {line}: {problem}")]
+pub struct CorpusError {
+    pub line: usize,
+    pub problem: String,
+}
+
+fn kind_named(name: &str) -> Option<Kind> {
+    Kind::ALL.into_iter().find(|k| k.as_str() == name)
+}
+
+fn list(value: &str) -> Vec<String> {
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Reads notes in the corpus format (see `fixtures/redaction/README.md`).
+pub fn parse_corpus(input: &str) -> Result<Vec<Note>, CorpusError> {
+    let mut notes: Vec<Note> = Vec::new();
+    for (i, line) in input.lines().enumerate() {
+        let line_no = i + 1;
+        let error = |problem: String| CorpusError {
+            line: line_no,
+            problem,
+        };
+        if let Some(id) = line.strip_prefix("## ") {
+            notes.push(Note {
+                id: id.trim().to_owned(),
+                known: Vec::new(),
+                places: Vec::new(),
+                year: None,
+                text: String::new(),
+                marked: Vec::new(),
+            });
+            continue;
+        }
+        let Some(note) = notes.last_mut() else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Err(error("text before the first `## id` header".into()));
+        };
+        if note.text.is_empty() {
+            if let Some(v) = line.strip_prefix("known:") {
+                note.known = list(v);
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("places:") {
+                note.places = list(v);
+                continue;
+            }
+            if let Some(v) = line.strip_prefix("year:") {
+                let year = v
+                    .trim()
+                    .parse()
+                    .map_err(|_| error(format!("{v:?} is not a year")))?;
+                note.year = Some(year);
+                continue;
+            }
+        }
+        if line.trim().is_empty() {
+            continue;
+        }
+        if !note.text.is_empty() {
+            note.text.push('\n');
+        }
+        let mut rest = line;
+        while let Some(open) = rest.find('{') {
+            note.text.push_str(&rest[..open]);
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| error("a `{` mark is never closed".into()))?
+                + open;
+            let inner = &rest[open + 1..close];
+            let (kind, text) = inner
+                .split_once(':')
+                .ok_or_else(|| error(format!("mark {{{inner}}} has no `kind:`")))?;
+            let kind = kind_named(kind).ok_or_else(|| error(format!("unknown kind {kind:?}")))?;
+            let start = note.text.len();
+            note.text.push_str(text);
+            note.marked.push(Marked {
+                kind,
+                start,
+                end: note.text.len(),
+            });
+            rest = &rest[close + 1..];
+        }
+        note.text.push_str(rest);
+    }
+    Ok(notes)
+}
+
+/// Found and total, for one kind or for clinical tokens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub hit: usize,
+    pub total: usize,
+}
+
+impl Tally {
+    /// In basis points (10,000 = 100 %); None when there was nothing to count.
+    pub fn basis_points(&self) -> Option<u32> {
+        (self.total > 0).then(|| (self.hit * 10_000 / self.total) as u32)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Score {
+    pub recall: BTreeMap<Kind, Tally>,
+    pub clinical_kept: Tally,
+    /// Marked identifiers not removed whole: note id, kind, text.
+    pub missed: Vec<(String, Kind, String)>,
+    /// Clinical tokens that were replaced: note id, token.
+    pub over_redacted: Vec<(String, String)>,
+}
+
+/// The redactor a case timeline would use for this note: its people and places known, dates
+/// relative to 1 January of its year.
+pub fn redactor_for(note: &Note) -> Redactor {
+    let mut known: Vec<KnownName> = note
+        .known
+        .iter()
+        .map(|n| KnownName::new(n.clone(), "[Person]"))
+        .collect();
+    known.extend(
+        note.places
+            .iter()
+            .map(|p| KnownName::place(p.clone(), "[Sted]")),
+    );
+    let index = NaiveDate::from_ymd_opt(note.year.unwrap_or(2019), 1, 1).expect("1 January");
+    Redactor::new(&known).with_dating(Dating::Relative { index })
+}
+
+/// Scores the redactor on every note.
+pub fn score(notes: &[Note]) -> Score {
+    let mut score = Score::default();
+    for note in notes {
+        let found = redactor_for(note).find_dated(&note.text, note.year);
+        let bytes = note.text.as_bytes();
+        let covered = |start: usize, end: usize| {
+            // Whole: every letter and digit of the span inside some finding ("Karen Holm" may
+            // go as "[NAVN] [NAVN]").
+            (start..end)
+                .filter(|&b| bytes[b].is_ascii_alphanumeric() || bytes[b] >= 0x80)
+                .all(|b| found.iter().any(|f| f.start <= b && b < f.end))
+        };
+        for m in &note.marked {
+            let tally = score.recall.entry(m.kind).or_default();
+            tally.total += 1;
+            if covered(m.start, m.end) {
+                tally.hit += 1;
+            } else {
+                score.missed.push((
+                    note.id.clone(),
+                    m.kind,
+                    note.text[m.start..m.end].to_owned(),
+                ));
+            }
+        }
+        // Clinical tokens: words and numbers outside every mark.
+        let mut i = 0;
+        while i < bytes.len() {
+            let is_token = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
+            if !is_token(bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_token(bytes[i]) {
+                i += 1;
+            }
+            if note.marked.iter().any(|m| m.start < i && start < m.end) {
+                continue;
+            }
+            score.clinical_kept.total += 1;
+            if found.iter().any(|f| f.start < i && start < f.end) {
+                score
+                    .over_redacted
+                    .push((note.id.clone(), note.text[start..i].to_owned()));
+            } else {
+                score.clinical_kept.hit += 1;
+            }
+        }
+    }
+    score
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_headers_and_marks() {
+        let notes = parse_corpus(
+            "## n1\nknown: Karen Holm; Bo\nyear: 2019\n{name:Karen} ringer {phone:20304050}.\n",
+        )
+        .unwrap();
+        assert_eq!(notes.len(), 1);
+        let n = &notes[0];
+        assert_eq!(n.known, ["Karen Holm", "Bo"]);
+        assert_eq!(n.text, "Karen ringer 20304050.");
+        assert_eq!(&n.text[n.marked[1].start..n.marked[1].end], "20304050");
+        assert_eq!(n.marked[1].kind, Kind::Phone);
+    }
+
+    #[test]
+    fn bad_corpus_lines_are_named() {
+        let err = parse_corpus("## n1\n{name:Karen ringer\n").unwrap_err();
+        assert_eq!(err.line, 2);
+        let err = parse_corpus("## n1\n{nom:Karen}\n").unwrap_err();
+        assert!(err.problem.contains("unknown kind"), "{err}");
+        assert!(parse_corpus("text\n").is_err());
+    }
+
+    #[test]
+    fn scores_count_misses_and_over_redaction() {
+        let notes = parse_corpus("## n1\nring {phone:20304050} og Zyprexa {name:Zulu}\n").unwrap();
+        let s = score(&notes);
+        assert_eq!(s.recall[&Kind::Phone], Tally { hit: 1, total: 1 });
+        assert_eq!(s.recall[&Kind::Name], Tally { hit: 0, total: 1 });
+        assert_eq!(s.clinical_kept, Tally { hit: 3, total: 3 });
+        assert_eq!(s.missed, [("n1".into(), Kind::Name, "Zulu".into())]);
+    }
+}

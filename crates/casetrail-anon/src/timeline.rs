@@ -1,0 +1,687 @@
+//! The timeline a panel reads: (events, key, policy) → timeline, deterministic, with a content
+//! hash. The identifiable view, for the facilitator who assembles the case, is the same
+//! projection with real names and dates and unredacted text.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use casetrail_domain::readmission::{Readmission, classify};
+use casetrail_domain::stays::stays;
+use casetrail_domain::{
+    ContentHash, DatePolicy, DomainEvent, EventRef, PatientId, RiskDecision, Sealed, Sex, When,
+    corrections,
+};
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+pub use crate::dates::Moment;
+use crate::dates::{Dating, age_band};
+use crate::labels::{Labeller, person_role, place_role, sector_da};
+use crate::names::KnownName;
+use crate::pseudonym::PseudonymKey;
+use crate::risk::{RiskFinding, is_ordinary_word, is_town, residual_risk};
+use crate::scan::Redactor;
+
+/// Opens a sealed personal field of the case's patient; None once the key is gone.
+pub type Opener<'a> = &'a dyn Fn(&'static str, &Sealed) -> Option<String>;
+
+/// What the timeline is made from: one patient's stream, in log order.
+pub struct CaseEvents<'a> {
+    pub patient: &'a PatientId,
+    pub events: &'a [(EventRef, DomainEvent)],
+    pub open: Opener<'a>,
+}
+
+impl std::fmt::Debug for CaseEvents<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaseEvents")
+            .field("patient", self.patient)
+            .field("events", &self.events.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Who reads it: the facilitator (identifiable) or a panel (anonymised, under a date policy).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Identifiable,
+    Anonymised(DatePolicy),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PatientSummary {
+    pub label: String,
+    pub sex: Option<Sex>,
+    /// Age at the index admission, in a five-year band.
+    pub age_band: Option<String>,
+    /// Identifiable view only.
+    pub cpr: Option<String>,
+    pub birth_year: Option<i32>,
+    pub erased: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub label: String,
+    pub sector: String,
+    pub lane: &'static str,
+    pub role: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Person {
+    pub label: String,
+    /// Keyed, per case: the same person in another case has another pseudonym.
+    pub pseudonym: String,
+    pub role: String,
+    pub sector: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StayBar {
+    pub start: Moment,
+    pub end: Option<Moment>,
+    pub actor: String,
+    pub acute: bool,
+    pub court_ordered: bool,
+    pub user_controlled_bed: bool,
+    pub main_diagnosis: Option<String>,
+    pub length_days: Option<i64>,
+    /// An acute readmission (Sundhedsdatastyrelsen), and hours since the previous discharge.
+    pub readmission: bool,
+    pub hours_since_discharge: Option<i64>,
+    /// The end of the 30-day window after discharge, shaded in the timeline.
+    pub window_until: Option<Moment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContactMark {
+    pub start: Moment,
+    pub end: Option<Moment>,
+    pub sector: String,
+    pub lane: &'static str,
+    pub actor: String,
+    pub kind: String,
+    pub acute: bool,
+    pub court_ordered: bool,
+    pub diagnoses: Vec<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PlanBand {
+    /// "Plan 1", "Plan 2": one per plan across its revisions.
+    pub plan: String,
+    pub kind: String,
+    pub action: String,
+    pub from: Moment,
+    /// The next change of the same plan, if any: the band's end.
+    pub until: Option<Moment>,
+    pub participants: Vec<String>,
+    pub content: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Material {
+    pub source: String,
+    pub at: Moment,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ConsentMark {
+    pub given: bool,
+    pub scope: String,
+    pub at: Moment,
+    pub comments: Option<String>,
+}
+
+/// The whole timeline. Field order is fixed and it holds no maps or floats, so its JSON bytes,
+/// and the content hash over them, are the same on every machine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timeline {
+    pub format: &'static str,
+    pub case: String,
+    pub anonymised: bool,
+    pub policy: Option<DatePolicy>,
+    pub patient: PatientSummary,
+    /// What day 0 is.
+    pub index: String,
+    pub actors: Vec<Actor>,
+    pub people: Vec<Person>,
+    pub stays: Vec<StayBar>,
+    pub contacts: Vec<ContactMark>,
+    pub plans: Vec<PlanBand>,
+    pub material: Vec<Material>,
+    pub consents: Vec<ConsentMark>,
+}
+
+/// A timeline and the hash a release records and every score binds to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HashedTimeline {
+    pub content_hash: ContentHash,
+    /// Written beside the hash, so the JSON reads as one timeline that carries its hash.
+    #[serde(flatten)]
+    pub timeline: Timeline,
+}
+
+impl Timeline {
+    /// BLAKE3 (derive-key mode, its own context) over the timeline's JSON bytes.
+    pub fn content_hash(&self) -> ContentHash {
+        let bytes = serde_json::to_vec(self).expect("a timeline is plain JSON");
+        ContentHash(blake3::derive_key("casetrail timeline v1 content", &bytes))
+    }
+}
+
+const ERASED: &str = "[slettet]";
+
+fn unit_key(organisation: &str, unit: &str) -> String {
+    format!("{organisation}\u{1f}{unit}")
+}
+
+fn lane(sector: casetrail_domain::Sector) -> &'static str {
+    sector.as_str()
+}
+
+/// The label an organisation's own name gets in text: its sector, not its name.
+fn organisation_label(sector: casetrail_domain::Sector) -> &'static str {
+    use casetrail_domain::Sector::*;
+    match sector {
+        Region => "[Regionspsykiatrien]",
+        Municipality => "[Kommunen]",
+        GeneralPractice => "[Lægehuset]",
+        OutOfHours => "[Lægevagten]",
+        Police => "[Politiet]",
+        Other => "[Organisationen]",
+    }
+}
+
+/// The names of a place worth finding in text: the whole name, without its bracketed part
+/// ("(SEL §108)"), and each of its words that is not an ordinary word ("Engvej").
+fn place_forms(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let trimmed = name.trim();
+    if trimmed.split_whitespace().count() >= 2 {
+        out.push(trimmed.to_string());
+    }
+    if let Some(i) = trimmed.find('(') {
+        let bare = trimmed[..i].trim();
+        if bare.split_whitespace().count() >= 2 {
+            out.push(bare.to_string());
+        }
+    }
+    for word in trimmed.split(|c: char| !c.is_alphanumeric()) {
+        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        let lower = word.to_lowercase();
+        // A town alone is not this place: it is left to the municipality or to review.
+        if capital && word.chars().count() >= 3 && !is_ordinary_word(&lower) && !is_town(&lower) {
+            out.push(word.to_string());
+        }
+    }
+    out
+}
+
+struct Identity {
+    name: Option<String>,
+    cpr: Option<String>,
+    birth_year: Option<i32>,
+    sex: Option<Sex>,
+    municipality: Option<String>,
+    erased: bool,
+}
+
+fn identity(events: &[DomainEvent], open: Opener<'_>) -> Identity {
+    let mut id = Identity {
+        name: None,
+        cpr: None,
+        birth_year: None,
+        sex: None,
+        municipality: None,
+        erased: false,
+    };
+    for event in events {
+        match event {
+            DomainEvent::PatientRegistered(r) => {
+                id.name = open("name", &r.name);
+                id.cpr = open("cpr", &r.cpr);
+                id.birth_year = Some(r.birth_year);
+                id.sex = Some(r.sex);
+                id.municipality = Some(r.municipality.clone());
+            }
+            DomainEvent::IdentityCorrected(c) => {
+                if let Some(n) = &c.name {
+                    id.name = open("name", n);
+                }
+                if let Some(n) = &c.cpr {
+                    id.cpr = open("cpr", n);
+                }
+                id.birth_year = c.birth_year.or(id.birth_year);
+                id.sex = c.sex.or(id.sex);
+                id.municipality = c.municipality.clone().or(id.municipality.take());
+            }
+            DomainEvent::PatientErased(_) => id.erased = true,
+            _ => {}
+        }
+    }
+    id
+}
+
+/// Day 0: the first admission (a ward stay), else the first event with a date.
+fn index_of(events: &[DomainEvent]) -> (NaiveDate, String) {
+    let first_stay = stays(events.iter())
+        .into_values()
+        .flatten()
+        .filter(|s| !s.user_controlled_bed)
+        .map(|s| s.start)
+        .min();
+    if let Some(start) = first_stay {
+        return (start.calendar_date(), "første indlæggelse".into());
+    }
+    let first = events.iter().filter_map(when_of).min();
+    (
+        first.map_or(NaiveDate::MIN, |w| w.calendar_date()),
+        "første registrerede hændelse".into(),
+    )
+}
+
+fn when_of(event: &DomainEvent) -> Option<When> {
+    match event {
+        DomainEvent::ContactRecorded(c) => Some(c.start),
+        DomainEvent::AdmissionStarted(a) => Some(a.start),
+        DomainEvent::DischargeRecorded(d) => Some(d.end),
+        DomainEvent::PlanChanged(p) => Some(p.at),
+        DomainEvent::ConsentGiven(c) => Some(c.date),
+        DomainEvent::ConsentWithdrawn(c) => Some(c.date),
+        DomainEvent::MaterialAttached(m) => Some(m.date),
+        _ => None,
+    }
+}
+
+/// Everything one build needs to turn names into labels and text into redacted text.
+struct Context<'a> {
+    anonymised: bool,
+    dating: Dating,
+    redactor: Redactor,
+    places: BTreeMap<(bool, String), String>,
+    open: Opener<'a>,
+}
+
+impl Context<'_> {
+    fn text(&self, sealed: &Sealed, field: &'static str, year: i32) -> String {
+        match (self.open)(field, sealed) {
+            None => ERASED.to_string(),
+            Some(plain) if self.anonymised => self.redactor.redact_dated(&plain, Some(year)),
+            Some(plain) => plain,
+        }
+    }
+
+    fn place(&self, organisation: &str, unit: &str) -> String {
+        if self.anonymised {
+            self.places[&(true, unit_key(organisation, unit))].clone()
+        } else {
+            format!("{unit}, {organisation}")
+        }
+    }
+}
+
+/// The case's events as they stand after corrections, and its review decisions.
+struct Standing {
+    events: Vec<DomainEvent>,
+    decided: BTreeSet<String>,
+    redact: Vec<String>,
+}
+
+fn standing(case: &CaseEvents<'_>) -> Standing {
+    let applied = corrections::apply(case.events.iter().cloned());
+    let mut out = Standing {
+        events: Vec::with_capacity(applied.standing.len()),
+        decided: BTreeSet::new(),
+        redact: Vec::new(),
+    };
+    for s in applied.standing {
+        if let DomainEvent::RiskReviewed(r) = &s.event {
+            if let Some(term) = (case.open)("term", &r.term) {
+                out.decided.insert(term.to_lowercase());
+                if r.decision == RiskDecision::Redact {
+                    out.redact.push(term);
+                }
+            }
+            continue;
+        }
+        out.events.push(s.event);
+    }
+    out
+}
+
+/// Builds the timeline of one case for the given view.
+pub fn build(case: &CaseEvents<'_>, key: &PseudonymKey, view: View) -> HashedTimeline {
+    let (timeline, _) = build_with_texts(case, key, view);
+    HashedTimeline {
+        content_hash: timeline.content_hash(),
+        timeline,
+    }
+}
+
+/// What still looks identifying in the anonymised timeline, terms already decided left out.
+pub fn review(case: &CaseEvents<'_>, key: &PseudonymKey, policy: DatePolicy) -> Vec<RiskFinding> {
+    let decided = standing(case).decided;
+    let (_, texts) = build_with_texts(case, key, View::Anonymised(policy));
+    residual_risk(texts.iter().map(|(w, t)| (w.clone(), t.as_str())), &decided)
+}
+
+fn build_with_texts(
+    case: &CaseEvents<'_>,
+    key: &PseudonymKey,
+    view: View,
+) -> (Timeline, Vec<(String, String)>) {
+    let scope = case.patient.as_str();
+    let Standing { events, redact, .. } = standing(case);
+    let id = identity(&events, case.open);
+    let (index, index_text) = index_of(&events);
+    let (anonymised, policy) = match view {
+        View::Identifiable => (false, None),
+        View::Anonymised(p) => (true, Some(p)),
+    };
+    let dating = Dating::new(policy, index, key.shift_weeks(scope));
+
+    // Labels: every place and every person of the case, in keyed order per role.
+    let mut labeller = Labeller::new(key, scope);
+    let mut organisations: BTreeMap<String, casetrail_domain::Sector> = BTreeMap::new();
+    for event in &events {
+        match event {
+            DomainEvent::ContactRecorded(c) => {
+                labeller.add_place(place_role(c.kind), &unit_key(&c.organisation, &c.unit));
+                organisations.insert(c.organisation.clone(), c.sector);
+            }
+            DomainEvent::AdmissionStarted(a) => {
+                labeller.add_place("Sengeafsnit", &unit_key("", &a.ward));
+            }
+            DomainEvent::PersonRecorded(p) => {
+                labeller.add_person(person_role(p.role), p.person.as_str());
+                if let (Some(org), Some(sector)) = (&p.organisation, p.sector) {
+                    organisations.entry(org.clone()).or_insert(sector);
+                }
+            }
+            _ => {}
+        }
+    }
+    let labels = labeller.finish();
+
+    // The redactor knows every person and place of the case by name.
+    let mut known = Vec::new();
+    if let Some(name) = &id.name {
+        known.push(KnownName::new(name.clone(), "[Patienten]"));
+    }
+    let mut people = Vec::new();
+    for event in &events {
+        if let DomainEvent::PersonRecorded(p) = event {
+            let label = labels[&(false, p.person.as_str().to_string())].clone();
+            if let Some(name) = (case.open)("name", &p.name) {
+                known.push(KnownName::new(name.clone(), format!("[{label}]")));
+                people.push(Person {
+                    label: if anonymised { label } else { name },
+                    pseudonym: key.pseudonym(scope, &format!("person:{}", p.person)),
+                    role: person_role(p.role).to_string(),
+                    sector: p.sector.map(|s| sector_da(s).to_string()),
+                });
+            } else {
+                people.push(Person {
+                    label,
+                    pseudonym: key.pseudonym(scope, &format!("person:{}", p.person)),
+                    role: person_role(p.role).to_string(),
+                    sector: p.sector.map(|s| sector_da(s).to_string()),
+                });
+            }
+        }
+    }
+    for ((place, subject), label) in &labels {
+        if !place {
+            continue;
+        }
+        let (_, unit) = subject.split_once('\u{1f}').expect("a unit key");
+        for form in place_forms(unit) {
+            known.push(KnownName::place(form, format!("[{label}]")));
+        }
+    }
+    for (organisation, sector) in &organisations {
+        for form in place_forms(organisation) {
+            known.push(KnownName::place(form, organisation_label(*sector)));
+        }
+    }
+    if let Some(m) = &id.municipality {
+        known.push(KnownName::place(m.clone(), "[Bopælskommunen]"));
+    }
+    for term in &redact {
+        known.push(KnownName::place(term.clone(), "[FJERNET]"));
+    }
+    let redactor = Redactor::new(&known).with_dating(dating);
+    let cx = Context {
+        anonymised,
+        dating,
+        redactor,
+        places: labels,
+        open: case.open,
+    };
+
+    let mut texts: Vec<(String, String)> = Vec::new();
+    let mut contacts = Vec::new();
+    let mut plans: Vec<PlanBand> = Vec::new();
+    let mut plan_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut last_of_plan: BTreeMap<String, usize> = BTreeMap::new();
+    let mut material = Vec::new();
+    let mut consents = Vec::new();
+    let mut actors: BTreeMap<String, Actor> = BTreeMap::new();
+    for event in &events {
+        match event {
+            DomainEvent::ContactRecorded(c) => {
+                let note = c.note.as_ref().map(|n| cx.text(n, "note", c.start.year()));
+                let actor = cx.place(&c.organisation, &c.unit);
+                actors.entry(actor.clone()).or_insert_with(|| Actor {
+                    label: actor.clone(),
+                    sector: sector_da(c.sector).to_string(),
+                    lane: lane(c.sector),
+                    role: place_role(c.kind),
+                });
+                if let Some(n) = &note {
+                    texts.push((
+                        format!("kontakt dag {}", cx.dating.moment(&c.start).day),
+                        n.clone(),
+                    ));
+                }
+                contacts.push(ContactMark {
+                    start: cx.dating.moment(&c.start),
+                    end: c.end.map(|e| cx.dating.moment(&e)),
+                    sector: sector_da(c.sector).to_string(),
+                    lane: lane(c.sector),
+                    actor,
+                    kind: c.kind.to_string(),
+                    acute: c.priority == casetrail_domain::Priority::Acute,
+                    court_ordered: c.court_ordered,
+                    diagnoses: c.diagnoses.iter().map(|d| d.as_str().to_string()).collect(),
+                    note,
+                });
+            }
+            DomainEvent::PlanChanged(p) => {
+                let number = plan_names.len() + 1;
+                let name = plan_names
+                    .entry(p.plan.as_str().to_string())
+                    .or_insert_with(|| format!("Plan {number}"))
+                    .clone();
+                let from = cx.dating.moment(&p.at);
+                if let Some(&previous) = last_of_plan.get(p.plan.as_str()) {
+                    plans[previous].until = Some(from.clone());
+                }
+                let content = p
+                    .content
+                    .as_ref()
+                    .map(|c| cx.text(c, "content", p.at.year()));
+                if let Some(c) = &content {
+                    texts.push((format!("{name} dag {}", from.day), c.clone()));
+                }
+                last_of_plan.insert(p.plan.as_str().to_string(), plans.len());
+                plans.push(PlanBand {
+                    plan: name,
+                    kind: p.kind.to_string(),
+                    action: p.action.to_string(),
+                    from,
+                    until: None,
+                    participants: p
+                        .participants
+                        .iter()
+                        .map(|s| sector_da(*s).to_string())
+                        .collect(),
+                    content,
+                });
+            }
+            DomainEvent::MaterialAttached(m) => {
+                let text = cx.text(&m.text, "text", m.date.year());
+                let at = cx.dating.moment(&m.date);
+                texts.push((
+                    format!("materiale ({}) dag {}", m.source, at.day),
+                    text.clone(),
+                ));
+                material.push(Material {
+                    source: m.source.to_string(),
+                    at,
+                    text,
+                });
+            }
+            DomainEvent::ConsentGiven(c) => {
+                consents.push(consent(
+                    &cx,
+                    true,
+                    &c.scope,
+                    c.date,
+                    c.comments.as_ref(),
+                    &mut texts,
+                ));
+            }
+            DomainEvent::ConsentWithdrawn(c) => {
+                consents.push(consent(
+                    &cx,
+                    false,
+                    &c.scope,
+                    c.date,
+                    c.comments.as_ref(),
+                    &mut texts,
+                ));
+            }
+            _ => {}
+        }
+    }
+    contacts.sort_by(|a, b| (a.start.day, &a.start.time).cmp(&(b.start.day, &b.start.time)));
+    plans.sort_by(|a, b| (a.from.day, &a.from.time).cmp(&(b.from.day, &b.from.time)));
+    material.sort_by_key(|m| m.at.day);
+
+    let stay_bars = stay_bars(&events, &cx);
+    for s in &stay_bars {
+        actors.entry(s.actor.clone()).or_insert_with(|| Actor {
+            label: s.actor.clone(),
+            sector: sector_da(casetrail_domain::Sector::Region).to_string(),
+            lane: lane(casetrail_domain::Sector::Region),
+            role: "Sengeafsnit",
+        });
+    }
+
+    let patient = PatientSummary {
+        label: match (&id.name, anonymised) {
+            (_, true) => "Patienten".into(),
+            (Some(n), false) => n.clone(),
+            (None, false) => ERASED.into(),
+        },
+        sex: id.sex,
+        age_band: id.birth_year.map(|y| age_band(y, index)),
+        cpr: if anonymised { None } else { id.cpr.clone() },
+        birth_year: if anonymised { None } else { id.birth_year },
+        erased: id.erased,
+    };
+    let timeline = Timeline {
+        format: "casetrail-timeline/1",
+        case: if anonymised {
+            format!("Sag {}", key.pseudonym("case", scope))
+        } else {
+            scope.to_string()
+        },
+        anonymised,
+        policy,
+        patient,
+        index: format!("dag 0 = {index_text}"),
+        actors: actors.into_values().collect(),
+        people,
+        stays: stay_bars,
+        contacts,
+        plans,
+        material,
+        consents,
+    };
+    (timeline, texts)
+}
+
+fn consent(
+    cx: &Context<'_>,
+    given: bool,
+    scope: &str,
+    date: When,
+    comments: Option<&Sealed>,
+    texts: &mut Vec<(String, String)>,
+) -> ConsentMark {
+    let comments = comments.map(|t| cx.text(t, "comments", date.year()));
+    let at = cx.dating.moment(&date);
+    if let Some(t) = &comments {
+        texts.push((format!("samtykke dag {}", at.day), t.clone()));
+    }
+    ConsentMark {
+        given,
+        scope: if cx.anonymised {
+            cx.redactor.redact_dated(scope, Some(date.year()))
+        } else {
+            scope.to_string()
+        },
+        at,
+        comments,
+    }
+}
+
+fn stay_bars(events: &[DomainEvent], cx: &Context<'_>) -> Vec<StayBar> {
+    let all: Vec<_> = stays(events.iter()).into_values().flatten().collect();
+    let classes = classify(&all);
+    all.iter()
+        .zip(classes)
+        .map(|(s, class)| {
+            let (readmission, hours) = match class {
+                Readmission::Yes { gap } => (true, Some(gap.0 / 3600)),
+                Readmission::No(_) => (false, None),
+            };
+            let actor = if cx.anonymised {
+                let suffix = format!("\u{1f}{}", s.ward);
+                cx.places
+                    .get(&(true, unit_key("", &s.ward)))
+                    .or_else(|| {
+                        cx.places
+                            .iter()
+                            .find(|((place, k), _)| *place && k.ends_with(&suffix))
+                            .map(|(_, label)| label)
+                    })
+                    .cloned()
+                    .unwrap_or_else(|| "Sengeafsnit".into())
+            } else {
+                s.ward.clone()
+            };
+            StayBar {
+                start: cx.dating.moment(&s.start),
+                end: s.end.map(|e| cx.dating.moment(&e)),
+                actor,
+                acute: s.is_acute(),
+                court_ordered: s.court_ordered,
+                user_controlled_bed: s.user_controlled_bed,
+                main_diagnosis: s.main_diagnosis().map(|d| d.as_str().to_string()),
+                length_days: s.length_days(),
+                readmission,
+                hours_since_discharge: hours,
+                window_until: s.end.map(|e| {
+                    let until = e.calendar_date() + Duration::days(30);
+                    cx.dating.moment(&When::date(until))
+                }),
+            }
+        })
+        .collect()
+}

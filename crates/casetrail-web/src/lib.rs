@@ -1,0 +1,16 @@
+//! casetrail-web: the only crate that knows HTML and templates. Templates live under `web/`
+//! and receive view structs made here, never domain types. So far it renders a case timeline
+//! as a printable page; the workbench server of the web issue will live here too.
+
+mod timeline_page;
+
+pub use timeline_page::{TimelinePage, timeline_html};
+
+/// A template failed to render: a bug in a template, named with the template.
+#[derive(Debug, thiserror::Error)]
+#[error("template {template} did not render: {source}")]
+pub struct RenderError {
+    pub template: &'static str,
+    #[source]
+    pub source: handlebars::RenderError,
+}
