@@ -1,5 +1,6 @@
 //! The `casetrail` command as a user runs it.
 
+mod agreement;
 mod cases;
 mod import;
 mod privacy;

@@ -55,6 +55,11 @@ pub enum AppError {
         origin: String,
         source: casetrail_anon::KeyError,
     },
+    #[error("{path}: {source}")]
+    RatingTable {
+        path: PathBuf,
+        source: casetrail_audit::TableError,
+    },
     #[error("a residual-risk decision needs the term it is about")]
     EmptyTerm,
     #[error("patient {patient} was forgotten: their case file can no longer be opened")]

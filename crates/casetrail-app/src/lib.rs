@@ -4,6 +4,7 @@
 //! ledger or calls a domain core on its own. That keeps one place where data directories are
 //! opened, clocks are chosen and errors get the words a user reads.
 
+mod agreement;
 mod analysis;
 mod casefile;
 mod demo;
@@ -14,8 +15,10 @@ mod pathway;
 mod projection;
 mod workbench;
 
+pub use agreement::{AlphaReport, alpha_of_file};
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
+pub use casetrail_audit::{Agreement, Level};
 pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::Stage1Report;
 pub use casetrail_domain::{DatePolicy, RiskDecision};

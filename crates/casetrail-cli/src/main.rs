@@ -149,6 +149,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: PathwayFormat,
     },
+    /// Krippendorff's alpha of a rating table: a CSV with a header row naming the raters, one
+    /// row per unit, one column per rater, an empty cell for a missing value. Prints alpha
+    /// alone on the first line ("undefined" when there is no variation), then the details.
+    Alpha {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        level: LevelArg,
+        /// Bootstrap resamples of the units for the 95 % interval.
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
@@ -226,6 +239,25 @@ impl From<PolicyArg> for casetrail_app::DatePolicy {
         match p {
             PolicyArg::Relative => casetrail_app::DatePolicy::RelativeDays,
             PolicyArg::Shifted => casetrail_app::DatePolicy::ShiftedWeeks,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LevelArg {
+    Nominal,
+    Ordinal,
+    Interval,
+    Ratio,
+}
+
+impl From<LevelArg> for casetrail_app::Level {
+    fn from(l: LevelArg) -> Self {
+        match l {
+            LevelArg::Nominal => casetrail_app::Level::Nominal,
+            LevelArg::Ordinal => casetrail_app::Level::Ordinal,
+            LevelArg::Interval => casetrail_app::Level::Interval,
+            LevelArg::Ratio => casetrail_app::Level::Ratio,
         }
     }
 }
@@ -511,6 +543,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     r.content_hash
                 );
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Alpha {
+            file,
+            level,
+            bootstrap,
+            seed,
+        } => {
+            let r = casetrail_app::alpha_of_file(&file, level.into(), bootstrap, seed)?;
+            let a = &r.agreement;
+            match a.alpha {
+                Some(alpha) => out!("{alpha:.3}"),
+                None => out!("undefined"),
+            }
+            if a.alpha.is_none() {
+                out!(
+                    "alpha is undefined: the pairable values show no variation (or there are none)"
+                );
+            }
+            out!("observed disagreement {:.6}", a.observed);
+            out!("expected disagreement {:.6}", a.expected);
+            out!(
+                "pairable values {} in {} of {} units, {} raters",
+                a.pairable,
+                a.pairable_units,
+                r.units,
+                r.raters
+            );
+            match r.interval {
+                Some((lo, hi)) => out!(
+                    "{:.0} % interval {lo:.3} to {hi:.3} ({} bootstrap resamples of the units, seed {})",
+                    r.confidence * 100.0,
+                    r.samples,
+                    r.seed
+                ),
+                None => out!("interval undefined"),
+            }
+            let counts: Vec<String> = r
+                .distribution
+                .iter()
+                .map(|(v, n)| format!("{v}: {n}"))
+                .collect();
+            out!("distribution {}", counts.join(", "));
             Ok(ExitCode::SUCCESS)
         }
         Command::Rebuild => {
