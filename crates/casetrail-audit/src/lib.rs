@@ -4,7 +4,9 @@
 //! from the seed it is given.
 
 pub mod alpha;
+pub mod questionnaire;
 pub mod table;
 
 pub use alpha::{Agreement, Level, agreement, bootstrap_interval, distribution};
+pub use questionnaire::{DefinitionError, Questionnaire, parse_questionnaire};
 pub use table::{RatingTable, TableError, read_table};
