@@ -4,6 +4,7 @@
 //! from the seed it is given.
 
 pub mod alpha;
+pub mod audit;
 pub mod questionnaire;
 pub mod table;
 
