@@ -1,6 +1,7 @@
 //! The `casetrail` command as a user runs it.
 
 mod agreement;
+mod audit;
 mod cases;
 mod import;
 mod privacy;

@@ -60,6 +60,23 @@ pub enum AppError {
         path: PathBuf,
         source: casetrail_audit::TableError,
     },
+    #[error("there is no audit {audit}")]
+    NoAudit { audit: String },
+    #[error("audit {audit} refuses this: {source}")]
+    AuditRule {
+        audit: String,
+        source: casetrail_audit::audit::AuditError,
+    },
+    #[error("{origin}: {source}")]
+    Questionnaire {
+        origin: String,
+        source: casetrail_audit::DefinitionError,
+    },
+    #[error("stored audit event at position {position} does not read: {source}")]
+    StoredAudit {
+        position: u64,
+        source: serde_json::Error,
+    },
     #[error("a residual-risk decision needs the term it is about")]
     EmptyTerm,
     #[error("patient {patient} was forgotten: their case file can no longer be opened")]

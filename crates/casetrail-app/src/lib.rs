@@ -6,6 +6,7 @@
 
 mod agreement;
 mod analysis;
+mod audit;
 mod casefile;
 mod demo;
 mod error;
@@ -16,8 +17,10 @@ mod projection;
 mod workbench;
 
 pub use agreement::{AlphaReport, alpha_of_file};
+pub use audit::{AuditStatus, DEFACTUM_2019};
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
+pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
 pub use casetrail_audit::{Agreement, Level};
 pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::Stage1Report;

@@ -48,6 +48,8 @@ pub enum AuditEvent {
         stage1_reference: String,
         questionnaire: String,
         questionnaire_version: u32,
+        /// The whole definition, so the audit replays with the questionnaire it was run with.
+        definition: String,
         criteria: String,
     },
     MemberAdded {
@@ -211,7 +213,11 @@ pub struct Audit {
     pub panels: BTreeMap<String, Panel>,
     pub scoring_open: bool,
     pub closed: bool,
+    /// Never serialised with the state: answers are read through `answers_visible_to`, which
+    /// keeps scoring blind.
+    #[serde(skip)]
     answers: BTreeMap<AnswerKey, Answer>,
+    #[serde(skip)]
     submitted: BTreeSet<(String, Option<String>)>,
     pub recommendations: Vec<(u32, String, Vec<String>)>,
 }
@@ -658,6 +664,7 @@ mod tests {
                 stage1_reference: "stage1 2017".into(),
                 questionnaire: q.id.clone(),
                 questionnaire_version: q.version,
+                definition: String::new(),
                 criteria: "F20/F60".into(),
             },
             MemberAdded {

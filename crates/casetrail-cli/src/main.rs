@@ -10,6 +10,7 @@ macro_rules! out {
     }};
 }
 
+mod audit_cmd;
 mod progress;
 mod stage1_output;
 
@@ -162,6 +163,9 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// The audit workflow: create, add-member, assign, open, answer, submit, reveal, note,
+    /// consensus, theme, recommend, close, status.
+    Audit(audit_cmd::AuditArgs),
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
@@ -588,6 +592,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out!("distribution {}", counts.join(", "));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Audit(args) => audit_cmd::run(data, args),
         Command::Rebuild => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let started = std::time::Instant::now();

@@ -1,0 +1,206 @@
+//! Audits through the façade: each audit is its own stream (`audit-ID`) of audit events,
+//! checked against the rules of the audit core before they are appended.
+
+use casetrail_audit::audit::{Audit, AuditEvent};
+use casetrail_audit::{Agreement, Level, Questionnaire, parse_questionnaire};
+use casetrail_ledger::{
+    AppendRequest, Direction, EventId, EventType, ExpectedVersion, NewEvent, StreamId,
+    StreamVersion,
+};
+
+use crate::error::AppError;
+use crate::workbench::{Workbench, actor};
+
+/// The DEFACTUM 2019 questionnaire, used when an audit names no other.
+pub const DEFACTUM_2019: &str =
+    include_str!("../../../fixtures/questionnaires/defactum-2019.questionnaire");
+
+/// What a viewer sees of an audit.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AuditStatus {
+    pub audit: String,
+    pub events: u64,
+    pub state: Audit,
+    /// Per panel: sectors of the method with no member.
+    pub missing_sectors: Vec<(String, Vec<&'static str>)>,
+    /// Who has submitted which case (what the facilitator sees before the reveal).
+    pub submissions: Vec<(String, Option<String>)>,
+    /// The answers this viewer may read.
+    pub answers: Vec<casetrail_audit::audit::Answer>,
+    /// Ordinal alpha per rated question over the revealed panels' cases.
+    pub agreement: Vec<(String, Agreement)>,
+}
+
+fn stream(audit: &str) -> Result<StreamId, AppError> {
+    Ok(StreamId::new(format!("audit-{audit}"))?)
+}
+
+fn variant(event: &AuditEvent) -> String {
+    let json = serde_json::to_value(event).expect("audit events are JSON");
+    json["type"].as_str().expect("tagged").to_owned()
+}
+
+impl Workbench {
+    fn audit_events(&self, audit: &str) -> Result<Vec<AuditEvent>, AppError> {
+        let id = stream(audit)?;
+        let mut out = Vec::new();
+        for record in self
+            .ledger()
+            .read_stream(&id, StreamVersion(0), Direction::Forward)
+        {
+            let record = record?;
+            let event: AuditEvent = serde_json::from_slice(&record.payload).map_err(|source| {
+                AppError::StoredAudit {
+                    position: record.position.0,
+                    source,
+                }
+            })?;
+            out.push(event);
+        }
+        Ok(out)
+    }
+
+    fn audit_state(&self, audit: &str) -> Result<(Audit, Questionnaire, u64), AppError> {
+        let events = self.audit_events(audit)?;
+        let definition = match events.first() {
+            Some(AuditEvent::AuditCreated { definition, .. }) => definition.clone(),
+            _ => {
+                return Err(AppError::NoAudit {
+                    audit: audit.to_owned(),
+                });
+            }
+        };
+        let q = parse_questionnaire(&definition).map_err(|source| AppError::Questionnaire {
+            origin: format!("audit {audit}"),
+            source,
+        })?;
+        Ok((Audit::replay(&events), q, events.len() as u64))
+    }
+
+    /// Creates an audit with the questionnaire `definition` (checked first).
+    pub fn create_audit(&self, audit: &str, event: AuditEvent, by: &str) -> Result<u64, AppError> {
+        let AuditEvent::AuditCreated { definition, .. } = &event else {
+            unreachable!("create_audit takes an AuditCreated event");
+        };
+        let q = parse_questionnaire(definition).map_err(|source| AppError::Questionnaire {
+            origin: "the questionnaire given".into(),
+            source,
+        })?;
+        Audit::default()
+            .decide(&q, &event)
+            .map_err(|source| AppError::AuditRule {
+                audit: audit.to_owned(),
+                source,
+            })?;
+        if !self.audit_events(audit)?.is_empty() {
+            return Err(AppError::AuditRule {
+                audit: audit.to_owned(),
+                source: casetrail_audit::audit::AuditError::AlreadyCreated,
+            });
+        }
+        self.append_audit(audit, None, event, by)
+    }
+
+    /// Checks `event` against the audit's rules and appends it; returns its position.
+    pub fn audit_event(&self, audit: &str, event: AuditEvent, by: &str) -> Result<u64, AppError> {
+        let (state, q, count) = self.audit_state(audit)?;
+        state
+            .decide(&q, &event)
+            .map_err(|source| AppError::AuditRule {
+                audit: audit.to_owned(),
+                source,
+            })?;
+        self.append_audit(audit, Some(count), event, by)
+    }
+
+    fn append_audit(
+        &self,
+        audit: &str,
+        count: Option<u64>,
+        event: AuditEvent,
+        by: &str,
+    ) -> Result<u64, AppError> {
+        let expected = match count {
+            None => ExpectedVersion::NoStream,
+            Some(n) => ExpectedVersion::Exact(StreamVersion(n - 1)),
+        };
+        let payload = serde_json::to_vec(&event).map_err(|source| AppError::Encode {
+            what: "audit",
+            source,
+        })?;
+        let id_key = format!("audit/{audit}/{}", count.unwrap_or(0));
+        let request = AppendRequest::new(actor(by)?).write(
+            stream(audit)?,
+            expected,
+            vec![NewEvent {
+                id: EventId::derive(id_key.as_bytes()),
+                event_type: EventType::new(variant(&event))?,
+                schema_version: 1,
+                metadata: Vec::new(),
+                payload,
+            }],
+        );
+        Ok(self.ledger().append_blocking(request)?.positions[0].0)
+    }
+
+    /// The content hash of a case's released version, for assigning it to a panel.
+    pub fn release_hash(&self, case: &str, version: u32) -> Result<String, AppError> {
+        let all = self.releases(case)?;
+        all.iter()
+            .find(|r| r.version == version)
+            .map(|r| r.content_hash.to_string())
+            .ok_or_else(|| AppError::NoSuchRelease {
+                case: case.to_owned(),
+                version,
+                released: all.len(),
+            })
+    }
+
+    /// The case-file hash a member was given for a case (for binding an answer).
+    pub fn assigned_hash(&self, audit: &str, case: &str) -> Result<Option<String>, AppError> {
+        let (state, _, _) = self.audit_state(audit)?;
+        Ok(state
+            .panels
+            .values()
+            .find_map(|p| p.cases.get(case).map(|(_, h)| h.clone())))
+    }
+
+    /// The audit as `viewer` may see it: a member (Some) or the facilitator (None).
+    pub fn audit_status(&self, audit: &str, viewer: Option<&str>) -> Result<AuditStatus, AppError> {
+        let (state, q, count) = self.audit_state(audit)?;
+        let agreement = q
+            .questions
+            .iter()
+            .filter(|x| {
+                matches!(
+                    x.kind,
+                    casetrail_audit::questionnaire::QuestionKind::Rating { .. }
+                )
+            })
+            .map(|x| {
+                let units = state.rating_units(&x.id);
+                (
+                    x.id.clone(),
+                    casetrail_audit::agreement(&units, Level::Ordinal),
+                )
+            })
+            .collect();
+        Ok(AuditStatus {
+            audit: audit.to_owned(),
+            events: count,
+            missing_sectors: state
+                .panels
+                .iter()
+                .map(|(name, p)| (name.clone(), p.missing_sectors()))
+                .collect(),
+            submissions: state.submissions(),
+            answers: state
+                .answers_visible_to(viewer)
+                .into_iter()
+                .cloned()
+                .collect(),
+            agreement,
+            state,
+        })
+    }
+}

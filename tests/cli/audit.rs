@@ -1,0 +1,383 @@
+//! A whole audit of the four fixture cases from the command line: two panels of seven, blind
+//! scoring, the reveal, the meeting, and the close.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::cases::{CASES, case_file};
+use crate::{casetrail, text};
+
+fn ok(data: &Path, args: &[&str]) -> String {
+    let out = casetrail(data, args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
+}
+
+fn refused(data: &Path, args: &[&str]) -> String {
+    let out = casetrail(data, args);
+    assert_eq!(out.status.code(), Some(2), "{args:?} was accepted");
+    text(&out.stderr)
+}
+
+fn a<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec!["audit", "--id", "A1", "--actor", "facilitator"];
+    v.extend_from_slice(rest);
+    v
+}
+
+fn status(data: &Path, viewer: Option<&str>) -> Value {
+    let mut args = a(&["status"]);
+    if let Some(v) = viewer {
+        args.extend_from_slice(&["--as", v]);
+    }
+    serde_json::from_str(&ok(data, &args)).unwrap()
+}
+
+const SECTORS: [&str; 7] = [
+    "region",
+    "region",
+    "municipality",
+    "municipality",
+    "general_practice",
+    "out_of_hours",
+    "police",
+];
+
+#[test]
+fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let key = dir.path().join("k");
+    std::fs::write(&key, "5a".repeat(32)).unwrap();
+    std::fs::set_permissions(&key, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let key = key.to_str().unwrap();
+    for case in CASES {
+        ok(&data, &["import", &case_file(case)]);
+    }
+    for case in ["SAG1", "SAG2", "SAG3", "SAG4"] {
+        ok(&data, &["release", "--case", case, "--key", key]);
+    }
+    ok(
+        &data,
+        &a(&[
+            "create",
+            "--title",
+            "Hyppige korte indlæggelser",
+            "--criteria",
+            "F20/F60, 3+ akutte",
+        ]),
+    );
+    assert!(refused(&data, &a(&["create", "--title", "igen"])).contains("already exists"));
+
+    let panels = [("P1", ["SAG1", "SAG2"]), ("P2", ["SAG3", "SAG4"])];
+    let mut members: Vec<(String, &str)> = Vec::new();
+    for (panel, cases) in panels {
+        for (i, sector) in SECTORS.iter().enumerate() {
+            let member = format!("{panel}-m{i}");
+            ok(
+                &data,
+                &a(&[
+                    "add-member",
+                    "--panel",
+                    panel,
+                    "--member",
+                    &member,
+                    "--sector",
+                    sector,
+                    "--role",
+                    "fagperson",
+                ]),
+            );
+            members.push((member, panel));
+        }
+        for case in cases {
+            ok(
+                &data,
+                &a(&["assign", "--panel", panel, "--case", case, "--release", "1"]),
+            );
+        }
+    }
+    let before_open = refused(
+        &data,
+        &a(&[
+            "answer",
+            "--member",
+            "P1-m0",
+            "--case",
+            "SAG1",
+            "--question",
+            "efforts",
+            "--value",
+            "3",
+            "--justification",
+            "x",
+        ]),
+    );
+    assert!(before_open.contains("scoring is not open"), "{before_open}");
+    ok(&data, &a(&["open"]));
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "answer",
+                "--member",
+                "P2-m0",
+                "--case",
+                "SAG1",
+                "--question",
+                "efforts",
+                "--value",
+                "3",
+                "--justification",
+                "x"
+            ])
+        )
+        .contains("not assigned to a panel P2-m0 sits on")
+    );
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "answer",
+                "--member",
+                "P1-m0",
+                "--case",
+                "SAG1",
+                "--question",
+                "efforts",
+                "--value",
+                "9",
+                "--justification",
+                "x"
+            ])
+        )
+        .contains("not on the scale")
+    );
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "answer",
+                "--member",
+                "P1-m0",
+                "--case",
+                "SAG1",
+                "--question",
+                "efforts",
+                "--value",
+                "3"
+            ])
+        )
+        .contains("requires a justification")
+    );
+
+    // Everyone scores their panel's cases: members mostly agree, one step apart at most.
+    for (member, panel) in &members {
+        let cases = if *panel == "P1" {
+            ["SAG1", "SAG2"]
+        } else {
+            ["SAG3", "SAG4"]
+        };
+        let m: usize = member.rsplit('m').next().unwrap().parse().unwrap();
+        for (c, case) in cases.iter().enumerate() {
+            for (qi, question) in ["efforts", "collaboration", "involvement"]
+                .iter()
+                .enumerate()
+            {
+                let base = 1 + (c * 2 + qi) % 5;
+                let step = if m == 6 && qi == 0 {
+                    "cannot-assess".to_string()
+                } else {
+                    (base + m % 2).min(5).to_string()
+                };
+                ok(
+                    &data,
+                    &a(&[
+                        "answer",
+                        "--member",
+                        member,
+                        "--case",
+                        case,
+                        "--question",
+                        question,
+                        "--value",
+                        &step,
+                        "--justification",
+                        "se tidslinjen dag 3",
+                    ]),
+                );
+            }
+            ok(&data, &a(&["submit", "--member", member, "--case", case]));
+        }
+    }
+
+    // Blind: a member reads only their own answers; the facilitator only who submitted.
+    let mine = status(&data, Some("P1-m1"));
+    let answers = mine["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 6);
+    assert!(answers.iter().all(|x| x["member"] == "P1-m1"));
+    let facilitator = status(&data, None);
+    assert!(facilitator["answers"].as_array().unwrap().is_empty());
+    assert!(
+        !facilitator.to_string().contains("se tidslinjen"),
+        "no justification reaches the facilitator before the reveal"
+    );
+    let others = status(&data, Some("P1-m2")).to_string();
+    assert!(
+        !others.contains("\"member\":\"P1-m1\""),
+        "nor another member"
+    );
+    assert_eq!(facilitator["submissions"].as_array().unwrap().len(), 28);
+    let missing = &facilitator["missing_sectors"];
+    assert_eq!(
+        missing[0][1].as_array().unwrap().len(),
+        0,
+        "every sector sits on P1"
+    );
+
+    ok(
+        &data,
+        &a(&[
+            "answer",
+            "--revise",
+            "--member",
+            "P1-m0",
+            "--case",
+            "SAG1",
+            "--question",
+            "efforts",
+            "--value",
+            "2",
+            "--justification",
+            "efter genlæsning",
+        ]),
+    );
+    assert!(refused(&data, &a(&["note", "--panel", "P1", "--text", "x"])).contains("not revealed"));
+    ok(&data, &a(&["reveal", "--panel", "P1"]));
+    ok(&data, &a(&["reveal", "--panel", "P2"]));
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "answer",
+                "--revise",
+                "--member",
+                "P1-m0",
+                "--case",
+                "SAG1",
+                "--question",
+                "efforts",
+                "--value",
+                "3",
+                "--justification",
+                "x"
+            ])
+        )
+        .contains("revealed")
+    );
+    let revealed = status(&data, Some("P1-m1"));
+    assert_eq!(revealed["answers"].as_array().unwrap().len(), 84);
+    let hashes: std::collections::BTreeSet<&str> = revealed["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["content_hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hashes.len(),
+        4,
+        "each answer is bound to its case's released version"
+    );
+    let agreement = revealed["agreement"].as_array().unwrap();
+    assert_eq!(agreement.len(), 3);
+    for entry in agreement {
+        assert_eq!(entry[1]["pairable_units"], 4, "{entry}");
+        let alpha = entry[1]["alpha"].as_f64().unwrap();
+        assert!((-1.0..=1.0).contains(&alpha), "{entry}");
+    }
+    assert_eq!(
+        agreement[0][1]["pairable"], 24,
+        "the cannot-assess answers are missing"
+    );
+
+    ok(
+        &data,
+        &a(&[
+            "note",
+            "--panel",
+            "P1",
+            "--text",
+            "Ingen fælles kriseplan mellem botilbud og psykiatri",
+        ]),
+    );
+    ok(
+        &data,
+        &a(&[
+            "consensus",
+            "--panel",
+            "P1",
+            "--case",
+            "SAG1",
+            "--question",
+            "collaboration",
+            "--value",
+            "2",
+            "--note",
+            "Planer kendes ikke på tværs",
+        ]),
+    );
+    ok(
+        &data,
+        &a(&[
+            "theme",
+            "--panel",
+            "P2",
+            "--theme",
+            "Natlige henvendelser uden plan",
+        ]),
+    );
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "recommend",
+                "--number",
+                "2",
+                "--text",
+                "x",
+                "--owners",
+                "region"
+            ])
+        )
+        .contains("the next is 1")
+    );
+    ok(
+        &data,
+        &a(&[
+            "recommend",
+            "--number",
+            "1",
+            "--text",
+            "Fælles kriseplan tilgængelig for lægevagten",
+            "--owners",
+            "region,municipality",
+        ]),
+    );
+    ok(&data, &a(&["close"]));
+    assert!(
+        refused(
+            &data,
+            &a(&["theme", "--panel", "P1", "--theme", "for sent"])
+        )
+        .contains("closed")
+    );
+
+    // The state read back from the log in another process is the same, and verifies.
+    let first = status(&data, None);
+    let again = status(&data, None);
+    assert_eq!(first, again);
+    assert_eq!(first["state"]["closed"], true);
+    assert_eq!(first["state"]["recommendations"][0][0], 1);
+    assert!(ok(&data, &["verify"]).contains("intact"));
+}
