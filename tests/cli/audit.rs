@@ -26,6 +26,31 @@ fn a<'a>(rest: &[&'a str]) -> Vec<&'a str> {
     v
 }
 
+/// `audit answer` arguments: member, case, question, value, justification (empty: none).
+fn answer_args<'a>(
+    member: &'a str,
+    case: &'a str,
+    question: &'a str,
+    value: &'a str,
+    why: &'a str,
+) -> Vec<&'a str> {
+    let mut v = a(&[
+        "answer",
+        "--member",
+        member,
+        "--case",
+        case,
+        "--question",
+        question,
+        "--value",
+        value,
+    ]);
+    if !why.is_empty() {
+        v.extend_from_slice(&["--justification", why]);
+    }
+    v
+}
+
 fn status(data: &Path, viewer: Option<&str>) -> Value {
     let mut args = a(&["status"]);
     if let Some(v) = viewer {
@@ -98,78 +123,20 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
             );
         }
     }
-    let before_open = refused(
-        &data,
-        &a(&[
-            "answer",
-            "--member",
-            "P1-m0",
-            "--case",
-            "SAG1",
-            "--question",
-            "efforts",
-            "--value",
-            "3",
-            "--justification",
-            "x",
-        ]),
-    );
+    let before_open = refused(&data, &answer_args("P1-m0", "SAG1", "efforts", "3", "x"));
     assert!(before_open.contains("scoring is not open"), "{before_open}");
     ok(&data, &a(&["open"]));
     assert!(
-        refused(
-            &data,
-            &a(&[
-                "answer",
-                "--member",
-                "P2-m0",
-                "--case",
-                "SAG1",
-                "--question",
-                "efforts",
-                "--value",
-                "3",
-                "--justification",
-                "x"
-            ])
-        )
-        .contains("not assigned to a panel P2-m0 sits on")
+        refused(&data, &answer_args("P2-m0", "SAG1", "efforts", "3", "x"))
+            .contains("not assigned to a panel P2-m0 sits on")
     );
     assert!(
-        refused(
-            &data,
-            &a(&[
-                "answer",
-                "--member",
-                "P1-m0",
-                "--case",
-                "SAG1",
-                "--question",
-                "efforts",
-                "--value",
-                "9",
-                "--justification",
-                "x"
-            ])
-        )
-        .contains("not on the scale")
+        refused(&data, &answer_args("P1-m0", "SAG1", "efforts", "9", "x"))
+            .contains("not on the scale")
     );
     assert!(
-        refused(
-            &data,
-            &a(&[
-                "answer",
-                "--member",
-                "P1-m0",
-                "--case",
-                "SAG1",
-                "--question",
-                "efforts",
-                "--value",
-                "3"
-            ])
-        )
-        .contains("requires a justification")
+        refused(&data, &answer_args("P1-m0", "SAG1", "efforts", "3", ""))
+            .contains("requires a justification")
     );
 
     // Everyone scores their panel's cases: members mostly agree, one step apart at most.
@@ -193,19 +160,7 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
                 };
                 ok(
                     &data,
-                    &a(&[
-                        "answer",
-                        "--member",
-                        member,
-                        "--case",
-                        case,
-                        "--question",
-                        question,
-                        "--value",
-                        &step,
-                        "--justification",
-                        "se tidslinjen dag 3",
-                    ]),
+                    &answer_args(member, case, question, &step, "se tidslinjen dag 3"),
                 );
             }
             ok(&data, &a(&["submit", "--member", member, "--case", case]));
