@@ -247,14 +247,22 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
     let agreement = revealed["agreement"].as_array().unwrap();
     assert_eq!(agreement.len(), 3);
     for entry in agreement {
-        assert_eq!(entry[1]["pairable_units"], 4, "{entry}");
-        let alpha = entry[1]["alpha"].as_f64().unwrap();
+        assert_eq!(entry["agreement"]["pairable_units"], 4, "{entry}");
+        let alpha = entry["agreement"]["alpha"].as_f64().unwrap();
         assert!((-1.0..=1.0).contains(&alpha), "{entry}");
+        let lo = entry["interval"][0].as_f64().unwrap();
+        let hi = entry["interval"][1].as_f64().unwrap();
+        assert!(lo <= hi, "{entry}");
     }
+    assert_eq!(agreement[0]["of"], "efforts");
     assert_eq!(
-        agreement[0][1]["pairable"], 24,
+        agreement[0]["agreement"]["pairable"], 24,
         "the cannot-assess answers are missing"
     );
+    let per_case = revealed["agreement_per_case"].as_array().unwrap();
+    assert_eq!(per_case.len(), 4);
+    assert_eq!(per_case[0]["of"], "SAG1");
+    assert_eq!(per_case[0]["agreement"]["pairable_units"], 3);
 
     ok(
         &data,

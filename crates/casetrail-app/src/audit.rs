@@ -28,7 +28,33 @@ pub struct AuditStatus {
     /// The answers this viewer may read.
     pub answers: Vec<casetrail_audit::audit::Answer>,
     /// Ordinal alpha per rated question over the revealed panels' cases.
-    pub agreement: Vec<(String, Agreement)>,
+    pub agreement: Vec<QuestionAgreement>,
+    /// Ordinal alpha per revealed case over its rated questions.
+    pub agreement_per_case: Vec<QuestionAgreement>,
+}
+
+/// Alpha for one question or one case, with its seeded bootstrap interval and the answers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QuestionAgreement {
+    /// The question id, or the case.
+    pub of: String,
+    pub agreement: Agreement,
+    pub interval: Option<(f64, f64)>,
+    pub distribution: Vec<(f64, usize)>,
+}
+
+/// Bootstrap resamples and seed for the intervals of an audit: fixed, so a status is
+/// reproducible.
+const SAMPLES: usize = 1000;
+const SEED: u64 = 2019;
+
+fn agreement_of(of: String, units: &[Vec<Option<f64>>]) -> QuestionAgreement {
+    QuestionAgreement {
+        of,
+        agreement: casetrail_audit::agreement(units, Level::Ordinal),
+        interval: casetrail_audit::bootstrap_interval(units, Level::Ordinal, SAMPLES, SEED, 0.95),
+        distribution: casetrail_audit::distribution(units),
+    }
 }
 
 fn stream(audit: &str) -> Result<StreamId, AppError> {
@@ -168,7 +194,7 @@ impl Workbench {
     /// The audit as `viewer` may see it: a member (Some) or the facilitator (None).
     pub fn audit_status(&self, audit: &str, viewer: Option<&str>) -> Result<AuditStatus, AppError> {
         let (state, q, count) = self.audit_state(audit)?;
-        let agreement = q
+        let rated: Vec<&str> = q
             .questions
             .iter()
             .filter(|x| {
@@ -177,13 +203,18 @@ impl Workbench {
                     casetrail_audit::questionnaire::QuestionKind::Rating { .. }
                 )
             })
-            .map(|x| {
-                let units = state.rating_units(&x.id);
-                (
-                    x.id.clone(),
-                    casetrail_audit::agreement(&units, Level::Ordinal),
-                )
-            })
+            .map(|x| x.id.as_str())
+            .collect();
+        let agreement = rated
+            .iter()
+            .map(|id| agreement_of((*id).to_owned(), &state.rating_units(id)))
+            .collect();
+        let agreement_per_case = state
+            .panels
+            .values()
+            .filter(|p| p.revealed)
+            .flat_map(|p| p.cases.keys())
+            .map(|case| agreement_of(case.clone(), &state.case_units(case, &rated)))
             .collect();
         Ok(AuditStatus {
             audit: audit.to_owned(),
@@ -200,6 +231,7 @@ impl Workbench {
                 .cloned()
                 .collect(),
             agreement,
+            agreement_per_case,
             state,
         })
     }

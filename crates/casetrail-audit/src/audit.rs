@@ -597,6 +597,40 @@ impl Audit {
         }
     }
 
+    /// The ratings of one revealed case as units (the rated questions) × raters (its panel's
+    /// members): agreement per case.
+    pub fn case_units(&self, case: &str, questions: &[&str]) -> Vec<Vec<Option<f64>>> {
+        let Some(panel) = self
+            .panels
+            .values()
+            .find(|p| p.revealed && p.cases.contains_key(case))
+        else {
+            return Vec::new();
+        };
+        questions
+            .iter()
+            .map(|q| {
+                panel
+                    .members
+                    .keys()
+                    .map(|m| self.submitted_step(m, case, q))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn submitted_step(&self, member: &str, case: &str, question: &str) -> Option<f64> {
+        let key = (
+            member.to_owned(),
+            Some(case.to_owned()),
+            question.to_owned(),
+        );
+        match self.answers.get(&key).map(|a| &a.value) {
+            Some(Value::Step(v)) if self.has_submitted(member, Some(case)) => Some(*v as f64),
+            _ => None,
+        }
+    }
+
     /// The ratings of one question as units (cases) × raters (members), for alpha. "Cannot be
     /// assessed" and unanswered are missing. Only revealed panels count.
     pub fn rating_units(&self, question: &str) -> Vec<Vec<Option<f64>>> {
@@ -607,15 +641,7 @@ impl Audit {
                     panel
                         .members
                         .keys()
-                        .map(|m| {
-                            let key = (m.clone(), Some(case.clone()), question.to_owned());
-                            match self.answers.get(&key).map(|a| &a.value) {
-                                Some(Value::Step(v)) if self.has_submitted(m, Some(case)) => {
-                                    Some(*v as f64)
-                                }
-                                _ => None,
-                            }
-                        })
+                        .map(|m| self.submitted_step(m, case, question))
                         .collect(),
                 );
             }
