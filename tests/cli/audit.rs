@@ -344,3 +344,95 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
     assert_eq!(first["state"]["recommendations"][0][0], 1);
     assert!(ok(&data, &["verify"]).contains("intact"));
 }
+
+#[test]
+fn another_questionnaire_needs_no_code_and_a_broken_one_is_refused_by_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let broken = dir.path().join("broken.questionnaire");
+    std::fs::write(
+        &broken,
+        "questionnaire lokal version 2\ntitle da: Lokal\ntitle en: Local\nquestion q1 rating tre per-case\nda: a\nen: b\n",
+    )
+    .unwrap();
+    let err = refused(
+        &data,
+        &a(&[
+            "create",
+            "--title",
+            "x",
+            "--questionnaire",
+            broken.to_str().unwrap(),
+        ]),
+    );
+    assert!(
+        err.contains("line 4: question q1 uses scale tre, which is not defined above it"),
+        "{err}"
+    );
+
+    let three = dir.path().join("three.questionnaire");
+    std::fs::write(
+        &three,
+        "questionnaire lokal version 2\ntitle da: Lokal\ntitle en: Local\n\
+         scale tre\nstep 0 da: Nej | en: No\nstep 1 da: Delvis | en: Partly\nstep 2 da: Ja | en: Yes\n\
+         missing da: Ved ikke | en: Don't know\n\
+         question plan rating tre per-case\nda: Var der en plan?\nen: Was there a plan?\n\
+         question ideas text per-audit\nda: Idéer?\nen: Ideas?\n",
+    )
+    .unwrap();
+    ok(
+        &data,
+        &a(&[
+            "create",
+            "--title",
+            "Lokal audit",
+            "--questionnaire",
+            three.to_str().unwrap(),
+        ]),
+    );
+    ok(
+        &data,
+        &a(&[
+            "add-member",
+            "--panel",
+            "P",
+            "--member",
+            "m",
+            "--sector",
+            "police",
+            "--role",
+            "betjent",
+        ]),
+    );
+    ok(&data, &a(&["open"]));
+    // A per-audit question takes no case; a per-case question is refused without one.
+    ok(
+        &data,
+        &a(&[
+            "answer",
+            "--member",
+            "m",
+            "--question",
+            "ideas",
+            "--value",
+            "Fælles vagtnummer",
+        ]),
+    );
+    let err = refused(
+        &data,
+        &a(&[
+            "answer",
+            "--member",
+            "m",
+            "--question",
+            "plan",
+            "--value",
+            "1",
+        ]),
+    );
+    assert!(err.contains("asked per case: name the case"), "{err}");
+    ok(&data, &a(&["submit", "--member", "m"]));
+    let s = status(&data, Some("m"));
+    assert_eq!(s["answers"][0]["value"]["text"], "Fælles vagtnummer");
+    assert_eq!(s["state"]["questionnaire"], "lokal");
+}
