@@ -39,18 +39,12 @@ impl PseudonymKey {
                 format!("{} characters", text.chars().count())
             },
         };
-        if text.len() != 64 || !text.is_ascii() {
-            return Err(found());
-        }
-        let mut out = [0u8; 32];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| found())?;
-        }
-        Ok(PseudonymKey(out))
+        let bytes: [u8; 32] = casetrail_domain::hex::decode(text).ok_or_else(found)?;
+        Ok(PseudonymKey(bytes))
     }
 
     pub fn to_hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+        casetrail_domain::hex::encode(&self.0)
     }
 
     /// Keyed hash of a purpose and length-prefixed parts, so ("ab","c") and ("a","bc") differ.

@@ -415,22 +415,19 @@ fn build_with_texts(
     for event in &events {
         if let DomainEvent::PersonRecorded(p) = event {
             let label = labels[&(false, p.person.as_str().to_string())].clone();
-            if let Some(name) = (case.open)("name", &p.name) {
+            let name = (case.open)("name", &p.name);
+            if let Some(name) = &name {
                 known.push(KnownName::new(name.clone(), format!("[{label}]")));
-                people.push(Person {
-                    label: if anonymised { label } else { name },
-                    pseudonym: key.pseudonym(scope, &format!("person:{}", p.person)),
-                    role: person_role(p.role).to_string(),
-                    sector: p.sector.map(|s| sector_da(s).to_string()),
-                });
-            } else {
-                people.push(Person {
-                    label,
-                    pseudonym: key.pseudonym(scope, &format!("person:{}", p.person)),
-                    role: person_role(p.role).to_string(),
-                    sector: p.sector.map(|s| sector_da(s).to_string()),
-                });
             }
+            people.push(Person {
+                label: match name {
+                    Some(name) if !anonymised => name,
+                    _ => label,
+                },
+                pseudonym: key.pseudonym(scope, &format!("person:{}", p.person)),
+                role: person_role(p.role).to_string(),
+                sector: p.sector.map(|s| sector_da(s).to_string()),
+            });
         }
     }
     for ((place, subject), label) in &labels {

@@ -39,13 +39,6 @@ pub fn alpha_of_file(
         source,
     })?;
     let confidence = 0.95;
-    let label = |v: f64| {
-        if v >= 1e12 {
-            table.labels[(v - 1e12) as usize].clone()
-        } else {
-            format!("{v}")
-        }
-    };
     Ok(AlphaReport {
         level,
         raters: table.raters.len(),
@@ -63,7 +56,7 @@ pub fn alpha_of_file(
         seed,
         distribution: casetrail_audit::distribution(&table.units)
             .into_iter()
-            .map(|(v, n)| (label(v), n))
+            .map(|(v, n)| (table.label(v), n))
             .collect(),
     })
 }

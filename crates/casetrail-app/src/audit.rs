@@ -15,6 +15,15 @@ use crate::workbench::{Workbench, actor};
 pub const DEFACTUM_2019: &str =
     include_str!("../../../fixtures/questionnaires/defactum-2019.questionnaire");
 
+/// What an audit is about, as its facilitator creates it.
+#[derive(Debug, Clone, Default)]
+pub struct NewAudit {
+    pub title: String,
+    pub topic: String,
+    pub stage1_reference: String,
+    pub criteria: String,
+}
+
 /// What a viewer sees of an audit.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct AuditStatus {
@@ -103,27 +112,34 @@ impl Workbench {
         Ok((Audit::replay(&events), q, events.len() as u64))
     }
 
-    /// Creates an audit with the questionnaire `definition` (checked first).
-    pub fn create_audit(&self, audit: &str, event: AuditEvent, by: &str) -> Result<u64, AppError> {
-        let AuditEvent::AuditCreated { definition, .. } = &event else {
-            unreachable!("create_audit takes an AuditCreated event");
-        };
+    /// Creates an audit with the questionnaire `definition` (checked first); its id and
+    /// version are taken from the definition.
+    pub fn create_audit(
+        &self,
+        audit: &str,
+        about: NewAudit,
+        definition: &str,
+        by: &str,
+    ) -> Result<u64, AppError> {
         let q = parse_questionnaire(definition).map_err(|source| AppError::Questionnaire {
             origin: "the questionnaire given".into(),
             source,
         })?;
-        Audit::default()
-            .decide(&q, &event)
-            .map_err(|source| AppError::AuditRule {
-                audit: audit.to_owned(),
-                source,
-            })?;
         if !self.audit_events(audit)?.is_empty() {
             return Err(AppError::AuditRule {
                 audit: audit.to_owned(),
                 source: casetrail_audit::audit::AuditError::AlreadyCreated,
             });
         }
+        let event = AuditEvent::AuditCreated {
+            title: about.title,
+            topic: about.topic,
+            stage1_reference: about.stage1_reference,
+            questionnaire: q.id.clone(),
+            questionnaire_version: q.version,
+            definition: definition.to_owned(),
+            criteria: about.criteria,
+        };
         self.append_audit(audit, None, event, by)
     }
 

@@ -159,6 +159,23 @@ impl Workbench {
         Ok(stream)
     }
 
+    /// Runs `f` on the first `upto` events of the case, personal fields opened with the
+    /// patient's key (or not at all once it is gone).
+    fn with_case<T>(
+        &self,
+        stream: &Stream,
+        upto: usize,
+        f: impl FnOnce(&CaseEvents<'_>) -> T,
+    ) -> Result<T, AppError> {
+        let patient_key = self.patient_key(&stream.patient)?;
+        let open = opener(patient_key.as_ref(), &stream.patient);
+        Ok(f(&CaseEvents {
+            patient: &stream.patient,
+            events: &stream.events[..upto],
+            open: &open,
+        }))
+    }
+
     fn build(
         &self,
         stream: &Stream,
@@ -166,14 +183,7 @@ impl Workbench {
         key: &PseudonymKey,
         view: View,
     ) -> Result<HashedTimeline, AppError> {
-        let patient_key = self.patient_key(&stream.patient)?;
-        let open = opener(patient_key.as_ref(), &stream.patient);
-        let case = CaseEvents {
-            patient: &stream.patient,
-            events: &stream.events[..upto],
-            open: &open,
-        };
-        Ok(timeline::build(&case, key, view))
+        self.with_case(stream, upto, |case| timeline::build(case, key, view))
     }
 
     /// The timeline of a case as it stands now: identifiable, or anonymised under `policy`.
@@ -196,14 +206,9 @@ impl Workbench {
         policy: DatePolicy,
     ) -> Result<Vec<RiskFinding>, AppError> {
         let stream = self.case_stream(case)?;
-        let patient_key = self.patient_key(&stream.patient)?;
-        let open = opener(patient_key.as_ref(), &stream.patient);
-        let events = CaseEvents {
-            patient: &stream.patient,
-            events: &stream.events,
-            open: &open,
-        };
-        Ok(timeline::review(&events, key, policy))
+        self.with_case(&stream, stream.events.len(), |events| {
+            timeline::review(events, key, policy)
+        })
     }
 
     /// Records the facilitator's decision on a residual-risk term. The term is sealed under
@@ -234,10 +239,7 @@ impl Workbench {
             "risk/{}/{}/{}",
             stream.patient,
             stream.events.len(),
-            key.content_id(term.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
+            casetrail_domain::hex::encode(&key.content_id(term.as_bytes()))
         );
         self.append_case_event(&stream, event, &id_key, by)
     }

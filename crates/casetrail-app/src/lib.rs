@@ -17,7 +17,7 @@ mod projection;
 mod workbench;
 
 pub use agreement::{AlphaReport, alpha_of_file};
-pub use audit::{AuditStatus, DEFACTUM_2019};
+pub use audit::{AuditStatus, DEFACTUM_2019, NewAudit};
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
 pub use casetrail_audit::audit::{Answer, AuditEvent, Value};

@@ -12,6 +12,20 @@ pub struct RatingTable {
     pub labels: Vec<String>,
 }
 
+/// Where the codes of nominal words start: far from any number written beside them.
+const WORD_CODES: f64 = 1e12;
+
+impl RatingTable {
+    /// How a value was written: the word of a nominal code, or the number.
+    pub fn label(&self, value: f64) -> String {
+        if value >= WORD_CODES {
+            self.labels[(value - WORD_CODES) as usize].clone()
+        } else {
+            format!("{value}")
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TableError {
     #[error("the table has no header row naming the raters")]
@@ -101,8 +115,7 @@ pub fn read_table(text: &str, level: Level) -> Result<RatingTable, TableError> {
                             table.labels.len() - 1
                         }
                     };
-                    // Words get codes far from any number written beside them.
-                    1e12 + code as f64
+                    WORD_CODES + code as f64
                 }
                 (None, _) => {
                     return Err(TableError::NotANumber {

@@ -173,27 +173,13 @@ pub fn run(data: &Path, args: AuditArgs) -> anyhow::Result<ExitCode> {
                     .with_context(|| format!("reading {}", path.display()))?,
                 None => casetrail_app::DEFACTUM_2019.to_owned(),
             };
-            let (id, version) = definition
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("questionnaire "))
-                .and_then(|rest| {
-                    let parts: Vec<&str> = rest.split_whitespace().collect();
-                    Some((parts.first()?.to_string(), parts.get(2)?.parse().ok()?))
-                })
-                .unwrap_or_default();
-            let position = wb.create_audit(
-                &audit,
-                AuditEvent::AuditCreated {
-                    title,
-                    topic,
-                    stage1_reference: stage1,
-                    questionnaire: id,
-                    questionnaire_version: version,
-                    definition,
-                    criteria,
-                },
-                &actor,
-            )?;
+            let about = casetrail_app::NewAudit {
+                title,
+                topic,
+                stage1_reference: stage1,
+                criteria,
+            };
+            let position = wb.create_audit(&audit, about, &definition, &actor)?;
             out!("created audit {audit} at position {position}");
             return Ok(ExitCode::SUCCESS);
         }

@@ -183,75 +183,50 @@ pub struct CaseFileReleased {
     pub released_by: String,
 }
 
-/// A BLAKE3 hash of released content (64 hex digits in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct ContentHash(pub [u8; 32]);
+/// A byte string written as hex in JSON, refused with its own error when malformed.
+macro_rules! hex_id {
+    ($(#[$doc:meta])* $name:ident, $len:literal, $error:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(pub [u8; $len]);
 
-impl TryFrom<String> for ContentHash {
-    type Error = DomainError;
-    fn try_from(text: String) -> Result<Self, DomainError> {
-        let mut out = [0u8; 32];
-        if text.len() != 64 || !text.is_ascii() {
-            return Err(DomainError::InvalidContentHash { value: text });
+        impl TryFrom<String> for $name {
+            type Error = DomainError;
+            fn try_from(text: String) -> Result<Self, DomainError> {
+                crate::hex::decode(&text)
+                    .map($name)
+                    .ok_or(DomainError::$error { value: text })
+            }
         }
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| {
-                DomainError::InvalidContentHash {
-                    value: text.clone(),
-                }
-            })?;
+
+        impl From<$name> for String {
+            fn from(h: $name) -> String {
+                h.to_string()
+            }
         }
-        Ok(ContentHash(out))
-    }
-}
 
-impl From<ContentHash> for String {
-    fn from(h: ContentHash) -> String {
-        h.to_string()
-    }
-}
-
-impl fmt::Display for ContentHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
-
-/// The ledger id of an earlier event (16 bytes, hex in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub struct EventRef(pub [u8; 16]);
-
-impl TryFrom<String> for EventRef {
-    type Error = DomainError;
-    fn try_from(text: String) -> Result<Self, DomainError> {
-        let bad = || DomainError::InvalidEventRef {
-            value: text.clone(),
-        };
-        if text.len() != 32 {
-            return Err(bad());
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&crate::hex::encode(&self.0))
+            }
         }
-        let mut out = [0u8; 16];
-        for (i, byte) in out.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2).ok_or_else(bad)?, 16)
-                .map_err(|_| bad())?;
-        }
-        Ok(EventRef(out))
-    }
+    };
 }
 
-impl From<EventRef> for String {
-    fn from(r: EventRef) -> String {
-        r.to_string()
-    }
-}
+hex_id!(
+    /// A BLAKE3 hash of released content (64 hex digits in JSON).
+    ContentHash,
+    32,
+    InvalidContentHash
+);
 
-impl fmt::Display for EventRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
-    }
-}
+hex_id!(
+    /// The ledger id of an earlier event (16 bytes, hex in JSON).
+    EventRef,
+    16,
+    InvalidEventRef
+);
 
 /// What a correction does to the event it targets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ pub mod corrections;
 mod cpr;
 mod error;
 mod events;
+pub mod hex;
 mod ids;
 pub mod readmission;
 mod sealed;
