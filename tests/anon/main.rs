@@ -1,5 +1,7 @@
 //! The redactor against the labelled corpus in `fixtures/redaction/`.
 
+mod properties;
+
 use casetrail_anon::Kind;
 use casetrail_anon::evaluate::{Note, Score, parse_corpus, score};
 

@@ -315,3 +315,90 @@ mod tests {
         assert_eq!(d.iter().map(|(_, n)| n).sum::<usize>(), 41);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Alpha straight from its pairwise definition, without a coincidence matrix: the mean
+    /// squared difference within units against the mean over all pairs of pairable values.
+    fn pairwise_interval(units: &[Vec<Option<f64>>]) -> Option<f64> {
+        let pairable: Vec<Vec<f64>> = units
+            .iter()
+            .map(|u| u.iter().flatten().copied().collect::<Vec<f64>>())
+            .filter(|u| u.len() >= 2)
+            .collect();
+        let all: Vec<f64> = pairable.iter().flatten().copied().collect();
+        let n = all.len() as f64;
+        let mut within = 0.0;
+        for u in &pairable {
+            let m = u.len() as f64;
+            for (i, a) in u.iter().enumerate() {
+                for (j, b) in u.iter().enumerate() {
+                    if i != j {
+                        within += (a - b).powi(2) / (m - 1.0);
+                    }
+                }
+            }
+        }
+        let mut between = 0.0;
+        for (i, a) in all.iter().enumerate() {
+            for (j, b) in all.iter().enumerate() {
+                if i != j {
+                    between += (a - b).powi(2);
+                }
+            }
+        }
+        (between > 0.0).then(|| 1.0 - (n - 1.0) * within / between)
+    }
+
+    fn table() -> impl Strategy<Value = Vec<Vec<Option<f64>>>> {
+        (2usize..6).prop_flat_map(|raters| {
+            proptest::collection::vec(
+                proptest::collection::vec(proptest::option::weighted(0.8, 1u8..6), raters),
+                1..12,
+            )
+            .prop_map(|units| {
+                units
+                    .into_iter()
+                    .map(|u| u.into_iter().map(|v| v.map(f64::from)).collect())
+                    .collect()
+            })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn interval_alpha_matches_the_pairwise_definition(units in table()) {
+            let a = agreement(&units, Level::Interval).alpha;
+            let b = pairwise_interval(&units);
+            match (a, b) {
+                (Some(a), Some(b)) => prop_assert!((a - b).abs() < 1e-9, "{a} vs {b}"),
+                (a, b) => prop_assert_eq!(a, b),
+            }
+        }
+
+        #[test]
+        fn alpha_ignores_the_order_of_raters_and_units_and_is_at_most_one(units in table()) {
+            for level in [Level::Nominal, Level::Ordinal, Level::Interval, Level::Ratio] {
+                let a = agreement(&units, level);
+                let mut swapped: Vec<Vec<Option<f64>>> = units
+                    .iter()
+                    .rev()
+                    .map(|u| u.iter().rev().copied().collect())
+                    .collect();
+                swapped.rotate_left(units.len() / 2);
+                let b = agreement(&swapped, level);
+                match (a.alpha, b.alpha) {
+                    (Some(x), Some(y)) => {
+                        prop_assert!((x - y).abs() < 1e-9);
+                        prop_assert!(x <= 1.0 + 1e-12);
+                    }
+                    (x, y) => prop_assert_eq!(x, y),
+                }
+                prop_assert_eq!(a.pairable, b.pairable);
+            }
+        }
+    }
+}
