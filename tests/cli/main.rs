@@ -7,6 +7,7 @@ mod import;
 mod privacy;
 mod stage1;
 mod timeline;
+mod users;
 
 use std::process::Command;
 

@@ -84,12 +84,12 @@ impl Workbench {
             .read_stream(&id, StreamVersion(0), Direction::Forward)
         {
             let record = record?;
-            let event: AuditEvent = serde_json::from_slice(&record.payload).map_err(|source| {
-                AppError::StoredAudit {
+            let event: AuditEvent =
+                serde_json::from_slice(&record.payload).map_err(|source| AppError::StoredJson {
+                    what: "audit",
                     position: record.position.0,
                     source,
-                }
-            })?;
+                })?;
             out.push(event);
         }
         Ok(out)

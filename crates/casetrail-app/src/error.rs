@@ -60,6 +60,16 @@ pub enum AppError {
         path: PathBuf,
         source: casetrail_audit::TableError,
     },
+    #[error("{name:?} is not a user name (2-64 characters of A-Z a-z 0-9 - _ . @)")]
+    UserName { name: String },
+    #[error("there is already a user {name}")]
+    UserExists { name: String },
+    #[error("there is no user {name}")]
+    NoUser { name: String },
+    #[error("a password needs at least {min} characters; this one has {chars}")]
+    WeakPassword { chars: usize, min: usize },
+    #[error("password hashing failed: {0}")]
+    Password(String),
     #[error("there is no audit {audit}")]
     NoAudit { audit: String },
     #[error("audit {audit} refuses this: {source}")]
@@ -72,8 +82,9 @@ pub enum AppError {
         origin: String,
         source: casetrail_audit::DefinitionError,
     },
-    #[error("stored audit event at position {position} does not read: {source}")]
-    StoredAudit {
+    #[error("stored {what} event at position {position} does not read: {source}")]
+    StoredJson {
+        what: &'static str,
         position: u64,
         source: serde_json::Error,
     },

@@ -14,6 +14,7 @@ mod forget;
 mod import;
 mod pathway;
 mod projection;
+mod users;
 mod workbench;
 
 pub use agreement::{AlphaReport, alpha_of_file};
@@ -33,6 +34,7 @@ pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
+pub use users::{MIN_PASSWORD_CHARS, Role, User};
 pub use workbench::{Access, Workbench};
 
 /// A name given to the redactor, with the label that replaces it (else a pseudonym or

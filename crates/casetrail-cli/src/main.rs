@@ -166,6 +166,11 @@ enum Command {
     /// The audit workflow: create, add-member, assign, open, answer, submit, reveal, note,
     /// consensus, theme, recommend, close, status.
     Audit(audit_cmd::AuditArgs),
+    /// Workbench users: add (password read from standard input), list, disable.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
@@ -245,6 +250,35 @@ impl From<PolicyArg> for casetrail_app::DatePolicy {
             PolicyArg::Shifted => casetrail_app::DatePolicy::ShiftedWeeks,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is the first line of standard input (never an argument, so it
+    /// stays out of shell history and process lists).
+    Add {
+        #[arg(long = "name")]
+        user: String,
+        #[arg(long, value_parser = parse_role)]
+        role: casetrail_app::Role,
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Every user with their role and whether they are disabled.
+    List,
+    /// Disable a user: they can no longer sign in.
+    Disable {
+        #[arg(long = "name")]
+        user: String,
+        #[command(flatten)]
+        who: Who,
+    },
+}
+
+fn parse_role(text: &str) -> Result<casetrail_app::Role, String> {
+    casetrail_app::Role::parse(text).ok_or_else(|| {
+        format!("{text:?} is not a role (facilitator, panel_member, quality, administrator)")
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -593,6 +627,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(args) => audit_cmd::run(data, args),
+        Command::User { command } => match command {
+            UserCommand::Add {
+                user: name,
+                role,
+                who,
+            } => {
+                let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+                let mut password = String::new();
+                std::io::stdin()
+                    .read_line(&mut password)
+                    .context("reading the password from standard input")?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                let position = wb.add_user(&name, role, password, &who.name)?;
+                out!(
+                    "added user {name} ({}) at position {position}",
+                    role.as_str()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            UserCommand::List => {
+                let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+                for u in wb.users()? {
+                    let state = if u.disabled { "  (disabled)" } else { "" };
+                    out!("{:<24} {}{state}", u.name, u.role.as_str());
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            UserCommand::Disable { user: name, who } => {
+                let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+                let position = wb.disable_user(&name, &who.name)?;
+                out!("disabled user {name} at position {position}");
+                Ok(ExitCode::SUCCESS)
+            }
+        },
         Command::Rebuild => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let started = std::time::Instant::now();
