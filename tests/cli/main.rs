@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod import;
 mod privacy;
+mod serve;
 mod stage1;
 mod timeline;
 mod users;

@@ -171,6 +171,12 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Start the web server (so far its operational routes: /healthz and /metrics).
+    Serve {
+        /// Address to listen on; port 0 picks a free port (printed at start).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
@@ -627,6 +633,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(args) => audit_cmd::run(data, args),
+        Command::Serve { addr } => {
+            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
+            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+            runtime.block_on(async {
+                let (bound, server) =
+                    casetrail_web::server::bind(casetrail_web::server::Shared::new(wb), addr);
+                out!("casetrail serving on http://{bound}");
+                server.await;
+                Ok::<(), anyhow::Error>(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::User { command } => match command {
             UserCommand::Add {
                 user: name,

@@ -1,7 +1,9 @@
-//! casetrail-web: the only crate that knows HTML and templates. Templates live under `web/`
-//! and receive view structs made here, never domain types. So far it renders a case timeline
-//! as a printable page; the workbench server of the web issue will live here too.
+//! casetrail-web: the only crate that knows HTTP, HTML and templates. Templates live under
+//! `web/` and receive view structs made here, never domain types. So far: the printable
+//! timeline page, and the server's operational routes (`/healthz`, `/metrics`) with the
+//! security headers every response carries.
 
+pub mod server;
 mod timeline_page;
 
 pub use timeline_page::{TimelinePage, timeline_html};
