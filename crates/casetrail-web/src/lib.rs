@@ -4,6 +4,8 @@
 //! security headers every response carries.
 
 pub mod server;
+mod sessions;
+mod templates;
 mod timeline_page;
 
 pub use timeline_page::{TimelinePage, timeline_html};

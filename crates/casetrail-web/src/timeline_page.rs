@@ -1,27 +1,11 @@
 //! The timeline of a case as a printable HTML page: one row per event, grouped by sector lane,
 //! with stays, plans and material beside it.
 
-use std::sync::OnceLock;
-
 use casetrail_app::HashedTimeline;
 use casetrail_app::timeline::Moment;
-use handlebars::Handlebars;
 use serde::Serialize;
 
 use crate::RenderError;
-
-const TEMPLATE: &str = include_str!("../../../web/templates/timeline.hbs");
-
-fn registry() -> &'static Handlebars<'static> {
-    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut h = Handlebars::new();
-        h.set_strict_mode(true);
-        h.register_template_string("timeline", TEMPLATE)
-            .expect("the timeline template parses (checked by a test)");
-        h
-    })
-}
 
 #[derive(Debug, Serialize)]
 pub struct Row {
@@ -157,12 +141,7 @@ impl TimelinePage {
 
 /// The whole page, escaped by handlebars.
 pub fn timeline_html(hashed: &HashedTimeline) -> Result<String, RenderError> {
-    registry()
-        .render("timeline", &TimelinePage::new(hashed))
-        .map_err(|source| RenderError {
-            template: "timeline",
-            source,
-        })
+    crate::templates::render("timeline", &TimelinePage::new(hashed))
 }
 
 #[cfg(test)]
