@@ -3,6 +3,7 @@
 //! timeline page, and the server's operational routes (`/healthz`, `/metrics`) with the
 //! security headers every response carries.
 
+mod i18n;
 pub mod server;
 mod sessions;
 mod templates;

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use warp::http::StatusCode;
 use warp::{Filter, Rejection, Reply};
 
+use crate::i18n::{Lang, Texts, text, texts};
 use crate::sessions::{Sessions, same, token};
 use crate::templates::render;
 
@@ -56,12 +57,14 @@ struct CsrfOnly {
 
 #[derive(Debug, Serialize)]
 struct SignInPage<'a> {
+    t: &'a Texts,
     csrf: &'a str,
     message: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
 struct HomePage<'a> {
+    t: &'a Texts,
     name: &'a str,
     role: &'a str,
     csrf: &'a str,
@@ -83,40 +86,52 @@ fn with_cookie(reply: Box<dyn Reply>, cookie: String) -> Box<dyn Reply> {
     Box::new(warp::reply::with_header(reply, "set-cookie", cookie))
 }
 
-fn signin_page(message: Option<&str>, status: StatusCode) -> Result<Box<dyn Reply>, Rejection> {
+/// The sign-in page; `message` is a key of the translation files.
+fn signin_page(
+    lang: Lang,
+    message: Option<&str>,
+    status: StatusCode,
+) -> Result<Box<dyn Reply>, Rejection> {
     let csrf = token();
-    let page = render(
-        "signin",
-        &SignInPage {
-            csrf: &csrf,
-            message,
-        },
-    )
-    .map_err(server_error)?;
+    let view = SignInPage {
+        t: texts(lang),
+        csrf: &csrf,
+        message: message.map(|key| text(lang, key)),
+    };
+    let page = render("signin", &view).map_err(server_error)?;
     Ok(with_cookie(
         html(page, status),
         format!("csrf={csrf}; HttpOnly; SameSite=Strict; Path=/signin; Max-Age=1800"),
     ))
 }
 
-async fn get_signin() -> Result<Box<dyn Reply>, Rejection> {
-    signin_page(None, StatusCode::OK)
+async fn get_signin(lang: Option<String>) -> Result<Box<dyn Reply>, Rejection> {
+    signin_page(Lang::from_cookie(lang.as_deref()), None, StatusCode::OK)
+}
+
+/// Switches the language, remembered in a cookie.
+async fn set_lang(code: String) -> Result<Box<dyn Reply>, Rejection> {
+    let lang = if code == "en" { "en" } else { "da" };
+    Ok(with_cookie(
+        see_other("/"),
+        format!("lang={lang}; SameSite=Strict; Path=/; Max-Age=31536000"),
+    ))
 }
 
 async fn post_signin(
     shared: Arc<Shared>,
+    lang: Option<String>,
     cookie: Option<String>,
     form: SignIn,
 ) -> Result<Box<dyn Reply>, Rejection> {
+    let lang = Lang::from_cookie(lang.as_deref());
     if !cookie.is_some_and(|c| same(&c, &form.csrf)) {
-        return signin_page(
-            Some("Formularen var forældet. Prøv igen. / The form was stale; please try again."),
-            StatusCode::FORBIDDEN,
-        );
+        return signin_page(lang, Some("signin_stale"), StatusCode::FORBIDDEN);
     }
     if !shared.sessions.may_try(&form.name) {
         return signin_page(
-            Some("For mange forsøg. Vent et kvarter. / Too many attempts; wait 15 minutes."),
+            lang,
+            Some("signin_throttled"),
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
@@ -129,10 +144,7 @@ async fn post_signin(
         .map_err(server_error)?;
     let Some(user) = user else {
         shared.sessions.failed(&form.name);
-        return signin_page(
-            Some("Forkert brugernavn eller adgangskode. / Wrong name or password."),
-            StatusCode::UNAUTHORIZED,
-        );
+        return signin_page(lang, Some("signin_wrong"), StatusCode::UNAUTHORIZED);
     };
     shared.sessions.succeeded(&form.name);
     let session = shared.sessions.start(&user.name, user.role);
@@ -145,13 +157,18 @@ async fn post_signin(
     ))
 }
 
-async fn home(shared: Arc<Shared>, cookie: Option<String>) -> Result<Box<dyn Reply>, Rejection> {
+async fn home(
+    shared: Arc<Shared>,
+    lang: Option<String>,
+    cookie: Option<String>,
+) -> Result<Box<dyn Reply>, Rejection> {
     let Some(session) = cookie.and_then(|t| shared.sessions.get(&t)) else {
         return Ok(see_other("/signin"));
     };
     let page = render(
         "home",
         &HomePage {
+            t: texts(Lang::from_cookie(lang.as_deref())),
             name: &session.user,
             role: session.role.as_str(),
             csrf: &session.csrf,
@@ -163,6 +180,7 @@ async fn home(shared: Arc<Shared>, cookie: Option<String>) -> Result<Box<dyn Rep
 
 async fn signout(
     shared: Arc<Shared>,
+    lang: Option<String>,
     cookie: Option<String>,
     form: CsrfOnly,
 ) -> Result<Box<dyn Reply>, Rejection> {
@@ -171,8 +189,9 @@ async fn signout(
         return Ok(see_other("/signin"));
     };
     if !same(&session.csrf, &form.csrf) {
+        let lang = Lang::from_cookie(lang.as_deref());
         return Ok(html(
-            "Formularen var forældet. / The form was stale.\n".into(),
+            format!("{}\n", text(lang, "form_stale")),
             StatusCode::FORBIDDEN,
         ));
     }
@@ -287,10 +306,18 @@ pub fn routes(
         .and(with_shared(shared.clone()))
         .and_then(metrics);
     let limit = || warp::body::content_length_limit(16 * 1024);
-    let signin_get = warp::path!("signin").and(warp::get()).and_then(get_signin);
+    let lang = || warp::cookie::optional::<String>("lang");
+    let signin_get = warp::path!("signin")
+        .and(warp::get())
+        .and(lang())
+        .and_then(get_signin);
+    let set_lang = warp::path!("lang" / String)
+        .and(warp::get())
+        .and_then(set_lang);
     let signin_post = warp::path!("signin")
         .and(warp::post())
         .and(with_shared(shared.clone()))
+        .and(lang())
         .and(warp::cookie::optional("csrf"))
         .and(limit())
         .and(warp::body::form::<SignIn>())
@@ -298,11 +325,13 @@ pub fn routes(
     let home = warp::path::end()
         .and(warp::get())
         .and(with_shared(shared.clone()))
+        .and(lang())
         .and(warp::cookie::optional("session"))
         .and_then(home);
     let signout = warp::path!("signout")
         .and(warp::post())
         .and(with_shared(shared.clone()))
+        .and(lang())
         .and(warp::cookie::optional("session"))
         .and(limit())
         .and(warp::body::form::<CsrfOnly>())
@@ -318,6 +347,8 @@ pub fn routes(
         .or(home)
         .unify()
         .or(signout)
+        .unify()
+        .or(set_lang)
         .unify()
         .recover(recover)
         .map(secured)
@@ -448,7 +479,25 @@ mod tests {
 
         let res = sign_in(&api, "ane", "forkert+kode+her").await;
         assert_eq!(res.status(), 401);
-        assert!(body(&res).contains("Forkert brugernavn eller adgangskode"));
+        assert!(body(&res).contains("Forkert brugernavn eller adgangskode."));
+        let res = warp::test::request().path("/lang/en").reply(&api).await;
+        assert_eq!(res.status(), 303);
+        assert!(
+            res.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .starts_with("lang=en;")
+        );
+        let res = warp::test::request()
+            .path("/signin")
+            .header("cookie", "lang=en")
+            .reply(&api)
+            .await;
+        let page = body(&res);
+        assert!(
+            page.contains("<h1>Sign in</h1>") && page.contains(r#"lang="en""#),
+            "{page}"
+        );
 
         let res = sign_in(&api, "ane", "korrekt+hest+batteri").await;
         assert_eq!(res.status(), 303);
