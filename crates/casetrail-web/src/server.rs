@@ -593,4 +593,61 @@ mod tests {
             assert_eq!(res.status(), 303, "expired");
         });
     }
+
+    /// Who may do what: each row of docs/security.md as (method, path, status anonymous,
+    /// status signed in with any role). CSRF refusals are the rows' own tests above.
+    const ROUTES: &[(&str, &str, u16, u16)] = &[
+        ("GET", "/healthz", 200, 200),
+        ("GET", "/metrics", 200, 200),
+        ("GET", "/signin", 200, 200),
+        ("POST", "/signin", 403, 403),
+        ("GET", "/lang/en", 303, 303),
+        ("GET", "/", 303, 200),
+        ("POST", "/signout", 303, 403),
+    ];
+
+    #[test]
+    fn the_authorisation_table_holds_for_every_route_and_role() {
+        let (_dir, shared) = shared();
+        let password = "en lang nok adgangskode";
+        for role in casetrail_app::Role::ALL {
+            shared
+                .workbench
+                .add_user(role.as_str(), role, password, "t")
+                .unwrap();
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let api = routes(shared);
+            let mut viewers: Vec<(String, Option<String>)> = vec![("anonymous".into(), None)];
+            for role in casetrail_app::Role::ALL {
+                let res = sign_in(&api, role.as_str(), "en+lang+nok+adgangskode").await;
+                assert_eq!(res.status(), 303, "{role:?} signs in");
+                viewers.push((role.as_str().into(), Some(cookie_value(&res, "session"))));
+            }
+            for (method, path, anonymous, signed_in) in ROUTES {
+                for (who, session) in &viewers {
+                    let mut request = warp::test::request().method(method).path(path);
+                    if let Some(token) = session {
+                        request = request.header("cookie", format!("session={token}"));
+                    }
+                    if *method == "POST" {
+                        request = request
+                            .header("content-type", "application/x-www-form-urlencoded")
+                            .body("csrf=wrong&name=x&password=y");
+                    }
+                    let res = request.reply(&api).await;
+                    let expected = if session.is_some() {
+                        signed_in
+                    } else {
+                        anonymous
+                    };
+                    assert_eq!(res.status().as_u16(), *expected, "{method} {path} as {who}");
+                }
+            }
+        });
+    }
 }
