@@ -502,34 +502,21 @@ fn redact_takes_names_labels_a_key_and_an_index_date() {
         plain,
         "[Mor] søn [NAVN] ringede d. [DATO] kl. 22.15 fra [TELEFON]. DF603, Zyprexa 10 mg."
     );
-    let keyed = run(
-        &[
-            "redact",
-            "--names",
-            names.to_str().unwrap(),
-            "--key",
-            key.to_str().unwrap(),
-            "--index-date",
-            "2019-01-10",
-        ],
-        input,
-    );
+    let keyed_args = [
+        "redact",
+        "--names",
+        names.to_str().unwrap(),
+        "--key",
+        key.to_str().unwrap(),
+        "--index-date",
+        "2019-01-10",
+    ];
+    let keyed = run(&keyed_args, input);
     assert!(keyed.starts_with("[Mor] søn [Person "), "{keyed}");
     assert!(keyed.contains("d. dag 4 kl. 22.15"), "{keyed}");
     assert_eq!(
         keyed,
-        run(
-            &[
-                "redact",
-                "--names",
-                names.to_str().unwrap(),
-                "--key",
-                key.to_str().unwrap(),
-                "--index-date",
-                "2019-01-10",
-            ],
-            input
-        ),
+        run(&keyed_args, input),
         "the same key gives the same pseudonym"
     );
 }

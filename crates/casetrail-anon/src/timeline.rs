@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use casetrail_domain::readmission::{Readmission, classify};
-use casetrail_domain::stays::stays;
+use casetrail_domain::stays::{Stay, stays};
 use casetrail_domain::{
     ContentHash, DatePolicy, DomainEvent, EventRef, PatientId, RiskDecision, Sealed, Sex, When,
     corrections,
@@ -266,10 +266,9 @@ fn identity(events: &[DomainEvent], open: Opener<'_>) -> Identity {
 }
 
 /// Day 0: the first admission (a ward stay), else the first event with a date.
-fn index_of(events: &[DomainEvent]) -> (NaiveDate, String) {
-    let first_stay = stays(events.iter())
-        .into_values()
-        .flatten()
+fn index_of(events: &[DomainEvent], all_stays: &[Stay]) -> (NaiveDate, String) {
+    let first_stay = all_stays
+        .iter()
         .filter(|s| !s.user_controlled_bed)
         .map(|s| s.start)
         .min();
@@ -354,7 +353,7 @@ fn standing(case: &CaseEvents<'_>) -> Standing {
 
 /// Builds the timeline of one case for the given view.
 pub fn build(case: &CaseEvents<'_>, key: &PseudonymKey, view: View) -> HashedTimeline {
-    let (timeline, _) = build_with_texts(case, key, view);
+    let (timeline, _) = build_with_texts(case, standing(case), key, view);
     HashedTimeline {
         content_hash: timeline.content_hash(),
         timeline,
@@ -363,20 +362,23 @@ pub fn build(case: &CaseEvents<'_>, key: &PseudonymKey, view: View) -> HashedTim
 
 /// What still looks identifying in the anonymised timeline, terms already decided left out.
 pub fn review(case: &CaseEvents<'_>, key: &PseudonymKey, policy: DatePolicy) -> Vec<RiskFinding> {
-    let decided = standing(case).decided;
-    let (_, texts) = build_with_texts(case, key, View::Anonymised(policy));
+    let standing = standing(case);
+    let decided = standing.decided.clone();
+    let (_, texts) = build_with_texts(case, standing, key, View::Anonymised(policy));
     residual_risk(texts.iter().map(|(w, t)| (w.clone(), t.as_str())), &decided)
 }
 
 fn build_with_texts(
     case: &CaseEvents<'_>,
+    standing: Standing,
     key: &PseudonymKey,
     view: View,
 ) -> (Timeline, Vec<(String, String)>) {
     let scope = case.patient.as_str();
-    let Standing { events, redact, .. } = standing(case);
+    let Standing { events, redact, .. } = standing;
     let id = identity(&events, case.open);
-    let (index, index_text) = index_of(&events);
+    let all_stays: Vec<Stay> = stays(events.iter()).into_values().flatten().collect();
+    let (index, index_text) = index_of(&events, &all_stays);
     let (anonymised, policy) = match view {
         View::Identifiable => (false, None),
         View::Anonymised(p) => (true, Some(p)),
@@ -569,7 +571,7 @@ fn build_with_texts(
     plans.sort_by(|a, b| (a.from.day, &a.from.time).cmp(&(b.from.day, &b.from.time)));
     material.sort_by_key(|m| m.at.day);
 
-    let stay_bars = stay_bars(&events, &cx);
+    let stay_bars = stay_bars(&all_stays, &cx);
     for s in &stay_bars {
         actors.entry(s.actor.clone()).or_insert_with(|| Actor {
             label: s.actor.clone(),
@@ -638,9 +640,8 @@ fn consent(
     }
 }
 
-fn stay_bars(events: &[DomainEvent], cx: &Context<'_>) -> Vec<StayBar> {
-    let all: Vec<_> = stays(events.iter()).into_values().flatten().collect();
-    let classes = classify(&all);
+fn stay_bars(all: &[Stay], cx: &Context<'_>) -> Vec<StayBar> {
+    let classes = classify(all);
     all.iter()
         .zip(classes)
         .map(|(s, class)| {

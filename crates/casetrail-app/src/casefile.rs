@@ -268,8 +268,8 @@ impl Workbench {
             released_by: by.to_owned(),
         });
         let id_key = format!("release/{}/{upto}/{}", stream.patient, built.content_hash);
+        let version = releases_of(&stream).len() as u32 + 1;
         let position = self.append_case_event(&stream, event, &id_key, by)?;
-        let version = self.releases(case)?.len() as u32;
         Ok(Release {
             version,
             position,

@@ -25,7 +25,7 @@ pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
 pub use casetrail_audit::{Agreement, Level};
 pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::Stage1Report;
-pub use casetrail_domain::{DatePolicy, RiskDecision};
+pub use casetrail_domain::{DatePolicy, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use demo::DemoSummary;

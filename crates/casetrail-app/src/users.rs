@@ -86,6 +86,39 @@ fn stream() -> Result<StreamId, AppError> {
     Ok(StreamId::new("users")?)
 }
 
+/// Users as their events leave them.
+fn fold_users(events: Vec<UserEvent>) -> Vec<User> {
+    let mut users: Vec<User> = Vec::new();
+    for event in events {
+        match event {
+            UserEvent::UserAdded {
+                user,
+                role,
+                password_hash,
+            } => users.push(User {
+                name: user,
+                role,
+                disabled: false,
+                password_hash,
+            }),
+            UserEvent::PasswordChanged {
+                user,
+                password_hash,
+            } => {
+                if let Some(u) = users.iter_mut().find(|u| u.name == user) {
+                    u.password_hash = password_hash;
+                }
+            }
+            UserEvent::UserDisabled { user } => {
+                if let Some(u) = users.iter_mut().find(|u| u.name == user) {
+                    u.disabled = true;
+                }
+            }
+        }
+    }
+    users
+}
+
 fn hash(password: &str) -> Result<String, AppError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| AppError::Randomness(e.to_string()))?;
@@ -118,39 +151,13 @@ impl Workbench {
 
     /// Every user, in the order they were added.
     pub fn users(&self) -> Result<Vec<User>, AppError> {
-        let mut users: Vec<User> = Vec::new();
-        for event in self.user_events()? {
-            match event {
-                UserEvent::UserAdded {
-                    user,
-                    role,
-                    password_hash,
-                } => users.push(User {
-                    name: user,
-                    role,
-                    disabled: false,
-                    password_hash,
-                }),
-                UserEvent::PasswordChanged {
-                    user,
-                    password_hash,
-                } => {
-                    if let Some(u) = users.iter_mut().find(|u| u.name == user) {
-                        u.password_hash = password_hash;
-                    }
-                }
-                UserEvent::UserDisabled { user } => {
-                    if let Some(u) = users.iter_mut().find(|u| u.name == user) {
-                        u.disabled = true;
-                    }
-                }
-            }
-        }
-        Ok(users)
+        Ok(fold_users(self.user_events()?))
     }
 
-    fn append_user_event(&self, event: UserEvent, by: &str) -> Result<u64, AppError> {
-        let count = self.user_events()?.len() as u64;
+    /// Appends a change checked against `count` events: the append expects exactly that
+    /// many, so a change made meanwhile by someone else is refused rather than overlooked.
+    fn append_user_event(&self, event: UserEvent, count: usize, by: &str) -> Result<u64, AppError> {
+        let count = count as u64;
         let expected = match count {
             0 => ExpectedVersion::NoStream,
             n => ExpectedVersion::Exact(StreamVersion(n - 1)),
@@ -191,7 +198,9 @@ impl Workbench {
                 name: name.to_owned(),
             });
         }
-        if self.users()?.iter().any(|u| u.name == name) {
+        let events = self.user_events()?;
+        let count = events.len();
+        if fold_users(events).iter().any(|u| u.name == name) {
             return Err(AppError::UserExists {
                 name: name.to_owned(),
             });
@@ -210,13 +219,16 @@ impl Workbench {
                 role,
                 password_hash,
             },
+            count,
             by,
         )
     }
 
     /// Disables a user: they can no longer sign in; the record of them stays.
     pub fn disable_user(&self, name: &str, by: &str) -> Result<u64, AppError> {
-        if !self.users()?.iter().any(|u| u.name == name) {
+        let events = self.user_events()?;
+        let count = events.len();
+        if !fold_users(events).iter().any(|u| u.name == name) {
             return Err(AppError::NoUser {
                 name: name.to_owned(),
             });
@@ -225,6 +237,7 @@ impl Workbench {
             UserEvent::UserDisabled {
                 user: name.to_owned(),
             },
+            count,
             by,
         )
     }

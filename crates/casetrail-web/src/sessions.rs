@@ -32,7 +32,7 @@ pub struct Sessions {
 pub fn token() -> String {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).expect("the operating system gives randomness");
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    casetrail_app::hex::encode(&bytes)
 }
 
 /// Equal strings, compared in time that does not depend on where they differ.
