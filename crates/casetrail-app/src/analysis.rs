@@ -34,6 +34,15 @@ impl Workbench {
         Ok(projection.stays())
     }
 
+    /// How many records the stored stays projection is behind the log's head.
+    pub fn projection_lag(&self) -> Result<u64, AppError> {
+        let projection = StaysProjection::load(self.data_dir(), self.ledger())?;
+        let next = projection.next_position().0;
+        Ok(self
+            .head()
+            .map_or(0, |h| (h.position.0 + 1).saturating_sub(next)))
+    }
+
     /// Makes the stays projection anew from the whole log and stores it with its checkpoint.
     pub fn rebuild(&self, progress: &mut dyn Progress) -> Result<Option<Head>, AppError> {
         let mut projection = StaysProjection::empty();

@@ -252,3 +252,93 @@ impl Workbench {
         })
     }
 }
+
+/// One line of the audits overview.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditSummary {
+    pub audit: String,
+    pub title: String,
+    pub panels: usize,
+    pub cases: usize,
+    pub scoring_open: bool,
+    pub revealed_panels: usize,
+    pub closed: bool,
+}
+
+/// A case a panel member is to score.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct MemberCase {
+    pub audit: String,
+    pub audit_title: String,
+    pub panel: String,
+    pub case: String,
+    pub release_version: u32,
+    pub content_hash: String,
+    pub submitted: bool,
+    pub revealed: bool,
+    pub closed: bool,
+}
+
+impl Workbench {
+    pub fn audit_exists(&self, audit: &str) -> Result<bool, AppError> {
+        Ok(self.ledger().stream_version(&stream(audit)?)?.is_some())
+    }
+
+    /// The audit's questionnaire, as it was created with.
+    pub fn audit_questionnaire(&self, audit: &str) -> Result<Questionnaire, AppError> {
+        Ok(self.audit_state(audit)?.1)
+    }
+
+    /// Every audit, in the order they were created.
+    pub fn audits(&self) -> Result<Vec<AuditSummary>, AppError> {
+        let created = EventType::new("AuditCreated")?;
+        let mut out = Vec::new();
+        for record in self
+            .ledger()
+            .read_type(&created, casetrail_ledger::Position(0))
+        {
+            let record = record?;
+            let Some(id) = record.stream.as_str().strip_prefix("audit-") else {
+                continue;
+            };
+            let (state, _, _) = self.audit_state(id)?;
+            out.push(AuditSummary {
+                audit: id.to_owned(),
+                title: state.title.clone(),
+                panels: state.panels.len(),
+                cases: state.panels.values().map(|p| p.cases.len()).sum(),
+                scoring_open: state.scoring_open,
+                revealed_panels: state.panels.values().filter(|p| p.revealed).count(),
+                closed: state.closed,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The cases `member` is to score, in every audit where they sit on a panel.
+    pub fn member_cases(&self, member: &str) -> Result<Vec<MemberCase>, AppError> {
+        let mut out = Vec::new();
+        for summary in self.audits()? {
+            let (state, _, _) = self.audit_state(&summary.audit)?;
+            for (name, panel) in &state.panels {
+                if !panel.members.contains_key(member) {
+                    continue;
+                }
+                for (case, (version, hash)) in &panel.cases {
+                    out.push(MemberCase {
+                        audit: summary.audit.clone(),
+                        audit_title: state.title.clone(),
+                        panel: name.clone(),
+                        case: case.clone(),
+                        release_version: *version,
+                        content_hash: hash.clone(),
+                        submitted: state.has_submitted(member, Some(case)),
+                        revealed: panel.revealed,
+                        closed: state.closed,
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+}

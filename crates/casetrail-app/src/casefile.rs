@@ -244,6 +244,50 @@ impl Workbench {
         self.append_case_event(&stream, event, &id_key, by)
     }
 
+    /// Attaches a piece of material (a note, a report, a diary page) to a case. The text is
+    /// sealed under the patient's key; timelines redact it like any other note.
+    pub fn attach_material(
+        &self,
+        case: &str,
+        source: casetrail_domain::MaterialSource,
+        date: casetrail_domain::NaiveDate,
+        text: &str,
+        by: &str,
+    ) -> Result<u64, AppError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(AppError::BadForm {
+                what: "the material has no text".into(),
+            });
+        }
+        let stream = self.case_stream(case)?;
+        let key = self
+            .patient_key(&stream.patient)?
+            .ok_or_else(|| AppError::Forgotten {
+                patient: stream.patient.to_string(),
+            })?;
+        let content = casetrail_domain::hex::encode(&key.content_id(text.as_bytes()));
+        let material = casetrail_domain::MaterialId::new(format!("M-{}", &content[..16])).map_err(
+            |source| AppError::PatientId {
+                value: case.to_owned(),
+                source,
+            },
+        )?;
+        let event = DomainEvent::MaterialAttached(casetrail_domain::MaterialAttached {
+            material,
+            patient: stream.patient.clone(),
+            source,
+            date: casetrail_domain::When::date(date),
+            text: key.seal_str(&stream.patient, "text", text),
+        });
+        let id_key = format!(
+            "material/{}/{}/{content}",
+            stream.patient,
+            stream.events.len()
+        );
+        self.append_case_event(&stream, event, &id_key, by)
+    }
+
     /// Releases the current anonymised timeline of a case to audit panels.
     pub fn release(
         &self,
@@ -260,6 +304,16 @@ impl Workbench {
         }
         let upto = stream.events.len();
         let built = self.build(&stream, upto, key, View::Anonymised(policy))?;
+        // A release that would show panels nothing new is refused: the same content under a
+        // new version number would only make panels wonder what changed.
+        if let Some(last) = releases_of(&stream).last()
+            && last.content_hash == built.content_hash
+        {
+            return Err(AppError::ReleaseUnchanged {
+                case: case.to_owned(),
+                version: last.version,
+            });
+        }
         let event = DomainEvent::CaseFileReleased(CaseFileReleased {
             patient: stream.patient.clone(),
             stream_version: upto as u64,
@@ -278,6 +332,22 @@ impl Workbench {
             content_hash: built.content_hash,
             released_by: by.to_owned(),
         })
+    }
+
+    /// Every case with a release, and its latest released version, in case order.
+    pub fn released_cases(&self) -> Result<Vec<(String, u32)>, AppError> {
+        let released = casetrail_ledger::EventType::new("CaseFileReleased")?;
+        let mut latest: std::collections::BTreeMap<String, u32> = Default::default();
+        for record in self
+            .ledger()
+            .read_type(&released, casetrail_ledger::Position(0))
+        {
+            let record = record?;
+            if let DomainEvent::CaseFileReleased(r) = crate::workbench::decode_stored(&record)? {
+                *latest.entry(r.patient.to_string()).or_default() += 1;
+            }
+        }
+        Ok(latest.into_iter().collect())
     }
 
     /// Every released version of a case, oldest first.

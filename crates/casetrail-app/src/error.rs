@@ -107,6 +107,64 @@ pub enum AppError {
         expected: String,
         found: String,
     },
+    #[error(
+        "case {case} has not changed since its released version {version}: nothing new to release"
+    )]
+    ReleaseUnchanged { case: String, version: u32 },
+    #[error("the form is incomplete: {what}")]
+    BadForm { what: String },
     #[error("the operating system gave no randomness for a new key: {0}")]
     Randomness(String),
+}
+
+/// What kind of failure an error is, for a caller that must choose a response (an HTTP
+/// status, an exit code) without matching every variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Something named does not exist.
+    NotFound,
+    /// The request conflicts with the current state (a rule, someone else's change).
+    Conflict,
+    /// The input is wrong; the user can mend it.
+    Invalid,
+    /// Not the user's doing: logged, shown generically.
+    Internal,
+}
+
+impl AppError {
+    pub fn kind(&self) -> ErrorKind {
+        use AppError::*;
+        match self {
+            NoData { .. } | UnknownPatient { .. } | NoUser { .. } | NoAudit { .. } => {
+                ErrorKind::NotFound
+            }
+            NoSuchRelease { .. } => ErrorKind::NotFound,
+            AuditRule { .. }
+            | ReleaseUnchanged { .. }
+            | UserExists { .. }
+            | AlreadyForgotten { .. }
+            | Forgotten { .. } => ErrorKind::Conflict,
+            Ledger(LedgerError::VersionConflict { .. }) => ErrorKind::Conflict,
+            ImportFile { .. }
+            | InvalidRows { .. }
+            | PatientId { .. }
+            | RatingTable { .. }
+            | UserName { .. }
+            | WeakPassword { .. }
+            | Questionnaire { .. }
+            | EmptyTerm
+            | BadForm { .. } => ErrorKind::Invalid,
+            ReadOnly
+            | Ledger(_)
+            | Encode { .. }
+            | Io { .. }
+            | StoredEvent { .. }
+            | KeyFilePermissions { .. }
+            | PseudonymKey { .. }
+            | Password(_)
+            | StoredJson { .. }
+            | ReleaseMismatch { .. }
+            | Randomness(_) => ErrorKind::Internal,
+        }
+    }
 }

@@ -4,11 +4,13 @@
 //! ledger or calls a domain core on its own. That keeps one place where data directories are
 //! opened, clocks are chosen and errors get the words a user reads.
 
+mod access;
 mod agreement;
 mod analysis;
 mod audit;
 mod casefile;
 mod demo;
+mod demo_workbench;
 mod error;
 mod forget;
 mod import;
@@ -17,19 +19,28 @@ mod projection;
 mod users;
 mod workbench;
 
+pub use access::{AccessEntry, CaseAccess, Viewed};
 pub use agreement::{AlphaReport, alpha_of_file};
-pub use audit::{AuditStatus, DEFACTUM_2019, NewAudit};
+pub use audit::{
+    AuditStatus, AuditSummary, DEFACTUM_2019, MemberCase, NewAudit, QuestionAgreement,
+};
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
+pub use casetrail_audit::Questionnaire;
 pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
+pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};
+pub use casetrail_audit::questionnaire::{Asked, Question, QuestionKind, Text as QuestionText};
 pub use casetrail_audit::{Agreement, Level};
 pub use casetrail_domain::selection::{Candidate, Criteria};
-pub use casetrail_domain::stage1::Stage1Report;
-pub use casetrail_domain::{DatePolicy, RiskDecision, hex};
+pub use casetrail_domain::stage1::{Share, Stage1Report};
+pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use demo::DemoSummary;
-pub use error::AppError;
+pub use demo_workbench::{
+    DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,
+};
+pub use error::{AppError, ErrorKind};
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};

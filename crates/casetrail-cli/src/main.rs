@@ -12,6 +12,7 @@ macro_rules! out {
 
 mod audit_cmd;
 mod progress;
+mod serve_cmd;
 mod stage1_output;
 
 use std::path::PathBuf;
@@ -171,12 +172,8 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Start the web server (so far its operational routes: /healthz and /metrics).
-    Serve {
-        /// Address to listen on; port 0 picks a free port (printed at start).
-        #[arg(long, default_value = "127.0.0.1:8080")]
-        addr: std::net::SocketAddr,
-    },
+    /// Start the web workbench (`--demo` loads invented cases, an audit and users first).
+    Serve(serve_cmd::ServeArgs),
     /// Destroy a patient's key for good: every personal field of theirs becomes unreadable.
     Forget {
         patient: String,
@@ -318,7 +315,7 @@ enum TimelineFormat {
     Html,
 }
 
-fn key_source(file: Option<PathBuf>) -> casetrail_app::KeySource {
+pub(crate) fn key_source(file: Option<PathBuf>) -> casetrail_app::KeySource {
     match (file, std::env::var("CASETRAIL_PSEUDONYM_KEY")) {
         (Some(path), _) => casetrail_app::KeySource::File(path),
         (None, Ok(hex)) => casetrail_app::KeySource::Hex(hex),
@@ -633,18 +630,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit(args) => audit_cmd::run(data, args),
-        Command::Serve { addr } => {
-            let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
-            let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-            runtime.block_on(async {
-                let (bound, server) =
-                    casetrail_web::server::bind(casetrail_web::server::Shared::new(wb), addr);
-                out!("casetrail serving on http://{bound}");
-                server.await;
-                Ok::<(), anyhow::Error>(())
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Serve(args) => serve_cmd::run(data, args),
         Command::User { command } => match command {
             UserCommand::Add {
                 user: name,
@@ -842,11 +828,15 @@ fn report(verify: &casetrail_app::VerifyReport) -> anyhow::Result<ExitCode> {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-        .with_writer(std::io::stderr)
-        .init();
-    match run(Cli::parse()) {
+    let cli = Cli::parse();
+    // The server sets up its own logging, from its settings (text or JSON).
+    if !matches!(cli.command, Command::Serve(_)) {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    match run(cli) {
         Ok(code) => code,
         // The reader of our output went away (`casetrail … | head`): nothing left to say.
         Err(e)

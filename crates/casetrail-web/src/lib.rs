@@ -1,9 +1,16 @@
 //! casetrail-web: the only crate that knows HTTP, HTML and templates. Templates live under
-//! `web/` and receive view structs made here, never domain types. So far: the printable
-//! timeline page, and the server's operational routes (`/healthz`, `/metrics`) with the
-//! security headers every response carries.
+//! `web/` and receive view structs made here, never domain types. The workbench pages of the
+//! three roles (facilitator, panel member, quality staff) and the administrator, sign-in and
+//! sessions, the operational routes, and the printable timeline page.
 
+mod audits;
+mod casework;
+mod charts;
+mod ctx;
 mod i18n;
+mod lifelines;
+mod panel;
+mod quality;
 pub mod server;
 mod sessions;
 mod templates;

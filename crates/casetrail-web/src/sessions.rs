@@ -11,6 +11,9 @@ use casetrail_app::Role;
 /// At most this many failed sign-ins per name within the window.
 pub const MAX_FAILURES: usize = 5;
 pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// At most this many failed sign-ins from one address within the window, whatever the names:
+/// higher than per name, since an office may share one address.
+pub const MAX_ADDRESS_FAILURES: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -102,6 +105,11 @@ impl Sessions {
         self.recent(name, Instant::now()) < MAX_FAILURES
     }
 
+    /// Whether another sign-in attempt from this address key is allowed now.
+    pub fn may_try_address(&self, key: &str) -> bool {
+        self.recent(key, Instant::now()) < MAX_ADDRESS_FAILURES
+    }
+
     pub fn failed(&self, name: &str) {
         self.failures
             .lock()
@@ -148,6 +156,19 @@ mod tests {
         assert!(s.may_try("bo"));
         s.succeeded("ane");
         assert!(s.may_try("ane"));
+    }
+
+    #[test]
+    fn an_address_is_throttled_across_names() {
+        let s = Sessions::new(Duration::from_secs(60));
+        for i in 0..MAX_ADDRESS_FAILURES {
+            assert!(s.may_try_address("address:10.0.0.1"));
+            s.failed(&format!("name{i}"));
+            s.failed("address:10.0.0.1");
+        }
+        assert!(!s.may_try_address("address:10.0.0.1"));
+        assert!(s.may_try_address("address:10.0.0.2"));
+        assert!(s.may_try("name0"), "one failure per name is not a lock");
     }
 
     #[test]

@@ -13,7 +13,37 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/timeline.hbs"),
     ),
     ("signin", include_str!("../../../web/templates/signin.hbs")),
-    ("home", include_str!("../../../web/templates/home.hbs")),
+    ("error", include_str!("../../../web/templates/error.hbs")),
+    ("audits", include_str!("../../../web/templates/audits.hbs")),
+    ("audit", include_str!("../../../web/templates/audit.hbs")),
+    ("import", include_str!("../../../web/templates/import.hbs")),
+    ("stage1", include_str!("../../../web/templates/stage1.hbs")),
+    ("select", include_str!("../../../web/templates/select.hbs")),
+    (
+        "casefile",
+        include_str!("../../../web/templates/casefile.hbs"),
+    ),
+    ("access", include_str!("../../../web/templates/access.hbs")),
+    (
+        "my_cases",
+        include_str!("../../../web/templates/my_cases.hbs"),
+    ),
+    ("case", include_str!("../../../web/templates/case.hbs")),
+    (
+        "quality",
+        include_str!("../../../web/templates/quality.hbs"),
+    ),
+    ("users", include_str!("../../../web/templates/users.hbs")),
+];
+
+/// Pieces every page shares, used as `{{> top}}`, `{{> bottom}}` and `{{> barchart}}`.
+const PARTIALS: &[(&str, &str)] = &[
+    ("top", include_str!("../../../web/templates/_top.hbs")),
+    ("bottom", include_str!("../../../web/templates/_bottom.hbs")),
+    (
+        "barchart",
+        include_str!("../../../web/templates/_barchart.hbs"),
+    ),
 ];
 
 fn registry() -> &'static Handlebars<'static> {
@@ -21,6 +51,10 @@ fn registry() -> &'static Handlebars<'static> {
     REGISTRY.get_or_init(|| {
         let mut h = Handlebars::new();
         h.set_strict_mode(true);
+        for (name, text) in PARTIALS {
+            h.register_partial(name, *text)
+                .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
+        }
         for (name, text) in TEMPLATES {
             h.register_template_string(name, *text)
                 .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
@@ -42,7 +76,7 @@ mod tests {
     fn every_template_parses() {
         assert_eq!(
             super::registry().get_templates().len(),
-            super::TEMPLATES.len()
+            super::TEMPLATES.len() + super::PARTIALS.len()
         );
     }
 }

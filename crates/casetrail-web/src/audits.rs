@@ -1,0 +1,542 @@
+//! The facilitator's audits: the overview, one audit with its panels, scoring progress and
+//! (after a panel's reveal) the meeting view, and every form that moves an audit on. Each
+//! form is one audit event, checked by the audit's rules before it is appended.
+
+use std::collections::BTreeMap;
+
+use casetrail_app::{
+    Answer, AuditEvent, AuditStatus, DEFACTUM_2019, NewAudit, Question, QuestionKind,
+    Questionnaire, Role, Value,
+};
+use serde::{Deserialize, Serialize};
+use warp::{Rejection, Reply};
+
+use crate::charts::{BarChart, bar_chart, percent};
+use crate::ctx::{Chrome, Ctx, render_page, see_other};
+use crate::i18n::{Lang, text};
+
+const FACILITATOR: &[Role] = &[Role::Facilitator];
+
+#[derive(Debug, Serialize)]
+struct AuditsPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    audits: Vec<casetrail_app::AuditSummary>,
+}
+
+pub async fn list(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.require(FACILITATOR)?;
+    let audits = ctx.blocking(|wb| wb.audits()).await?;
+    render_page(
+        "audits",
+        &AuditsPage {
+            chrome: ctx.chrome(session),
+            audits,
+        },
+    )
+}
+
+/// Every field defaults, so who may send the form is checked before what it holds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CreateForm {
+    csrf: String,
+    id: String,
+    title: String,
+    topic: String,
+    criteria: String,
+}
+
+pub async fn create(ctx: Ctx, form: CreateForm) -> Result<Box<dyn Reply>, Rejection> {
+    let by = ctx.check_form(FACILITATOR, &form.csrf)?.user.clone();
+    let id = form.id.trim().to_owned();
+    let target = format!("/audits/{id}");
+    ctx.blocking(move |wb| {
+        wb.create_audit(
+            &id,
+            NewAudit {
+                title: form.title.trim().to_owned(),
+                topic: form.topic.trim().to_owned(),
+                stage1_reference: String::new(),
+                criteria: form.criteria.trim().to_owned(),
+            },
+            DEFACTUM_2019,
+            &by,
+        )
+    })
+    .await?;
+    Ok(see_other(target))
+}
+
+#[derive(Debug, Serialize)]
+struct MemberRow {
+    member: String,
+    sector: String,
+    role: String,
+    submitted: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct CaseRow {
+    case: String,
+    release: u32,
+    hash: String,
+    submitted: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct AnswerCell {
+    member: String,
+    sector: String,
+    value: String,
+    justification: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CaseAnswers {
+    case: String,
+    answers: Vec<AnswerCell>,
+    consensus: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionMeeting {
+    id: String,
+    text: String,
+    alpha: String,
+    interval: String,
+    chart: BarChart,
+    cases: Vec<CaseAnswers>,
+}
+
+#[derive(Debug, Serialize)]
+struct PanelView {
+    name: String,
+    members: Vec<MemberRow>,
+    missing: Vec<String>,
+    cases: Vec<CaseRow>,
+    expected: usize,
+    submitted: usize,
+    progress: String,
+    revealed: bool,
+    meeting: Vec<QuestionMeeting>,
+    notes: Vec<String>,
+    themes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: String,
+    label: String,
+}
+
+#[derive(Debug, Serialize)]
+struct AuditPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    audit: String,
+    title: String,
+    scoring_open: bool,
+    closed: bool,
+    panels: Vec<PanelView>,
+    recommendations: Vec<(u32, String, String)>,
+    next_recommendation: u32,
+    sectors: Vec<Choice>,
+    panel_members: Vec<String>,
+    released_cases: Vec<(String, u32)>,
+    scale: Vec<Choice>,
+    rated: Vec<Choice>,
+}
+
+pub fn sector_name(lang: Lang, sector: &str) -> String {
+    match sector {
+        "region" | "municipality" | "general_practice" | "out_of_hours" | "police" => {
+            text(lang, &format!("sector_{sector}")).to_owned()
+        }
+        other => other.to_owned(),
+    }
+}
+
+pub fn question_text(lang: Lang, q: &Question) -> String {
+    match lang {
+        Lang::Da => q.text.da.clone(),
+        Lang::En => q.text.en.clone(),
+    }
+}
+
+/// A value as the reader's language says it.
+pub fn value_text(lang: Lang, q: &Questionnaire, question: &str, value: &Value) -> String {
+    let scale = q.question(question).and_then(|x| match &x.kind {
+        QuestionKind::Rating { scale } => q.scale(scale),
+        QuestionKind::FreeText => None,
+    });
+    let pick = |t: &casetrail_app::QuestionText| match lang {
+        Lang::Da => t.da.clone(),
+        Lang::En => t.en.clone(),
+    };
+    match (value, scale) {
+        (Value::Step(n), Some(s)) => s
+            .steps
+            .iter()
+            .find(|st| st.value == *n)
+            .map(|st| format!("{n} – {}", pick(&st.label)))
+            .unwrap_or_else(|| n.to_string()),
+        (Value::Step(n), None) => n.to_string(),
+        (Value::CannotAssess, Some(s)) => pick(&s.missing),
+        (Value::CannotAssess, None) => text(lang, "cannot_assess").to_owned(),
+        (Value::Text(t), _) => t.clone(),
+    }
+}
+
+/// The answer a form field holds: a step number, or `cannot_assess`.
+pub fn parse_value(field: &str) -> Value {
+    match field.trim().parse::<i64>() {
+        Ok(n) => Value::Step(n),
+        Err(_) if field == "cannot_assess" => Value::CannotAssess,
+        Err(_) => Value::Text(field.trim().to_owned()),
+    }
+}
+
+fn rated(q: &Questionnaire) -> Vec<&Question> {
+    q.questions
+        .iter()
+        .filter(|x| matches!(x.kind, QuestionKind::Rating { .. }))
+        .collect()
+}
+
+fn meeting(
+    lang: Lang,
+    q: &Questionnaire,
+    status: &AuditStatus,
+    panel: &casetrail_app::Panel,
+) -> Vec<QuestionMeeting> {
+    let answers: Vec<&Answer> = status
+        .answers
+        .iter()
+        .filter(|a| panel.members.contains_key(&a.member))
+        .collect();
+    rated(q)
+        .into_iter()
+        .map(|question| {
+            let of_question: Vec<&&Answer> = answers
+                .iter()
+                .filter(|a| a.question == question.id)
+                .collect();
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            for a in &of_question {
+                *counts
+                    .entry(value_text(lang, q, &question.id, &a.value))
+                    .or_default() += 1;
+            }
+            let total = of_question.len() as u64;
+            let agreement = status.agreement.iter().find(|x| x.of == question.id);
+            QuestionMeeting {
+                id: question.id.clone(),
+                text: question_text(lang, question),
+                alpha: agreement
+                    .map(|x| crate::panel::alpha_text(lang, &x.agreement))
+                    .unwrap_or_default(),
+                interval: agreement
+                    .and_then(|x| x.interval)
+                    .map(|(lo, hi)| format!("{lo:.2} – {hi:.2}"))
+                    .unwrap_or_else(|| "–".into()),
+                chart: bar_chart(
+                    "distribution",
+                    question_text(lang, question),
+                    counts
+                        .into_iter()
+                        .map(|(label, n)| {
+                            let shown = format!("{n} ({})", percent(n, total));
+                            (label, n, shown)
+                        })
+                        .collect(),
+                ),
+                cases: panel
+                    .cases
+                    .keys()
+                    .map(|case| CaseAnswers {
+                        case: case.clone(),
+                        answers: of_question
+                            .iter()
+                            .filter(|a| a.case.as_deref() == Some(case))
+                            .map(|a| AnswerCell {
+                                member: a.member.clone(),
+                                sector: panel
+                                    .members
+                                    .get(&a.member)
+                                    .map(|m| sector_name(lang, &m.sector))
+                                    .unwrap_or_default(),
+                                value: value_text(lang, q, &question.id, &a.value),
+                                justification: a.justification.clone(),
+                            })
+                            .collect(),
+                        consensus: panel
+                            .consensus
+                            .iter()
+                            .rev()
+                            .find(|(c, qid, _, _)| {
+                                c.as_deref() == Some(case) && *qid == question.id
+                            })
+                            .map(|(_, _, v, note)| {
+                                format!("{} – {note}", value_text(lang, q, &question.id, v))
+                            }),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.require(FACILITATOR)?;
+    let id = audit.clone();
+    let (status, q, users, released) = ctx
+        .blocking(move |wb| {
+            let status = wb.audit_status(&id, None)?;
+            let q = wb.audit_questionnaire(&id)?;
+            let users: Vec<String> = wb
+                .users()?
+                .into_iter()
+                .filter(|u| u.role == Role::PanelMember && !u.disabled)
+                .map(|u| u.name)
+                .collect();
+            let released = wb.released_cases()?;
+            Ok((status, q, users, released))
+        })
+        .await?;
+    let lang = ctx.lang;
+    let state = &status.state;
+    let panels = state
+        .panels
+        .iter()
+        .map(|(name, p)| {
+            let submitted_by = |m: &str| {
+                status
+                    .submissions
+                    .iter()
+                    .filter(|(who, case)| who == m && case.is_some())
+                    .filter(|(_, case)| p.cases.contains_key(case.as_deref().unwrap_or("")))
+                    .count()
+            };
+            let expected = p.members.len() * p.cases.len();
+            let submitted: usize = p.members.keys().map(|m| submitted_by(m)).sum();
+            PanelView {
+                name: name.clone(),
+                members: p
+                    .members
+                    .iter()
+                    .map(|(m, info)| MemberRow {
+                        member: m.clone(),
+                        sector: sector_name(lang, &info.sector),
+                        role: info.role.clone(),
+                        submitted: submitted_by(m),
+                    })
+                    .collect(),
+                missing: p
+                    .missing_sectors()
+                    .iter()
+                    .map(|s| sector_name(lang, s))
+                    .collect(),
+                cases: p
+                    .cases
+                    .iter()
+                    .map(|(case, (release, hash))| CaseRow {
+                        case: case.clone(),
+                        release: *release,
+                        hash: hash.chars().take(12).collect(),
+                        submitted: status
+                            .submissions
+                            .iter()
+                            .filter(|(m, c)| {
+                                c.as_deref() == Some(case) && p.members.contains_key(m)
+                            })
+                            .count(),
+                    })
+                    .collect(),
+                expected,
+                submitted,
+                progress: percent(submitted as u64, expected as u64),
+                revealed: p.revealed,
+                meeting: if p.revealed {
+                    meeting(lang, &q, &status, p)
+                } else {
+                    Vec::new()
+                },
+                notes: p.notes.clone(),
+                themes: p.themes.clone(),
+            }
+        })
+        .collect();
+    let scale = rated(&q)
+        .first()
+        .and_then(|x| match &x.kind {
+            QuestionKind::Rating { scale } => q.scale(scale),
+            QuestionKind::FreeText => None,
+        })
+        .map(|s| {
+            let mut v: Vec<Choice> = s
+                .steps
+                .iter()
+                .map(|st| Choice {
+                    value: st.value.to_string(),
+                    label: value_text(lang, &q, &rated(&q)[0].id, &Value::Step(st.value)),
+                })
+                .collect();
+            v.push(Choice {
+                value: "cannot_assess".into(),
+                label: value_text(lang, &q, &rated(&q)[0].id, &Value::CannotAssess),
+            });
+            v
+        })
+        .unwrap_or_default();
+    render_page(
+        "audit",
+        &AuditPage {
+            chrome: ctx.chrome(session),
+            audit,
+            title: state.title.clone(),
+            scoring_open: state.scoring_open,
+            closed: state.closed,
+            panels,
+            recommendations: state
+                .recommendations
+                .iter()
+                .map(|(n, t, owners)| {
+                    (
+                        *n,
+                        t.clone(),
+                        owners
+                            .iter()
+                            .map(|o| sector_name(lang, o))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    )
+                })
+                .collect(),
+            next_recommendation: state.recommendations.len() as u32 + 1,
+            sectors: casetrail_app::PANEL_SECTORS
+                .iter()
+                .map(|s| Choice {
+                    value: (*s).to_owned(),
+                    label: sector_name(lang, s),
+                })
+                .collect(),
+            panel_members: users,
+            released_cases: released,
+            scale,
+            rated: rated(&q)
+                .into_iter()
+                .map(|x| Choice {
+                    value: x.id.clone(),
+                    label: question_text(lang, x),
+                })
+                .collect(),
+        },
+    )
+}
+
+/// Every form on the audit page: which one is in `action`, its fields beside it.
+/// Every field defaults, so who may send the form is checked before what it holds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    csrf: String,
+    action: String,
+    panel: String,
+    member: String,
+    sector: String,
+    role: String,
+    /// `CASE@VERSION` for an assignment; the case for consensus.
+    case: String,
+    question: String,
+    value: String,
+    text: String,
+    owner_region: Option<String>,
+    owner_municipality: Option<String>,
+    owner_general_practice: Option<String>,
+    owner_out_of_hours: Option<String>,
+    owner_police: Option<String>,
+}
+
+impl ActionForm {
+    /// The owner sectors ticked, in the method's order.
+    fn owners(&self) -> Vec<String> {
+        [
+            ("region", &self.owner_region),
+            ("municipality", &self.owner_municipality),
+            ("general_practice", &self.owner_general_practice),
+            ("out_of_hours", &self.owner_out_of_hours),
+            ("police", &self.owner_police),
+        ]
+        .into_iter()
+        .filter(|(_, ticked)| ticked.is_some())
+        .map(|(s, _)| s.to_owned())
+        .collect()
+    }
+}
+
+fn event_of(
+    form: &ActionForm,
+    hash_of: impl Fn(&str, u32) -> Option<String>,
+) -> Option<AuditEvent> {
+    let panel = form.panel.trim().to_owned();
+    Some(match form.action.as_str() {
+        "add_member" => AuditEvent::MemberAdded {
+            panel,
+            member: form.member.trim().to_owned(),
+            sector: form.sector.trim().to_owned(),
+            role: form.role.trim().to_owned(),
+        },
+        "assign" => {
+            let (case, version) = form.case.split_once('@')?;
+            let version: u32 = version.parse().ok()?;
+            AuditEvent::CaseAssigned {
+                panel,
+                case: case.to_owned(),
+                release_version: version,
+                content_hash: hash_of(case, version)?,
+            }
+        }
+        "open" => AuditEvent::ScoringOpened,
+        "reveal" => AuditEvent::ScoresRevealed { panel },
+        "note" => AuditEvent::MeetingNoted {
+            panel,
+            text: form.text.trim().to_owned(),
+        },
+        "theme" => AuditEvent::ThemeRecorded {
+            panel,
+            theme: form.text.trim().to_owned(),
+        },
+        "consensus" => AuditEvent::ConsensusRecorded {
+            panel,
+            case: Some(form.case.trim().to_owned()).filter(|c| !c.is_empty()),
+            question: form.question.clone(),
+            value: parse_value(&form.value),
+            note: form.text.trim().to_owned(),
+        },
+        "recommend" => AuditEvent::RecommendationAdded {
+            number: form.value.trim().parse().ok()?,
+            text: form.text.trim().to_owned(),
+            owners: form.owners(),
+        },
+        "close" => AuditEvent::AuditClosed,
+        _ => return None,
+    })
+}
+
+pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Reply>, Rejection> {
+    let by = ctx.check_form(FACILITATOR, &form.csrf)?.user.clone();
+    let id = audit.clone();
+    let lang = ctx.lang;
+    ctx.blocking(move |wb| {
+        let event = event_of(&form, |case, version| wb.release_hash(case, version).ok());
+        let Some(event) = event else {
+            return Err(casetrail_app::AppError::BadForm {
+                what: text(lang, "form_incomplete").to_owned(),
+            });
+        };
+        wb.audit_event(&id, event, &by)
+    })
+    .await?;
+    Ok(see_other(format!("/audits/{audit}")))
+}

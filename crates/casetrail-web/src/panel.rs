@@ -1,0 +1,409 @@
+//! The panel member's workbench: their cases, the anonymised timeline of a released case
+//! (LifeLines chart, the details list and the redacted material, filterable by source), and
+//! the questionnaire with save-draft and submit. A member opens only cases assigned to a panel
+//! they sit on, always the released version bound to its content hash, and every view is an
+//! access event in the log before the page is sent.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use casetrail_app::{
+    Agreement, Answer, AuditEvent, CaseAccess, HashedTimeline, MemberCase, QuestionKind,
+    Questionnaire, Role, Value, Viewed,
+};
+use serde::{Deserialize, Serialize};
+use warp::{Rejection, Reply};
+
+use crate::audits::{parse_value, question_text, sector_name, value_text};
+use crate::ctx::{Chrome, Ctx, render_page, see_other, server_error};
+use crate::i18n::{Lang, text};
+use crate::lifelines::{Chart, Window, chart, extent, when};
+
+const MEMBER: &[Role] = &[Role::PanelMember];
+/// Days shown when a case opens: long pathways open on their first months.
+const DEFAULT_SPAN: i64 = 120;
+
+pub fn alpha_text(lang: Lang, a: &Agreement) -> String {
+    match a.alpha {
+        Some(alpha) => format!("{alpha:.3}"),
+        None => text(lang, "alpha_undefined").to_owned(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct MyPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    cases: Vec<MemberCase>,
+}
+
+pub async fn my_cases(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.require(MEMBER)?;
+    let user = session.user.clone();
+    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    render_page(
+        "my_cases",
+        &MyPage {
+            chrome: ctx.chrome(session),
+            cases,
+        },
+    )
+}
+
+/// The released timeline of a case, verified against the hash the panel was given. Released
+/// versions never change, so one verified build is kept for every later view.
+async fn released(
+    ctx: &Ctx,
+    case: &str,
+    version: u32,
+    hash: &str,
+) -> Result<Arc<HashedTimeline>, Rejection> {
+    let key = (case.to_owned(), version);
+    if let Some(t) = ctx
+        .shared
+        .released_cache
+        .lock()
+        .expect("not poisoned")
+        .get(&key)
+    {
+        return Ok(t.clone());
+    }
+    let shared = ctx.shared.clone();
+    let case = case.to_owned();
+    let built = ctx
+        .blocking(move |wb| wb.released(&case, version, &shared.key))
+        .await?;
+    if built.content_hash.to_string() != hash {
+        return Err(server_error(format!(
+            "case {} version {version} rebuilds to {}, but the panel was given {hash}",
+            key.0, built.content_hash
+        )));
+    }
+    let built = Arc::new(built);
+    ctx.shared
+        .released_cache
+        .lock()
+        .expect("not poisoned")
+        .insert(key, built.clone());
+    Ok(built)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CaseQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+    source: Option<String>,
+    saved: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ZoomLink {
+    label: String,
+    href: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MaterialView {
+    source: String,
+    when: String,
+    text: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Step {
+    value: String,
+    label: String,
+    checked: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionForm {
+    id: String,
+    text: String,
+    steps: Vec<Step>,
+    justification: String,
+    required: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct PanelAnswer {
+    member: String,
+    sector: String,
+    question: String,
+    value: String,
+    justification: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CasePage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    audit: String,
+    case: String,
+    label: String,
+    release: u32,
+    content_hash: String,
+    index: String,
+    chart: Chart,
+    zoom: Vec<ZoomLink>,
+    sources: Vec<ZoomLink>,
+    material: Vec<MaterialView>,
+    questions: Vec<QuestionForm>,
+    submitted: bool,
+    revealed: bool,
+    closed: bool,
+    saved: bool,
+    panel_answers: Vec<PanelAnswer>,
+}
+
+/// The member's case, or Forbidden: cases of other panels are not theirs to open.
+async fn assigned(ctx: &Ctx, audit: &str, case: &str) -> Result<MemberCase, Rejection> {
+    let user = ctx.require(MEMBER)?.user.clone();
+    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    cases
+        .into_iter()
+        .find(|c| c.audit == audit && c.case == case)
+        .ok_or_else(|| ctx.forbidden())
+}
+
+fn zoom_links(lang: Lang, base: &str, window: Window, whole: (i64, i64)) -> Vec<ZoomLink> {
+    let span = window.to - window.from;
+    let link = |key, from: i64, to: i64| ZoomLink {
+        label: text(lang, key).to_owned(),
+        href: format!("{base}?from={from}&to={to}"),
+    };
+    let mid = window.from + span / 2;
+    vec![
+        link("zoom_earlier", window.from - span, window.from),
+        link("zoom_in", mid - span / 4, mid + span / 4 + 1),
+        link("zoom_out", window.from - span / 2, window.to + span / 2),
+        link("zoom_later", window.to, window.to + span),
+        link("zoom_whole", whole.0, whole.1),
+    ]
+}
+
+fn scale_steps(
+    lang: Lang,
+    q: &Questionnaire,
+    question: &str,
+    current: Option<&Value>,
+) -> Vec<Step> {
+    let Some(scale) = q.question(question).and_then(|x| match &x.kind {
+        QuestionKind::Rating { scale } => q.scale(scale),
+        QuestionKind::FreeText => None,
+    }) else {
+        return Vec::new();
+    };
+    let mut steps: Vec<Step> = scale
+        .steps
+        .iter()
+        .map(|s| Step {
+            value: s.value.to_string(),
+            label: value_text(lang, q, question, &Value::Step(s.value)),
+            checked: current == Some(&Value::Step(s.value)),
+        })
+        .collect();
+    steps.push(Step {
+        value: "cannot_assess".into(),
+        label: value_text(lang, q, question, &Value::CannotAssess),
+        checked: current == Some(&Value::CannotAssess),
+    });
+    steps
+}
+
+pub async fn case_page(
+    ctx: Ctx,
+    audit: String,
+    case: String,
+    query: CaseQuery,
+) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.require(MEMBER)?.clone();
+    let assignment = assigned(&ctx, &audit, &case).await?;
+    let timeline = released(
+        &ctx,
+        &case,
+        assignment.release_version,
+        &assignment.content_hash,
+    )
+    .await?;
+    // The view is in the log before anything of the case is sent.
+    ctx.shared
+        .workbench
+        .record_access(&CaseAccess {
+            user: session.user.clone(),
+            role: session.role.as_str().to_owned(),
+            case: case.clone(),
+            viewed: Viewed::Released,
+            release: Some(assignment.release_version),
+            content_hash: Some(assignment.content_hash.clone()),
+            case_version: 0,
+        })
+        .await
+        .map_err(|e| ctx.app_error(e))?;
+    let (audit_id, user) = (audit.clone(), session.user.clone());
+    let (status, q) = ctx
+        .blocking(move |wb| {
+            Ok((
+                wb.audit_status(&audit_id, Some(&user))?,
+                wb.audit_questionnaire(&audit_id)?,
+            ))
+        })
+        .await?;
+    let lang = ctx.lang;
+    let whole = extent(&timeline.timeline);
+    let window = match (query.from, query.to) {
+        (Some(from), Some(to)) if to > from && to - from <= 40_000 => Window { from, to },
+        _ => Window {
+            from: whole.0.max(-30),
+            to: whole.1.min(whole.0.max(-30) + DEFAULT_SPAN),
+        },
+    };
+    let base = format!("/my/{audit}/{case}");
+    let mine: BTreeMap<&str, &Answer> = status
+        .answers
+        .iter()
+        .filter(|a| a.member == session.user && a.case.as_deref() == Some(case.as_str()))
+        .map(|a| (a.question.as_str(), a))
+        .collect();
+    let questions = q
+        .questions
+        .iter()
+        .filter(|x| {
+            x.asked == casetrail_app::Asked::PerCase
+                && matches!(x.kind, QuestionKind::Rating { .. })
+        })
+        .map(|x| QuestionForm {
+            id: x.id.clone(),
+            text: question_text(lang, x),
+            steps: scale_steps(lang, &q, &x.id, mine.get(x.id.as_str()).map(|a| &a.value)),
+            justification: mine
+                .get(x.id.as_str())
+                .map(|a| a.justification.clone())
+                .unwrap_or_default(),
+            required: x.justification_required,
+        })
+        .collect();
+    let panel = status.state.panels.get(&assignment.panel);
+    let panel_answers = if assignment.revealed {
+        status
+            .answers
+            .iter()
+            .filter(|a| a.case.as_deref() == Some(case.as_str()))
+            .filter(|a| panel.is_some_and(|p| p.members.contains_key(&a.member)))
+            .map(|a| PanelAnswer {
+                member: a.member.clone(),
+                sector: panel
+                    .and_then(|p| p.members.get(&a.member))
+                    .map(|m| sector_name(lang, &m.sector))
+                    .unwrap_or_default(),
+                question: a.question.clone(),
+                value: value_text(lang, &q, &a.question, &a.value),
+                justification: a.justification.clone(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let t = &timeline.timeline;
+    let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    let view = CasePage {
+        chrome: ctx.chrome(&session),
+        label: t.patient.label.clone(),
+        release: assignment.release_version,
+        content_hash: assignment.content_hash.clone(),
+        index: t.index.clone(),
+        chart: chart(&timeline, window, &|lane| match lane {
+            "plans" => text(lang, "plans").to_owned(),
+            "other" => text(lang, "sector_other").to_owned(),
+            sector => sector_name(lang, sector),
+        }),
+        zoom: zoom_links(lang, &base, window, whole),
+        sources: sources
+            .iter()
+            .map(|s| ZoomLink {
+                label: s.clone(),
+                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
+            })
+            .collect(),
+        material: t
+            .material
+            .iter()
+            .filter(|m| query.source.as_deref().is_none_or(|s| s == m.source))
+            .map(|m| MaterialView {
+                source: m.source.clone(),
+                when: when(&m.at),
+                text: m.text.clone(),
+            })
+            .collect(),
+        questions,
+        submitted: assignment.submitted,
+        revealed: assignment.revealed,
+        closed: assignment.closed,
+        saved: query.saved.is_some(),
+        panel_answers,
+        audit,
+        case,
+    };
+    render_page("case", &view)
+}
+
+pub async fn save_answers(
+    ctx: Ctx,
+    audit: String,
+    case: String,
+    form: BTreeMap<String, String>,
+) -> Result<Box<dyn Reply>, Rejection> {
+    let csrf = form.get("csrf").cloned().unwrap_or_default();
+    let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
+    let assignment = assigned(&ctx, &audit, &case).await?;
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let (audit_id, case_id) = (audit.clone(), case.clone());
+    ctx.blocking(move |wb| {
+        let q = wb.audit_questionnaire(&audit_id)?;
+        let status = wb.audit_status(&audit_id, Some(&member))?;
+        for question in q
+            .questions
+            .iter()
+            .filter(|x| x.asked == casetrail_app::Asked::PerCase)
+        {
+            let Some(field) = form.get(&format!("v_{}", question.id)) else {
+                continue;
+            };
+            let answer = Answer {
+                member: member.clone(),
+                case: Some(case_id.clone()),
+                question: question.id.clone(),
+                value: parse_value(field),
+                justification: form
+                    .get(&format!("j_{}", question.id))
+                    .map(|j| j.trim().to_owned())
+                    .unwrap_or_default(),
+                content_hash: Some(assignment.content_hash.clone()),
+            };
+            if status.answers.iter().any(|a| *a == answer) {
+                continue;
+            }
+            let event = if assignment.submitted {
+                AuditEvent::AnswerRevised(answer)
+            } else {
+                AuditEvent::AnswerSaved(answer)
+            };
+            wb.audit_event(&audit_id, event, &member)?;
+        }
+        if submit && !assignment.submitted {
+            wb.audit_event(
+                &audit_id,
+                AuditEvent::AnswersSubmitted {
+                    member: member.clone(),
+                    case: Some(case_id.clone()),
+                },
+                &member,
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(see_other(format!("/my/{audit}/{case}?saved=1")))
+}
