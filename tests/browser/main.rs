@@ -129,15 +129,18 @@ impl Journey<'_> {
     async fn eventually(&self, css: &str, needle: &str) -> String {
         let started = Instant::now();
         loop {
-            if let Ok(element) = self.c.find(Locator::Css(css)).await {
-                if let Ok(text) = element.text().await {
-                    if text.contains(needle) {
-                        return text;
-                    }
-                    if started.elapsed() > Duration::from_secs(10) {
-                        panic!("{css} never contained {needle:?}: {text}");
-                    }
+            let text = match self.c.find(Locator::Css(css)).await {
+                Ok(element) => element.text().await.ok(),
+                Err(_) => None,
+            };
+            if let Some(text) = text {
+                if text.contains(needle) {
+                    return text;
                 }
+                assert!(
+                    started.elapsed() < Duration::from_secs(10),
+                    "{css} never contained {needle:?}: {text}"
+                );
             }
             assert!(
                 started.elapsed() < Duration::from_secs(10),

@@ -76,12 +76,13 @@ fn variant(event: &AuditEvent) -> String {
 }
 
 impl Workbench {
-    fn audit_events(&self, audit: &str) -> Result<Vec<AuditEvent>, AppError> {
+    /// The audit's events from stream version `from` on.
+    fn audit_events_from(&self, audit: &str, from: u64) -> Result<Vec<AuditEvent>, AppError> {
         let id = stream(audit)?;
         let mut out = Vec::new();
         for record in self
             .ledger()
-            .read_stream(&id, StreamVersion(0), Direction::Forward)
+            .read_stream(&id, StreamVersion(from), Direction::Forward)
         {
             let record = record?;
             let event: AuditEvent =
@@ -95,21 +96,63 @@ impl Workbench {
         Ok(out)
     }
 
+    fn audit_events(&self, audit: &str) -> Result<Vec<AuditEvent>, AppError> {
+        self.audit_events_from(audit, 0)
+    }
+
+    /// The audit as its events leave it, with its questionnaire and event count. Kept per
+    /// audit and brought up to date with only the events appended since, so a page does not
+    /// replay the whole stream; every append still checks the stream version it decided on.
     fn audit_state(&self, audit: &str) -> Result<(Audit, Questionnaire, u64), AppError> {
-        let events = self.audit_events(audit)?;
-        let definition = match events.first() {
-            Some(AuditEvent::AuditCreated { definition, .. }) => definition.clone(),
-            _ => {
-                return Err(AppError::NoAudit {
-                    audit: audit.to_owned(),
-                });
+        let mut cache = self.audit_cache().lock().expect("not poisoned");
+        if let Some(known) = cache.get(audit) {
+            let current = self.ledger().stream_version(&stream(audit)?)?;
+            if current.map(|v| v.0 + 1) == Some(known.count) {
+                return Ok((
+                    known.state.clone(),
+                    known.questionnaire.clone(),
+                    known.count,
+                ));
+            }
+        }
+        let (mut state, questionnaire, mut count) = match cache.remove(audit) {
+            Some(known) => (known.state, known.questionnaire, known.count),
+            None => {
+                let first = self.audit_events_from(audit, 0)?;
+                let definition = match first.first() {
+                    Some(AuditEvent::AuditCreated { definition, .. }) => definition.clone(),
+                    _ => {
+                        return Err(AppError::NoAudit {
+                            audit: audit.to_owned(),
+                        });
+                    }
+                };
+                let q =
+                    parse_questionnaire(&definition).map_err(|source| AppError::Questionnaire {
+                        origin: format!("audit {audit}"),
+                        source,
+                    })?;
+                (Audit::replay(&first), q, first.len() as u64)
             }
         };
-        let q = parse_questionnaire(&definition).map_err(|source| AppError::Questionnaire {
-            origin: format!("audit {audit}"),
-            source,
-        })?;
-        Ok((Audit::replay(&events), q, events.len() as u64))
+        let newer = if count == 0 {
+            Vec::new()
+        } else {
+            self.audit_events_from(audit, count)?
+        };
+        for event in &newer {
+            state.apply(event);
+        }
+        count += newer.len() as u64;
+        cache.insert(
+            audit.to_owned(),
+            CachedAudit {
+                count,
+                state: state.clone(),
+                questionnaire: questionnaire.clone(),
+            },
+        );
+        Ok((state, questionnaire, count))
     }
 
     /// Creates an audit with the questionnaire `definition` (checked first); its id and
@@ -253,6 +296,16 @@ impl Workbench {
     }
 }
 
+/// An audit's state as last read, and how many events it was read from.
+#[derive(Debug)]
+pub(crate) struct CachedAudit {
+    count: u64,
+    state: Audit,
+    questionnaire: Questionnaire,
+}
+
+pub(crate) type AuditCache = std::sync::Mutex<std::collections::HashMap<String, CachedAudit>>;
+
 /// One line of the audits overview.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AuditSummary {
@@ -282,6 +335,22 @@ pub struct MemberCase {
 impl Workbench {
     pub fn audit_exists(&self, audit: &str) -> Result<bool, AppError> {
         Ok(self.ledger().stream_version(&stream(audit)?)?.is_some())
+    }
+
+    /// The audit's state and the answers `viewer` may read (a member, or None for the
+    /// facilitator), without the agreement statistics of `audit_status`.
+    pub fn audit_answers(
+        &self,
+        audit: &str,
+        viewer: Option<&str>,
+    ) -> Result<(Audit, Vec<casetrail_audit::audit::Answer>), AppError> {
+        let (state, _, _) = self.audit_state(audit)?;
+        let answers = state
+            .answers_visible_to(viewer)
+            .into_iter()
+            .cloned()
+            .collect();
+        Ok((state, answers))
     }
 
     /// The audit's questionnaire, as it was created with.
@@ -340,5 +409,56 @@ impl Workbench {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use casetrail_ledger::{ManualClock, Timestamp};
+
+    use super::*;
+    use crate::workbench::Access;
+
+    fn member(panel: &str, member: &str, sector: &str) -> AuditEvent {
+        AuditEvent::MemberAdded {
+            panel: panel.into(),
+            member: member.into(),
+            sector: sector.into(),
+            role: "r".into(),
+        }
+    }
+
+    #[test]
+    fn the_cached_state_follows_every_append_and_equals_a_full_replay() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbench::open(
+            dir.path(),
+            Access::ReadWrite,
+            Arc::new(ManualClock::new(Timestamp(0), 1)),
+        )
+        .unwrap();
+        wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
+            .unwrap();
+        wb.audit_event("A", member("P", "m1", "region"), "f")
+            .unwrap();
+        let (first, _, count) = wb.audit_state("A").unwrap();
+        assert_eq!((first.panels["P"].members.len(), count), (1, 2));
+        wb.audit_event("A", member("P", "m2", "police"), "f")
+            .unwrap();
+        // The same member twice is refused by the rules read from the cache, too.
+        assert!(
+            wb.audit_event("A", member("P", "m2", "police"), "f")
+                .is_err()
+        );
+        let (cached, _, count) = wb.audit_state("A").unwrap();
+        assert_eq!(count, 3);
+        assert_eq!(cached, Audit::replay(&wb.audit_events("A").unwrap()));
+        assert_eq!(cached.panels["P"].members.len(), 2);
+        assert!(matches!(
+            wb.audit_state("nope"),
+            Err(AppError::NoAudit { .. })
+        ));
     }
 }

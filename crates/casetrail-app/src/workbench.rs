@@ -24,6 +24,7 @@ pub struct Workbench {
     vault: Option<Arc<KeyVault>>,
     writable: bool,
     data_dir: PathBuf,
+    audits: Arc<crate::audit::AuditCache>,
 }
 
 pub(crate) fn ledger_dir(data_dir: &Path) -> PathBuf {
@@ -69,6 +70,7 @@ impl Workbench {
             vault,
             writable: access == Access::ReadWrite,
             data_dir: data_dir.to_owned(),
+            audits: Arc::default(),
         })
     }
 
@@ -87,6 +89,10 @@ impl Workbench {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    pub(crate) fn audit_cache(&self) -> &crate::audit::AuditCache {
+        &self.audits
     }
 
     pub(crate) fn ledger(&self) -> &Ledger {

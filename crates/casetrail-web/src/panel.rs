@@ -241,10 +241,10 @@ pub async fn case_page(
         .await
         .map_err(|e| ctx.app_error(e))?;
     let (audit_id, user) = (audit.clone(), session.user.clone());
-    let (status, q) = ctx
+    let ((state, answers), q) = ctx
         .blocking(move |wb| {
             Ok((
-                wb.audit_status(&audit_id, Some(&user))?,
+                wb.audit_answers(&audit_id, Some(&user))?,
                 wb.audit_questionnaire(&audit_id)?,
             ))
         })
@@ -259,8 +259,7 @@ pub async fn case_page(
         },
     };
     let base = format!("/my/{audit}/{case}");
-    let mine: BTreeMap<&str, &Answer> = status
-        .answers
+    let mine: BTreeMap<&str, &Answer> = answers
         .iter()
         .filter(|a| a.member == session.user && a.case.as_deref() == Some(case.as_str()))
         .map(|a| (a.question.as_str(), a))
@@ -283,10 +282,9 @@ pub async fn case_page(
             required: x.justification_required,
         })
         .collect();
-    let panel = status.state.panels.get(&assignment.panel);
+    let panel = state.panels.get(&assignment.panel);
     let panel_answers = if assignment.revealed {
-        status
-            .answers
+        answers
             .iter()
             .filter(|a| a.case.as_deref() == Some(case.as_str()))
             .filter(|a| panel.is_some_and(|p| p.members.contains_key(&a.member)))
@@ -362,7 +360,7 @@ pub async fn save_answers(
     let (audit_id, case_id) = (audit.clone(), case.clone());
     ctx.blocking(move |wb| {
         let q = wb.audit_questionnaire(&audit_id)?;
-        let status = wb.audit_status(&audit_id, Some(&member))?;
+        let (_, answers) = wb.audit_answers(&audit_id, Some(&member))?;
         for question in q
             .questions
             .iter()
@@ -382,7 +380,7 @@ pub async fn save_answers(
                     .unwrap_or_default(),
                 content_hash: Some(assignment.content_hash.clone()),
             };
-            if status.answers.iter().any(|a| *a == answer) {
+            if answers.contains(&answer) {
                 continue;
             }
             let event = if assignment.submitted {
