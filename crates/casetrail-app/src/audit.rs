@@ -1,6 +1,8 @@
 //! Audits through the façade: each audit is its own stream (`audit-ID`) of audit events,
 //! checked against the rules of the audit core before they are appended.
 
+use std::sync::Arc;
+
 use casetrail_audit::audit::{Audit, AuditEvent};
 use casetrail_audit::{Agreement, Level, Questionnaire, parse_questionnaire};
 use casetrail_ledger::{
@@ -103,7 +105,7 @@ impl Workbench {
     /// The audit as its events leave it, with its questionnaire and event count. Kept per
     /// audit and brought up to date with only the events appended since, so a page does not
     /// replay the whole stream; every append still checks the stream version it decided on.
-    fn audit_state(&self, audit: &str) -> Result<(Audit, Questionnaire, u64), AppError> {
+    fn audit_state(&self, audit: &str) -> Result<(Arc<Audit>, Arc<Questionnaire>, u64), AppError> {
         let mut cache = self.audit_cache().lock().expect("not poisoned");
         if let Some(known) = cache.get(audit) {
             let current = self.ledger().stream_version(&stream(audit)?)?;
@@ -132,7 +134,11 @@ impl Workbench {
                         origin: format!("audit {audit}"),
                         source,
                     })?;
-                (Audit::replay(&first), q, first.len() as u64)
+                (
+                    Arc::new(Audit::replay(&first)),
+                    Arc::new(q),
+                    first.len() as u64,
+                )
             }
         };
         let newer = if count == 0 {
@@ -141,7 +147,7 @@ impl Workbench {
             self.audit_events_from(audit, count)?
         };
         for event in &newer {
-            state.apply(event);
+            Arc::make_mut(&mut state).apply(event);
         }
         count += newer.len() as u64;
         cache.insert(
@@ -187,15 +193,34 @@ impl Workbench {
     }
 
     /// Checks `event` against the audit's rules and appends it; returns its position.
+    ///
+    /// Optimistic: the event is decided on the state at version N and appended only if the
+    /// stream is still at N. If someone else appended first (another member saving an answer
+    /// at the same moment), it is decided again on the new state and retried, a few times.
     pub fn audit_event(&self, audit: &str, event: AuditEvent, by: &str) -> Result<u64, AppError> {
-        let (state, q, count) = self.audit_state(audit)?;
-        state
-            .decide(&q, &event)
-            .map_err(|source| AppError::AuditRule {
-                audit: audit.to_owned(),
-                source,
-            })?;
-        self.append_audit(audit, Some(count), event, by)
+        const ATTEMPTS: usize = 8;
+        // Writers in this process take turns per audit, so they do not race each other round
+        // after round; the retry is for writers in other processes (the CLI beside a server).
+        let writer = self.audit_writer(audit);
+        let _turn = writer.lock().expect("not poisoned");
+        let mut attempt = 1;
+        loop {
+            let (state, q, count) = self.audit_state(audit)?;
+            state
+                .decide(&q, &event)
+                .map_err(|source| AppError::AuditRule {
+                    audit: audit.to_owned(),
+                    source,
+                })?;
+            match self.append_audit(audit, Some(count), event.clone(), by) {
+                Err(AppError::Ledger(casetrail_ledger::LedgerError::VersionConflict {
+                    ..
+                })) if attempt < ATTEMPTS => {
+                    attempt += 1;
+                }
+                outcome => return outcome,
+            }
+        }
     }
 
     fn append_audit(
@@ -213,7 +238,14 @@ impl Workbench {
             what: "audit",
             source,
         })?;
-        let id_key = format!("audit/{audit}/{}", count.unwrap_or(0));
+        // The id names the event's place and content: a resend of the same event is
+        // recognised, while a different event decided on the same version meets the version
+        // check instead of passing for a resend.
+        let id_key = format!(
+            "audit/{audit}/{}/{}",
+            count.unwrap_or(0),
+            blake3::hash(&payload).to_hex()
+        );
         let request = AppendRequest::new(actor(by)?).write(
             stream(audit)?,
             expected,
@@ -291,7 +323,7 @@ impl Workbench {
                 .collect(),
             agreement,
             agreement_per_case,
-            state,
+            state: (*state).clone(),
         })
     }
 }
@@ -300,11 +332,15 @@ impl Workbench {
 #[derive(Debug)]
 pub(crate) struct CachedAudit {
     count: u64,
-    state: Audit,
-    questionnaire: Questionnaire,
+    state: Arc<Audit>,
+    questionnaire: Arc<Questionnaire>,
 }
 
 pub(crate) type AuditCache = std::sync::Mutex<std::collections::HashMap<String, CachedAudit>>;
+
+/// One lock per audit for the writers of this process.
+pub(crate) type AuditWriters =
+    std::sync::Mutex<std::collections::HashMap<String, Arc<std::sync::Mutex<()>>>>;
 
 /// One line of the audits overview.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -333,6 +369,15 @@ pub struct MemberCase {
 }
 
 impl Workbench {
+    fn audit_writer(&self, audit: &str) -> Arc<std::sync::Mutex<()>> {
+        self.audit_writers()
+            .lock()
+            .expect("not poisoned")
+            .entry(audit.to_owned())
+            .or_default()
+            .clone()
+    }
+
     pub fn audit_exists(&self, audit: &str) -> Result<bool, AppError> {
         Ok(self.ledger().stream_version(&stream(audit)?)?.is_some())
     }
@@ -343,7 +388,7 @@ impl Workbench {
         &self,
         audit: &str,
         viewer: Option<&str>,
-    ) -> Result<(Audit, Vec<casetrail_audit::audit::Answer>), AppError> {
+    ) -> Result<(Arc<Audit>, Vec<casetrail_audit::audit::Answer>), AppError> {
         let (state, _, _) = self.audit_state(audit)?;
         let answers = state
             .answers_visible_to(viewer)
@@ -354,7 +399,7 @@ impl Workbench {
     }
 
     /// The audit's questionnaire, as it was created with.
-    pub fn audit_questionnaire(&self, audit: &str) -> Result<Questionnaire, AppError> {
+    pub fn audit_questionnaire(&self, audit: &str) -> Result<Arc<Questionnaire>, AppError> {
         Ok(self.audit_state(audit)?.1)
     }
 
@@ -454,11 +499,106 @@ mod tests {
         );
         let (cached, _, count) = wb.audit_state("A").unwrap();
         assert_eq!(count, 3);
-        assert_eq!(cached, Audit::replay(&wb.audit_events("A").unwrap()));
+        assert_eq!(*cached, Audit::replay(&wb.audit_events("A").unwrap()));
         assert_eq!(cached.panels["P"].members.len(), 2);
         assert!(matches!(
             wb.audit_state("nope"),
             Err(AppError::NoAudit { .. })
         ));
+    }
+}
+
+#[cfg(test)]
+mod concurrency {
+    use std::sync::Arc;
+
+    use casetrail_ledger::{ManualClock, Timestamp};
+
+    use super::*;
+    use crate::workbench::Access;
+
+    /// Members saving at the same moment: every answer is kept (none passes for a resend of
+    /// another), and the rules still hold on the state each was finally decided on.
+    #[test]
+    fn concurrent_events_are_all_appended_or_refused_never_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbench::open(
+            dir.path(),
+            Access::ReadWrite,
+            Arc::new(ManualClock::new(Timestamp(0), 1)),
+        )
+        .unwrap();
+        wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
+            .unwrap();
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let wb = wb.clone();
+                std::thread::spawn(move || {
+                    for i in 0..10 {
+                        wb.audit_event(
+                            "A",
+                            AuditEvent::MemberAdded {
+                                panel: "P".into(),
+                                member: format!("m{t}-{i}"),
+                                sector: "region".into(),
+                                role: "r".into(),
+                            },
+                            "f",
+                        )
+                        .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let (state, _, count) = wb.audit_state("A").unwrap();
+        assert_eq!(count, 81);
+        assert_eq!(state.panels["P"].members.len(), 80);
+        assert_eq!(*state, Audit::replay(&wb.audit_events("A").unwrap()));
+    }
+}
+
+#[cfg(test)]
+mod resends {
+    use std::sync::Arc;
+
+    use casetrail_ledger::{ManualClock, Timestamp};
+
+    use super::*;
+    use crate::workbench::Access;
+
+    #[test]
+    fn another_event_on_the_same_version_is_a_conflict_and_the_same_one_a_resend() {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbench::open(
+            dir.path(),
+            Access::ReadWrite,
+            Arc::new(ManualClock::new(Timestamp(0), 1)),
+        )
+        .unwrap();
+        wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
+            .unwrap();
+        let added = |m: &str| AuditEvent::MemberAdded {
+            panel: "P".into(),
+            member: m.into(),
+            sector: "region".into(),
+            role: "r".into(),
+        };
+        let first = wb.append_audit("A", Some(1), added("m1"), "f").unwrap();
+        // Decided on the same version, but a different event: refused, never dropped silently.
+        assert!(matches!(
+            wb.append_audit("A", Some(1), added("m2"), "f"),
+            Err(AppError::Ledger(
+                casetrail_ledger::LedgerError::VersionConflict { .. }
+            ))
+        ));
+        // The same event again (a retried request): recognised, written once.
+        assert_eq!(
+            wb.append_audit("A", Some(1), added("m1"), "f").unwrap(),
+            first
+        );
+        assert_eq!(wb.audit_events("A").unwrap().len(), 2);
     }
 }

@@ -175,11 +175,15 @@ impl Workbench {
             stream()?,
             expected,
             vec![NewEvent {
-                id: EventId::derive(format!("users/{count}").as_bytes()),
+                // Place and content: a different change made at the same moment meets the
+                // version check instead of passing for a resend of this one.
+                id: EventId::derive(
+                    format!("users/{count}/{}", blake3::hash(&payload).to_hex()).as_bytes(),
+                ),
                 event_type: EventType::new(kind)?,
                 schema_version: 1,
                 metadata: Vec::new(),
-                payload,
+                payload: payload.clone(),
             }],
         );
         Ok(self.ledger().append_blocking(request)?.positions[0].0)

@@ -25,6 +25,7 @@ pub struct Workbench {
     writable: bool,
     data_dir: PathBuf,
     audits: Arc<crate::audit::AuditCache>,
+    audit_writers: Arc<crate::audit::AuditWriters>,
 }
 
 pub(crate) fn ledger_dir(data_dir: &Path) -> PathBuf {
@@ -71,6 +72,7 @@ impl Workbench {
             writable: access == Access::ReadWrite,
             data_dir: data_dir.to_owned(),
             audits: Arc::default(),
+            audit_writers: Arc::default(),
         })
     }
 
@@ -93,6 +95,10 @@ impl Workbench {
 
     pub(crate) fn audit_cache(&self) -> &crate::audit::AuditCache {
         &self.audits
+    }
+
+    pub(crate) fn audit_writers(&self) -> &crate::audit::AuditWriters {
+        &self.audit_writers
     }
 
     pub(crate) fn ledger(&self) -> &Ledger {

@@ -134,8 +134,19 @@ struct PanelAnswer {
     justification: String,
 }
 
+/// The timeline part of the case page: the same for every member of a panel, so it is
+/// rendered once per released version, period, material filter and language.
 #[derive(Debug, Serialize)]
-struct CasePage {
+struct TimelineView {
+    t: &'static crate::i18n::Texts,
+    chart: Chart,
+    zoom: Vec<ZoomLink>,
+    sources: Vec<ZoomLink>,
+    material: Vec<MaterialView>,
+}
+
+#[derive(Debug, Serialize)]
+struct CasePage<'a> {
     #[serde(flatten)]
     chrome: Chrome,
     audit: String,
@@ -144,10 +155,8 @@ struct CasePage {
     release: u32,
     content_hash: String,
     index: String,
-    chart: Chart,
-    zoom: Vec<ZoomLink>,
-    sources: Vec<ZoomLink>,
-    material: Vec<MaterialView>,
+    /// Rendered (and escaped) by `case_timeline`.
+    timeline_html: &'a str,
     questions: Vec<QuestionForm>,
     submitted: bool,
     revealed: bool,
@@ -209,6 +218,46 @@ fn scale_steps(
         checked: current == Some(&Value::CannotAssess),
     });
     steps
+}
+
+fn timeline_view(
+    lang: Lang,
+    timeline: &HashedTimeline,
+    window: Window,
+    whole: (i64, i64),
+    base: &str,
+    source: Option<&str>,
+) -> TimelineView {
+    let t = &timeline.timeline;
+    let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    TimelineView {
+        t: crate::i18n::texts(lang),
+        chart: chart(timeline, window, &|lane| match lane {
+            "plans" => text(lang, "plans").to_owned(),
+            "other" => text(lang, "sector_other").to_owned(),
+            sector => sector_name(lang, sector),
+        }),
+        zoom: zoom_links(lang, base, window, whole),
+        sources: sources
+            .iter()
+            .map(|s| ZoomLink {
+                label: s.clone(),
+                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
+            })
+            .collect(),
+        material: t
+            .material
+            .iter()
+            .filter(|m| source.is_none_or(|s| s == m.source))
+            .map(|m| MaterialView {
+                source: m.source.clone(),
+                when: when(&m.at),
+                text: m.text.clone(),
+            })
+            .collect(),
+    }
 }
 
 pub async fn case_page(
@@ -302,39 +351,43 @@ pub async fn case_page(
     } else {
         Vec::new()
     };
+    let key = crate::server::FragmentKey {
+        case: case.clone(),
+        release: assignment.release_version,
+        from: window.from,
+        to: window.to,
+        source: query.source.clone(),
+        lang,
+    };
+    let timeline_html = match ctx.shared.fragment(&key) {
+        Some(html) => html,
+        None => {
+            let html = Arc::new(
+                crate::templates::render(
+                    "case_timeline",
+                    &timeline_view(
+                        lang,
+                        &timeline,
+                        window,
+                        whole,
+                        &base,
+                        query.source.as_deref(),
+                    ),
+                )
+                .map_err(server_error)?,
+            );
+            ctx.shared.keep_fragment(key, html.clone());
+            html
+        }
+    };
     let t = &timeline.timeline;
-    let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
-    sources.sort();
-    sources.dedup();
     let view = CasePage {
         chrome: ctx.chrome(&session),
         label: t.patient.label.clone(),
         release: assignment.release_version,
         content_hash: assignment.content_hash.clone(),
         index: t.index.clone(),
-        chart: chart(&timeline, window, &|lane| match lane {
-            "plans" => text(lang, "plans").to_owned(),
-            "other" => text(lang, "sector_other").to_owned(),
-            sector => sector_name(lang, sector),
-        }),
-        zoom: zoom_links(lang, &base, window, whole),
-        sources: sources
-            .iter()
-            .map(|s| ZoomLink {
-                label: s.clone(),
-                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
-            })
-            .collect(),
-        material: t
-            .material
-            .iter()
-            .filter(|m| query.source.as_deref().is_none_or(|s| s == m.source))
-            .map(|m| MaterialView {
-                source: m.source.clone(),
-                when: when(&m.at),
-                text: m.text.clone(),
-            })
-            .collect(),
+        timeline_html: &timeline_html,
         questions,
         submitted: assignment.submitted,
         revealed: assignment.revealed,

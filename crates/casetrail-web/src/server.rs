@@ -57,11 +57,27 @@ pub struct Shared {
     pub(crate) key: PseudonymKey,
     /// Released timelines, verified against their hash once; they never change.
     pub(crate) released_cache: Mutex<HashMap<(String, u32), Arc<HashedTimeline>>>,
+    /// Rendered timeline parts of released versions (see `FragmentKey`).
+    fragments: Mutex<HashMap<FragmentKey, Arc<String>>>,
     /// Whether cookies carry `Secure` (served over TLS, directly or behind a proxy).
     secure_cookies: bool,
     requests: AtomicU64,
     latencies: Latencies,
 }
+
+/// What a rendered timeline part depends on. A released version never changes, so the
+/// part is the same for every reader of that version, period, filter and language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct FragmentKey {
+    pub case: String,
+    pub release: u32,
+    pub from: i64,
+    pub to: i64,
+    pub source: Option<String>,
+    pub lang: Lang,
+}
+
+const MAX_FRAGMENTS: usize = 512;
 
 /// How long a session lasts: a working day.
 pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
@@ -93,10 +109,29 @@ impl Shared {
             sessions: Sessions::new(options.session_ttl),
             key,
             released_cache: Mutex::new(HashMap::new()),
+            fragments: Mutex::new(HashMap::new()),
             secure_cookies: options.secure_cookies,
             requests: AtomicU64::new(0),
             latencies: Latencies::default(),
         })
+    }
+
+    pub(crate) fn fragment(&self, key: &FragmentKey) -> Option<Arc<String>> {
+        self.fragments
+            .lock()
+            .expect("not poisoned")
+            .get(key)
+            .cloned()
+    }
+
+    /// Keeps a rendered part; when full, starts afresh (the parts are cheap to make again,
+    /// and a bound keeps an endless walk through periods from growing memory).
+    pub(crate) fn keep_fragment(&self, key: FragmentKey, html: Arc<String>) {
+        let mut fragments = self.fragments.lock().expect("not poisoned");
+        if fragments.len() >= MAX_FRAGMENTS {
+            fragments.clear();
+        }
+        fragments.insert(key, html);
     }
 
     /// A cookie's attributes: always HttpOnly and SameSite=Strict, Secure when set up so.

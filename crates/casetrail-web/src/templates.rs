@@ -30,6 +30,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("case", include_str!("../../../web/templates/case.hbs")),
     (
+        "case_timeline",
+        include_str!("../../../web/templates/case_timeline.hbs"),
+    ),
+    (
         "quality",
         include_str!("../../../web/templates/quality.hbs"),
     ),
