@@ -381,7 +381,20 @@ async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
     j.go("/my/DEMO-2019/SAG3").await;
     j.eventually("h1", "Ingen adgang").await;
     j.shot("09-other-panel-refused").await;
+    // The questions asked once per audit, on the start page.
     j.go("/my").await;
+    j.type_into(
+        "#audit-DEMO-2019 textarea[name=t_reducible]",
+        "Natlige indlæggelser fra botilbud uden kriseplan.",
+    )
+    .await;
+    j.type_into(
+        "#audit-DEMO-2019 textarea[name=t_support]",
+        "Fælles kriseplan; kommunen melder udskrivelser videre samme dag.",
+    )
+    .await;
+    j.submit("#audit-DEMO-2019 button[value=submit]").await;
+    j.eventually("#audit-DEMO-2019", "Indsendt").await;
     j.sign_out().await;
 }
 

@@ -31,23 +31,156 @@ pub fn alpha_text(lang: Lang, a: &Agreement) -> String {
 }
 
 #[derive(Debug, Serialize)]
+struct TextQuestion {
+    id: String,
+    text: String,
+    answer: String,
+}
+
+/// The questions asked once per audit (not per case), on the member's start page.
+#[derive(Debug, Serialize)]
+struct AuditQuestions {
+    audit: String,
+    title: String,
+    submitted: bool,
+    closed: bool,
+    questions: Vec<TextQuestion>,
+}
+
+#[derive(Debug, Serialize)]
 struct MyPage {
     #[serde(flatten)]
     chrome: Chrome,
     cases: Vec<MemberCase>,
+    audits: Vec<AuditQuestions>,
+    saved: bool,
 }
 
-pub async fn my_cases(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+#[derive(Debug, Deserialize)]
+pub struct SavedQuery {
+    saved: Option<String>,
+}
+
+pub async fn my_cases(ctx: Ctx, query: SavedQuery) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.require(MEMBER)?;
     let user = session.user.clone();
-    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    let lang = ctx.lang;
+    let (cases, audits) = ctx
+        .blocking(move |wb| {
+            let cases = wb.member_cases(&user)?;
+            let mut ids: Vec<(String, String)> = cases
+                .iter()
+                .map(|c| (c.audit.clone(), c.audit_title.clone()))
+                .collect();
+            ids.dedup();
+            let mut audits = Vec::new();
+            for (audit, title) in ids {
+                let (state, answers) = wb.audit_answers(&audit, Some(&user))?;
+                let q = wb.audit_questionnaire(&audit)?;
+                let questions: Vec<TextQuestion> = q
+                    .questions
+                    .iter()
+                    .filter(|x| x.asked == casetrail_app::Asked::PerAudit)
+                    .map(|x| TextQuestion {
+                        id: x.id.clone(),
+                        text: question_text(lang, x),
+                        answer: answers
+                            .iter()
+                            .find(|a| a.member == user && a.case.is_none() && a.question == x.id)
+                            .map(|a| match &a.value {
+                                Value::Text(t) => t.clone(),
+                                other => value_text(lang, &q, &x.id, other),
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .collect();
+                if !questions.is_empty() {
+                    audits.push(AuditQuestions {
+                        submitted: state.has_submitted(&user, None),
+                        closed: state.closed,
+                        audit,
+                        title,
+                        questions,
+                    });
+                }
+            }
+            Ok((cases, audits))
+        })
+        .await?;
     render_page(
         "my_cases",
         &MyPage {
             chrome: ctx.chrome(session),
             cases,
+            audits,
+            saved: query.saved.is_some(),
         },
     )
+}
+
+/// Saves (and with `action=submit`, submits) the member's answers to the per-audit questions.
+pub async fn save_audit_answers(
+    ctx: Ctx,
+    audit: String,
+    form: BTreeMap<String, String>,
+) -> Result<Box<dyn Reply>, Rejection> {
+    let csrf = form.get("csrf").cloned().unwrap_or_default();
+    let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
+    let user = member.clone();
+    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    if !cases.iter().any(|c| c.audit == audit) {
+        return Err(ctx.forbidden());
+    }
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let audit_id = audit.clone();
+    ctx.blocking(move |wb| {
+        let q = wb.audit_questionnaire(&audit_id)?;
+        let (state, answers) = wb.audit_answers(&audit_id, Some(&member))?;
+        let submitted = state.has_submitted(&member, None);
+        for question in q
+            .questions
+            .iter()
+            .filter(|x| x.asked == casetrail_app::Asked::PerAudit)
+        {
+            let Some(text) = form
+                .get(&format!("t_{}", question.id))
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty())
+            else {
+                continue;
+            };
+            let answer = Answer {
+                member: member.clone(),
+                case: None,
+                question: question.id.clone(),
+                value: Value::Text(text.to_owned()),
+                justification: String::new(),
+                content_hash: None,
+            };
+            if answers.contains(&answer) {
+                continue;
+            }
+            let event = if submitted {
+                AuditEvent::AnswerRevised(answer)
+            } else {
+                AuditEvent::AnswerSaved(answer)
+            };
+            wb.audit_event(&audit_id, event, &member)?;
+        }
+        if submit && !submitted {
+            wb.audit_event(
+                &audit_id,
+                AuditEvent::AnswersSubmitted {
+                    member: member.clone(),
+                    case: None,
+                },
+                &member,
+            )?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(see_other("/my?saved=1".into()))
 }
 
 /// The released timeline of a case, verified against the hash the panel was given. Released

@@ -566,7 +566,16 @@ pub fn routes(
             warp::path!("my")
                 .and(get())
                 .and(c())
+                .and(warp::query())
                 .and_then(panel::my_cases),
+        ),
+        boxed(
+            warp::path!("my" / String)
+                .and(post())
+                .and(c())
+                .and(form())
+                .and(warp::body::form())
+                .and_then(|a, c, f| panel::save_audit_answers(c, a, f)),
         ),
         boxed(
             warp::path!("my" / String / String)
@@ -931,6 +940,7 @@ mod tests {
         ("POST", "/cases/SAG1", 303, [403; 4]),
         ("GET", "/access", 303, [200, 403, 403, 403]),
         ("GET", "/my", 303, [403, 200, 403, 403]),
+        ("POST", "/my/DEMO-2019", 303, [403; 4]),
         ("GET", "/my/DEMO-2019/SAG1", 303, [403, 200, 403, 403]),
         ("GET", "/my/DEMO-2019/SAG3", 303, [403, 403, 403, 403]),
         ("POST", "/my/DEMO-2019/SAG1", 303, [403; 4]),
