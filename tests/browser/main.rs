@@ -267,6 +267,35 @@ async fn facilitator_imports_selects_releases_and_forms_a_panel(j: &Journey<'_>)
         page.contains("casebaseret audit 2019"),
         "consent status shown"
     );
+    // Material as a PDF: its text is extracted, sealed, and shown redacted like any note.
+    j.choose("#material select[name=source]", "police_report")
+        .await;
+    j.type_into("#material input[name=date]", "2019-03-01")
+        .await;
+    let pdf = repo()
+        .join("fixtures/web/doegnrapport-sag-6.pdf")
+        .canonicalize()
+        .unwrap();
+    j.c.find(Locator::Css("#material input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(pdf.to_str().unwrap())
+        .await
+        .unwrap();
+    j.submit("#material button").await;
+    let material = j
+        .eventually("#material-list", "Døgnrapport, [Politi A]")
+        .await;
+    assert!(
+        material.contains("[CPR]") && material.contains("[TELEFON]"),
+        "{material}"
+    );
+    for personal in ["Mikkel", "Thorsen", "020295", "22 41 90 17"] {
+        assert!(
+            !material.contains(personal),
+            "{personal} in the redacted material: {material}"
+        );
+    }
     j.shot("04-case-file").await;
     j.submit("#release button").await;
     j.eventually("#releases", "relative_days").await;

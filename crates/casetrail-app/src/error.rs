@@ -111,6 +111,8 @@ pub enum AppError {
         "case {case} has not changed since its released version {version}: nothing new to release"
     )]
     ReleaseUnchanged { case: String, version: u32 },
+    #[error("the PDF could not be read: {reason}")]
+    Pdf { reason: String },
     #[error("the form is incomplete: {what}")]
     BadForm { what: String },
     #[error("the operating system gave no randomness for a new key: {0}")]
@@ -153,7 +155,8 @@ impl AppError {
             | WeakPassword { .. }
             | Questionnaire { .. }
             | EmptyTerm
-            | BadForm { .. } => ErrorKind::Invalid,
+            | BadForm { .. }
+            | Pdf { .. } => ErrorKind::Invalid,
             ReadOnly
             | Ledger(_)
             | Encode { .. }

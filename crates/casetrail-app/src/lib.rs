@@ -14,6 +14,7 @@ mod demo_workbench;
 mod error;
 mod forget;
 mod import;
+mod material;
 mod pathway;
 mod projection;
 mod users;
@@ -43,6 +44,7 @@ pub use demo_workbench::{
 pub use error::{AppError, ErrorKind};
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
+pub use material::{MAX_PDF_BYTES, pdf_text};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use users::{MIN_PASSWORD_CHARS, Role, User};

@@ -69,10 +69,20 @@ pub async fn import_form(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
     render_page("import", &import_page(&ctx, session))
 }
 
-/// Reads the upload: the CSRF field and the file, with its name.
-async fn read_upload(
-    form: warp::multipart::FormData,
-) -> Result<(String, String, Vec<u8>), Rejection> {
+/// A multipart form as read: its text fields, and its files with their names.
+#[derive(Debug, Default)]
+struct Multipart {
+    fields: std::collections::BTreeMap<String, String>,
+    files: std::collections::BTreeMap<String, (String, Vec<u8>)>,
+}
+
+impl Multipart {
+    fn field(&self, name: &str) -> &str {
+        self.fields.get(name).map_or("", String::as_str)
+    }
+}
+
+async fn read_multipart(form: warp::multipart::FormData) -> Result<Multipart, Rejection> {
     let parts: Vec<(String, Option<String>, Vec<u8>)> = form
         .and_then(|part| async move {
             let name = part.name().to_owned();
@@ -94,24 +104,28 @@ async fn read_upload(
         .try_collect()
         .await
         .map_err(server_error)?;
-    let mut csrf = String::new();
-    let mut upload = (String::new(), Vec::new());
+    let mut out = Multipart::default();
     for (name, file, bytes) in parts {
-        match name.as_str() {
-            "csrf" => csrf = String::from_utf8_lossy(&bytes).into_owned(),
-            "extract" => upload = (file.unwrap_or_default(), bytes),
-            _ => {}
+        match file {
+            Some(file) => {
+                out.files.insert(name, (file, bytes));
+            }
+            None => {
+                out.fields
+                    .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            }
         }
     }
-    Ok((csrf, upload.0, upload.1))
+    Ok(out)
 }
 
 pub async fn import_upload(
     ctx: Ctx,
     form: warp::multipart::FormData,
 ) -> Result<Box<dyn Reply>, Rejection> {
-    let (csrf, file, bytes) = read_upload(form).await?;
-    let session = ctx.check_form(FACILITATOR, &csrf)?.clone();
+    let mut upload = read_multipart(form).await?;
+    let session = ctx.check_form(FACILITATOR, upload.field("csrf"))?.clone();
+    let (file, bytes) = upload.files.remove("extract").unwrap_or_default();
     let mut page = import_page(&ctx, &session);
     page.file = file.clone();
     let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
@@ -582,9 +596,6 @@ pub struct CaseForm {
     term: String,
     decision: String,
     policy: String,
-    source: String,
-    date: String,
-    text: String,
 }
 
 pub async fn case_action(
@@ -610,19 +621,46 @@ pub async fn case_action(
                     .ok_or_else(|| bad("policy must be relative_days or shifted_weeks"))?;
                 wb.release(&id, &shared.key, policy, &by).map(|_| ())
             }
-            "material" => {
-                let source = casetrail_app::MaterialSource::parse(&form.source)
-                    .ok_or_else(|| bad("choose the material's source"))?;
-                let date: NaiveDate = form
-                    .date
-                    .trim()
-                    .parse()
-                    .map_err(|_| bad("the material's date (YYYY-MM-DD)"))?;
-                wb.attach_material(&id, source, date, &form.text, &by)
-                    .map(|_| ())
-            }
             _ => Err(bad("unknown action")),
         }
+    })
+    .await?;
+    Ok(see_other(format!("/cases/{case}")))
+}
+
+/// Attaches material to a case: typed text, or the text of an uploaded PDF (or both).
+pub async fn attach_material(
+    ctx: Ctx,
+    case: String,
+    form: warp::multipart::FormData,
+) -> Result<Box<dyn Reply>, Rejection> {
+    let mut upload = read_multipart(form).await?;
+    let by = ctx
+        .check_form(FACILITATOR, upload.field("csrf"))?
+        .user
+        .clone();
+    let id = case.clone();
+    ctx.blocking(move |wb| {
+        let bad = |what: &str| AppError::BadForm {
+            what: what.to_owned(),
+        };
+        let source = casetrail_app::MaterialSource::parse(upload.field("source"))
+            .ok_or_else(|| bad("choose the material's source"))?;
+        let date: NaiveDate = upload
+            .field("date")
+            .trim()
+            .parse()
+            .map_err(|_| bad("the material's date (YYYY-MM-DD)"))?;
+        let mut text = upload.field("text").trim().to_owned();
+        if let Some((_, pdf)) = upload.files.remove("pdf").filter(|(_, b)| !b.is_empty()) {
+            let extracted = casetrail_app::pdf_text(&pdf)?;
+            text = [text, extracted]
+                .into_iter()
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join("\n");
+        }
+        wb.attach_material(&id, source, date, &text, &by)
     })
     .await?;
     Ok(see_other(format!("/cases/{case}")))

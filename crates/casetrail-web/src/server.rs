@@ -556,6 +556,16 @@ pub fn routes(
                 .and_then(|case, c, f| casework::case_action(c, case, f)),
         ),
         boxed(
+            warp::path!("cases" / String / "material")
+                .and(post())
+                .and(c())
+                .and(
+                    warp::multipart::form()
+                        .max_length(casetrail_app::MAX_PDF_BYTES as u64 + 64 * 1024),
+                )
+                .and_then(|case, c, f| casework::attach_material(c, case, f)),
+        ),
+        boxed(
             warp::path!("access")
                 .and(get())
                 .and(c())
@@ -938,6 +948,7 @@ mod tests {
         ("GET", "/select", 303, [200, 403, 403, 403]),
         ("GET", "/cases/SAG1", 303, [200, 403, 403, 403]),
         ("POST", "/cases/SAG1", 303, [403; 4]),
+        ("POST", "/cases/SAG1/material", 303, [403; 4]),
         ("GET", "/access", 303, [200, 403, 403, 403]),
         ("GET", "/my", 303, [403, 200, 403, 403]),
         ("POST", "/my/DEMO-2019", 303, [403; 4]),
@@ -983,7 +994,7 @@ mod tests {
                     if let Some(token) = session {
                         request = request.header("cookie", format!("session={token}"));
                     }
-                    if *path == "/import" && *method == "POST" {
+                    if (*path == "/import" || path.ends_with("/material")) && *method == "POST" {
                         request = request
                             .header("content-type", "multipart/form-data; boundary=XX")
                             .body("--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nwrong\r\n--XX--\r\n");
