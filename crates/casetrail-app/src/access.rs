@@ -37,8 +37,9 @@ pub struct CaseAccess {
     pub release: Option<u32>,
     /// The content hash of what was shown, when it has one.
     pub content_hash: Option<String>,
-    /// The case stream's version at the time of the view.
-    pub case_version: u64,
+    /// The case stream's version at the time of the view of a working copy or pathway (a
+    /// released version is pinned by its number and hash instead).
+    pub case_version: Option<u64>,
 }
 
 /// An access event as listed for the facilitator.
@@ -133,7 +134,7 @@ mod tests {
             viewed: Viewed::Released,
             release: Some(1),
             content_hash: Some("ab".repeat(32)),
-            case_version: 12,
+            case_version: None,
         }
     }
 

@@ -459,12 +459,21 @@ impl Workbench {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use casetrail_ledger::{ManualClock, Timestamp};
 
     use super::*;
     use crate::workbench::Access;
+
+    fn workbench() -> (tempfile::TempDir, Workbench) {
+        let dir = tempfile::tempdir().unwrap();
+        let wb = Workbench::open(
+            dir.path(),
+            Access::ReadWrite,
+            Arc::new(ManualClock::new(Timestamp(0), 1)),
+        )
+        .unwrap();
+        (dir, wb)
+    }
 
     fn member(panel: &str, member: &str, sector: &str) -> AuditEvent {
         AuditEvent::MemberAdded {
@@ -477,13 +486,7 @@ mod tests {
 
     #[test]
     fn the_cached_state_follows_every_append_and_equals_a_full_replay() {
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            Access::ReadWrite,
-            Arc::new(ManualClock::new(Timestamp(0), 1)),
-        )
-        .unwrap();
+        let (_dir, wb) = workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         wb.audit_event("A", member("P", "m1", "region"), "f")
@@ -506,28 +509,12 @@ mod tests {
             Err(AppError::NoAudit { .. })
         ));
     }
-}
-
-#[cfg(test)]
-mod concurrency {
-    use std::sync::Arc;
-
-    use casetrail_ledger::{ManualClock, Timestamp};
-
-    use super::*;
-    use crate::workbench::Access;
 
     /// Members saving at the same moment: every answer is kept (none passes for a resend of
     /// another), and the rules still hold on the state each was finally decided on.
     #[test]
     fn concurrent_events_are_all_appended_or_refused_never_lost() {
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            Access::ReadWrite,
-            Arc::new(ManualClock::new(Timestamp(0), 1)),
-        )
-        .unwrap();
+        let (_dir, wb) = workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         let threads: Vec<_> = (0..8)
@@ -558,26 +545,10 @@ mod concurrency {
         assert_eq!(state.panels["P"].members.len(), 80);
         assert_eq!(*state, Audit::replay(&wb.audit_events("A").unwrap()));
     }
-}
-
-#[cfg(test)]
-mod resends {
-    use std::sync::Arc;
-
-    use casetrail_ledger::{ManualClock, Timestamp};
-
-    use super::*;
-    use crate::workbench::Access;
 
     #[test]
     fn another_event_on_the_same_version_is_a_conflict_and_the_same_one_a_resend() {
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            Access::ReadWrite,
-            Arc::new(ManualClock::new(Timestamp(0), 1)),
-        )
-        .unwrap();
+        let (_dir, wb) = workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         let added = |m: &str| AuditEvent::MemberAdded {

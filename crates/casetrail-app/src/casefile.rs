@@ -225,11 +225,7 @@ impl Workbench {
             return Err(AppError::EmptyTerm);
         }
         let stream = self.case_stream(case)?;
-        let key = self
-            .patient_key(&stream.patient)?
-            .ok_or_else(|| AppError::Forgotten {
-                patient: stream.patient.to_string(),
-            })?;
+        let key = self.case_key(&stream)?;
         let event = DomainEvent::RiskReviewed(RiskReviewed {
             patient: stream.patient.clone(),
             term: key.seal_str(&stream.patient, "term", term),
@@ -261,11 +257,7 @@ impl Workbench {
             });
         }
         let stream = self.case_stream(case)?;
-        let key = self
-            .patient_key(&stream.patient)?
-            .ok_or_else(|| AppError::Forgotten {
-                patient: stream.patient.to_string(),
-            })?;
+        let key = self.case_key(&stream)?;
         let content = casetrail_domain::hex::encode(&key.content_id(text.as_bytes()));
         let material = casetrail_domain::MaterialId::new(format!("M-{}", &content[..16])).map_err(
             |source| AppError::PatientId {
@@ -389,6 +381,14 @@ impl Workbench {
             });
         }
         Ok(built)
+    }
+
+    /// The key of the case's patient; a forgotten patient's case can no longer change.
+    fn case_key(&self, stream: &Stream) -> Result<PatientKey, AppError> {
+        self.patient_key(&stream.patient)?
+            .ok_or_else(|| AppError::Forgotten {
+                patient: stream.patient.to_string(),
+            })
     }
 
     fn append_case_event(

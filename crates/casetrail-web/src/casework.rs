@@ -4,8 +4,8 @@
 //! material are access events, like a panel member's.
 
 use casetrail_app::{
-    AppError, CaseAccess, Criteria, DatePolicy, DiagnosisGroup, ImportOptions, NaiveDate, Quiet,
-    RiskDecision, Role, Viewed,
+    AppError, Criteria, DatePolicy, DiagnosisGroup, ImportOptions, NaiveDate, Quiet, RiskDecision,
+    Role, Viewed,
 };
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -522,19 +522,15 @@ pub async fn case_file(ctx: Ctx, case: String) -> Result<Box<dyn Reply>, Rejecti
             Ok((pathway, working, findings, wb.releases(&id)?))
         })
         .await?;
-    ctx.shared
-        .workbench
-        .record_access(&CaseAccess {
-            user: session.user.clone(),
-            role: session.role.as_str().to_owned(),
-            case: case.clone(),
-            viewed: Viewed::Pathway,
-            release: None,
-            content_hash: Some(working.content_hash.to_string()),
-            case_version: pathway.entries.len() as u64,
-        })
-        .await
-        .map_err(|e| ctx.app_error(e))?;
+    ctx.record_view(
+        &session,
+        &case,
+        Viewed::Pathway,
+        None,
+        working.content_hash.to_string(),
+        Some(pathway.entries.len() as u64),
+    )
+    .await?;
     let t = &working.timeline;
     render_page(
         "casefile",

@@ -123,6 +123,32 @@ impl Ctx {
         }
     }
 
+    /// Appends the access event of a view of case material; the page is sent only after.
+    pub async fn record_view(
+        &self,
+        session: &Session,
+        case: &str,
+        viewed: casetrail_app::Viewed,
+        release: Option<u32>,
+        content_hash: String,
+        case_version: Option<u64>,
+    ) -> Result<(), Rejection> {
+        self.shared
+            .workbench
+            .record_access(&casetrail_app::CaseAccess {
+                user: session.user.clone(),
+                role: session.role.as_str().to_owned(),
+                case: case.to_owned(),
+                viewed,
+                release,
+                content_hash: Some(content_hash),
+                case_version,
+            })
+            .await
+            .map(|_| ())
+            .map_err(|e| self.app_error(e))
+    }
+
     pub fn forbidden(&self) -> Rejection {
         warp::reject::custom(Forbidden { lang: self.lang })
     }

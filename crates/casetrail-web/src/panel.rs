@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use casetrail_app::{
-    Agreement, Answer, AuditEvent, CaseAccess, HashedTimeline, MemberCase, QuestionKind,
-    Questionnaire, Role, Value, Viewed,
+    Agreement, Answer, AuditEvent, HashedTimeline, MemberCase, QuestionKind, Questionnaire, Role,
+    Value, Viewed,
 };
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
@@ -409,19 +409,15 @@ pub async fn case_page(
     )
     .await?;
     // The view is in the log before anything of the case is sent.
-    ctx.shared
-        .workbench
-        .record_access(&CaseAccess {
-            user: session.user.clone(),
-            role: session.role.as_str().to_owned(),
-            case: case.clone(),
-            viewed: Viewed::Released,
-            release: Some(assignment.release_version),
-            content_hash: Some(assignment.content_hash.clone()),
-            case_version: 0,
-        })
-        .await
-        .map_err(|e| ctx.app_error(e))?;
+    ctx.record_view(
+        &session,
+        &case,
+        Viewed::Released,
+        Some(assignment.release_version),
+        assignment.content_hash.clone(),
+        None,
+    )
+    .await?;
     let (audit_id, user) = (audit.clone(), session.user.clone());
     let ((state, answers), q) = ctx
         .blocking(move |wb| {

@@ -2,10 +2,10 @@
 //! with stays, plans and material beside it.
 
 use casetrail_app::HashedTimeline;
-use casetrail_app::timeline::Moment;
 use serde::Serialize;
 
 use crate::RenderError;
+use crate::lifelines::when;
 
 #[derive(Debug, Serialize)]
 pub struct Row {
@@ -40,18 +40,6 @@ pub struct TimelinePage {
     pub rows: Vec<Row>,
     pub stays: Vec<StayRow>,
     pub people: Vec<String>,
-}
-
-fn when(m: &Moment) -> String {
-    let mut out = match &m.date {
-        Some(d) => format!("{d} (dag {})", m.day),
-        None => format!("dag {}", m.day),
-    };
-    out.push_str(&format!(", {}", m.weekday));
-    if let Some(t) = &m.time {
-        out.push_str(&format!(" kl. {t}"));
-    }
-    out
 }
 
 impl TimelinePage {
