@@ -405,26 +405,34 @@ impl Workbench {
 
     /// Every audit, in the order they were created.
     pub fn audits(&self) -> Result<Vec<AuditSummary>, AppError> {
+        self.audit_ids()?
+            .into_iter()
+            .map(|id| {
+                let (state, _, _) = self.audit_state(&id)?;
+                Ok(AuditSummary {
+                    title: state.title.clone(),
+                    panels: state.panels.len(),
+                    cases: state.panels.values().map(|p| p.cases.len()).sum(),
+                    scoring_open: state.scoring_open,
+                    revealed_panels: state.panels.values().filter(|p| p.revealed).count(),
+                    closed: state.closed,
+                    audit: id,
+                })
+            })
+            .collect()
+    }
+
+    /// The id of every audit, in the order they were created (from the type index).
+    fn audit_ids(&self) -> Result<Vec<String>, AppError> {
         let created = EventType::new("AuditCreated")?;
         let mut out = Vec::new();
         for record in self
             .ledger()
             .read_type(&created, casetrail_ledger::Position(0))
         {
-            let record = record?;
-            let Some(id) = record.stream.as_str().strip_prefix("audit-") else {
-                continue;
-            };
-            let (state, _, _) = self.audit_state(id)?;
-            out.push(AuditSummary {
-                audit: id.to_owned(),
-                title: state.title.clone(),
-                panels: state.panels.len(),
-                cases: state.panels.values().map(|p| p.cases.len()).sum(),
-                scoring_open: state.scoring_open,
-                revealed_panels: state.panels.values().filter(|p| p.revealed).count(),
-                closed: state.closed,
-            });
+            if let Some(id) = record?.stream.as_str().strip_prefix("audit-") {
+                out.push(id.to_owned());
+            }
         }
         Ok(out)
     }
@@ -432,15 +440,15 @@ impl Workbench {
     /// The cases `member` is to score, in every audit where they sit on a panel.
     pub fn member_cases(&self, member: &str) -> Result<Vec<MemberCase>, AppError> {
         let mut out = Vec::new();
-        for summary in self.audits()? {
-            let (state, _, _) = self.audit_state(&summary.audit)?;
+        for audit in self.audit_ids()? {
+            let (state, _, _) = self.audit_state(&audit)?;
             for (name, panel) in &state.panels {
                 if !panel.members.contains_key(member) {
                     continue;
                 }
                 for (case, (version, hash)) in &panel.cases {
                     out.push(MemberCase {
-                        audit: summary.audit.clone(),
+                        audit: audit.clone(),
                         audit_title: state.title.clone(),
                         panel: name.clone(),
                         case: case.clone(),

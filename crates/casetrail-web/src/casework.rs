@@ -3,9 +3,12 @@
 //! pathway, material, consent, the residual-risk review, release). Views of identifiable
 //! material are access events, like a panel member's.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
 use casetrail_app::{
-    AppError, Criteria, DatePolicy, DiagnosisGroup, ImportOptions, NaiveDate, Quiet, RiskDecision,
-    Role, Viewed,
+    AppError, Criteria, DatePolicy, DiagnosisGroup, ImportOptions, NaiveDate, RiskDecision, Role,
+    Viewed,
 };
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -47,6 +50,8 @@ struct ImportPage {
     rejected: Vec<RejectedRow>,
     rejected_total: usize,
     problem: Option<String>,
+    /// Events done of the total, while the import runs.
+    running: Option<String>,
 }
 
 fn import_page(ctx: &Ctx, session: &crate::sessions::Session) -> ImportPage {
@@ -61,6 +66,7 @@ fn import_page(ctx: &Ctx, session: &crate::sessions::Session) -> ImportPage {
         rejected: Vec::new(),
         rejected_total: 0,
         problem: None,
+        running: None,
     }
 }
 
@@ -135,32 +141,115 @@ pub async fn import_upload(
         return Ok(html(body, StatusCode::BAD_REQUEST));
     }
     let by = session.user.clone();
+    let job = Arc::new(ImportJob::new(file));
+    let id = ctx.shared.start_import(job.clone());
     let shared = ctx.shared.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        let wb = &shared.workbench;
-        let dir = wb.data_dir().join("uploads");
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        // The upload is kept beside the data: what was imported, byte for byte.
-        let name = format!(
-            "{}-{}.{}",
-            by,
-            casetrail_app::hex::encode(&blake3::hash(&bytes).as_bytes()[..8]),
-            extension.expect("checked above")
-        );
-        let path = dir.join(name);
-        std::fs::write(&path, &bytes).map_err(|source| AppError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        wb.import_file(&path, ImportOptions::default(), &by, &mut Quiet)
-    })
-    .await
-    .map_err(server_error)?;
-    let status = match outcome {
-        Ok(summary) => {
+    // The import runs on its own; the reader follows it on /import/{id}.
+    tokio::task::spawn_blocking(move || {
+        let outcome =
+            save_upload(&shared.workbench, &by, &bytes, extension.as_deref()).and_then(|path| {
+                shared.workbench.import_file(
+                    &path,
+                    ImportOptions::default(),
+                    &by,
+                    &mut JobProgress(job.clone()),
+                )
+            });
+        job.finish(outcome);
+    });
+    Ok(see_other(format!("/import/{id}")))
+}
+
+/// The upload is kept beside the data: what was imported, byte for byte.
+fn save_upload(
+    wb: &casetrail_app::Workbench,
+    by: &str,
+    bytes: &[u8],
+    extension: Option<&str>,
+) -> Result<std::path::PathBuf, AppError> {
+    let dir = wb.data_dir().join("uploads");
+    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
+        path: dir.clone(),
+        source,
+    })?;
+    let name = format!(
+        "{by}-{}.{}",
+        casetrail_app::hex::encode(&blake3::hash(bytes).as_bytes()[..8]),
+        extension.unwrap_or("csv")
+    );
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).map_err(|source| AppError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
+/// An import under way, as its page shows it.
+#[derive(Debug)]
+pub struct ImportJob {
+    file: String,
+    total: AtomicU64,
+    done: AtomicU64,
+    outcome: Mutex<Option<Result<casetrail_app::ImportSummary, AppError>>>,
+}
+
+impl ImportJob {
+    pub(crate) fn new(file: String) -> Self {
+        ImportJob {
+            file,
+            total: AtomicU64::new(0),
+            done: AtomicU64::new(0),
+            outcome: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn finish(&self, outcome: Result<casetrail_app::ImportSummary, AppError>) {
+        if let Err(e) = &outcome
+            && e.kind() == casetrail_app::ErrorKind::Internal
+        {
+            tracing::error!(error = %e, file = %self.file, "import failed");
+        }
+        *self.outcome.lock().expect("not poisoned") = Some(outcome);
+    }
+}
+
+pub(crate) struct JobProgress(pub(crate) Arc<ImportJob>);
+
+impl casetrail_app::Progress for JobProgress {
+    fn start(&mut self, total_events: u64) {
+        self.0.total.store(total_events, Ordering::Relaxed);
+    }
+
+    fn advance(&mut self, events: u64) {
+        self.0.done.fetch_add(events, Ordering::Relaxed);
+    }
+
+    fn finish(&mut self) {}
+}
+
+pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.require(FACILITATOR)?;
+    let job = ctx.shared.import(&id).ok_or_else(|| {
+        warp::reject::custom(crate::ctx::UserError {
+            lang: ctx.lang,
+            kind: casetrail_app::ErrorKind::NotFound,
+            detail: format!("no import {id} since the server started"),
+        })
+    })?;
+    let mut page = import_page(&ctx, session);
+    page.file = job.file.clone();
+    let outcome = job.outcome.lock().expect("not poisoned");
+    let status = match &*outcome {
+        None => {
+            let (done, total) = (
+                job.done.load(Ordering::Relaxed),
+                job.total.load(Ordering::Relaxed),
+            );
+            page.running = Some(format!("{done} / {total} ({})", percent(done, total)));
+            StatusCode::OK
+        }
+        Some(Ok(summary)) => {
             page.done = true;
             page.rows = summary.rows;
             page.patients = summary.patients;
@@ -168,7 +257,7 @@ pub async fn import_upload(
             page.already_stored = summary.already_stored;
             StatusCode::OK
         }
-        Err(AppError::InvalidRows { rejected, .. }) => {
+        Some(Err(AppError::InvalidRows { rejected, .. })) => {
             page.rejected_total = rejected.len();
             page.rejected = rejected
                 .iter()
@@ -185,14 +274,24 @@ pub async fn import_upload(
                 .collect();
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(e) if e.kind() != casetrail_app::ErrorKind::Internal => {
+        Some(Err(e)) if e.kind() != casetrail_app::ErrorKind::Internal => {
             page.problem = Some(e.to_string());
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Err(e) => return Err(server_error(e)),
+        Some(Err(_)) => {
+            page.problem = Some(text(ctx.lang, "error_server_advice").to_owned());
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
     };
+    let running = page.running.is_some();
     let body = crate::templates::render("import", &page).map_err(server_error)?;
-    Ok(html(body, status))
+    let reply = html(body, status);
+    // Until it is done the page reloads itself each second, without any script.
+    Ok(if running {
+        Box::new(warp::reply::with_header(reply, "refresh", "1"))
+    } else {
+        reply
+    })
 }
 
 #[derive(Debug, Deserialize)]

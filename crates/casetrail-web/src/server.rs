@@ -57,6 +57,8 @@ pub struct Shared {
     pub(crate) key: PseudonymKey,
     /// Released timelines, verified against their hash once; they never change.
     pub(crate) released_cache: Mutex<HashMap<(String, u32), Arc<HashedTimeline>>>,
+    /// Imports started since the server started, by id.
+    imports: Mutex<HashMap<String, Arc<casework::ImportJob>>>,
     /// Rendered timeline parts of released versions (see `FragmentKey`).
     fragments: Mutex<HashMap<FragmentKey, Arc<String>>>,
     /// Whether cookies carry `Secure` (served over TLS, directly or behind a proxy).
@@ -110,10 +112,26 @@ impl Shared {
             key,
             released_cache: Mutex::new(HashMap::new()),
             fragments: Mutex::new(HashMap::new()),
+            imports: Mutex::new(HashMap::new()),
             secure_cookies: options.secure_cookies,
             requests: AtomicU64::new(0),
             latencies: Latencies::default(),
         })
+    }
+
+    /// Registers an import and returns its id (random, so one facilitator cannot guess
+    /// another's by counting).
+    pub(crate) fn start_import(&self, job: Arc<casework::ImportJob>) -> String {
+        let id = token()[..16].to_owned();
+        self.imports
+            .lock()
+            .expect("not poisoned")
+            .insert(id.clone(), job);
+        id
+    }
+
+    pub(crate) fn import(&self, id: &str) -> Option<Arc<casework::ImportJob>> {
+        self.imports.lock().expect("not poisoned").get(id).cloned()
     }
 
     pub(crate) fn fragment(&self, key: &FragmentKey) -> Option<Arc<String>> {
@@ -528,6 +546,12 @@ pub fn routes(
                 .and_then(casework::import_upload),
         ),
         boxed(
+            warp::path!("import" / String)
+                .and(get())
+                .and(c())
+                .and_then(|id, c| casework::import_status(c, id)),
+        ),
+        boxed(
             warp::path!("stage1")
                 .and(get())
                 .and(c())
@@ -924,6 +948,60 @@ mod tests {
         });
     }
 
+    #[test]
+    fn an_import_page_follows_its_progress_then_shows_the_report() {
+        use casetrail_app::Progress;
+        let (_dir, shared) = shared();
+        shared
+            .workbench
+            .add_user("ane", Role::Facilitator, "korrekt hest batteri", "t")
+            .unwrap();
+        let job = Arc::new(casework::ImportJob::new("region.csv".into()));
+        let id = shared.start_import(job.clone());
+        let mut progress = casework::JobProgress(job.clone());
+        progress.start(10);
+        progress.advance(4);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let api = routes(shared);
+            let session = cookie_value(
+                &sign_in(&api, "ane", "korrekt+hest+batteri").await,
+                "session",
+            );
+            let page = |id: String| {
+                warp::test::request()
+                    .path(&format!("/import/{id}"))
+                    .header("cookie", format!("session={session}"))
+                    .reply(&api)
+            };
+            let res = page(id.clone()).await;
+            assert_eq!(res.status(), 200);
+            assert_eq!(
+                res.headers()["refresh"],
+                "1",
+                "reloads itself while running"
+            );
+            assert!(body(&res).contains("4 / 10 (40,0 %)"), "{}", body(&res));
+            job.finish(Ok(casetrail_app::ImportSummary {
+                rows: 10,
+                rejected: 0,
+                rejected_file: None,
+                patients: 3,
+                appended: 10,
+                already_stored: 0,
+            }));
+            let res = page(id).await;
+            assert!(
+                res.headers().get("refresh").is_none(),
+                "done: no more reloading"
+            );
+            assert!(body(&res).contains("import-report"), "{}", body(&res));
+        });
+    }
+
     /// Who may do what: each row of docs/security.md as (method, path, status anonymous,
     /// statuses signed in as facilitator, panel member (of panel A), quality staff,
     /// administrator). POSTs carry a wrong CSRF token: signed-in users who may send the form
@@ -944,6 +1022,7 @@ mod tests {
         ("POST", "/audits/DEMO-2019", 303, [403; 4]),
         ("GET", "/import", 303, [200, 403, 403, 403]),
         ("POST", "/import", 303, [403; 4]),
+        ("GET", "/import/0123456789abcdef", 303, [404, 403, 403, 403]),
         ("GET", "/stage1", 303, [200, 403, 403, 403]),
         ("GET", "/select", 303, [200, 403, 403, 403]),
         ("GET", "/cases/SAG1", 303, [200, 403, 403, 403]),
