@@ -482,6 +482,12 @@ async fn facilitator_meets_records_consensus_and_closes(j: &Journey<'_>) {
     j.sign_in("kvalitet").await;
     j.eventually("body", "Fælles kriseplan før første udskrivelse")
         .await;
+    // The findings files are offered for download (their content: findings and server tests).
+    for file in ["answers.csv", "summary.csv", "findings.json"] {
+        j.c.find(Locator::Css(&format!("a[href='/export/DEMO-2019/{file}']")))
+            .await
+            .unwrap_or_else(|e| panic!("no link to {file}: {e}"));
+    }
     j.submit("#head form button").await;
     j.eventually("#verified", "intakt").await;
     j.shot("12-quality").await;

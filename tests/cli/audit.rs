@@ -343,6 +343,41 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
     assert_eq!(first["state"]["closed"], true);
     assert_eq!(first["state"]["recommendations"][0][0], 1);
     assert!(ok(&data, &["verify"]).contains("intact"));
+
+    // The findings leave as CSV and JSON: pseudonymised, suppressed, final once closed.
+    let out = dir.path().join("export");
+    let out_s = out.to_str().unwrap();
+    let printed = ok(
+        &data,
+        &[
+            "export", "--audit", "A1", "--format", "csv", "--out", out_s, "--key", key, "--bom",
+        ],
+    );
+    assert!(!printed.contains("preliminary"), "{printed}");
+    ok(
+        &data,
+        &[
+            "export", "--audit", "A1", "--format", "json", "--out", out_s, "--key", key,
+        ],
+    );
+    let answers = std::fs::read_to_string(out.join("A1-answers.csv")).unwrap();
+    assert!(answers.starts_with("\u{feff}audit,preliminary,panel,case,question,member,"));
+    assert_eq!(answers.lines().count(), 1 + 84, "one row per answer");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("A1-findings.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["preliminary"], false);
+    assert_eq!(json["answers"].as_array().unwrap().len(), 84);
+    let summary = std::fs::read_to_string(out.join("A1-summary.csv")).unwrap();
+    for text in [&answers, &summary, &json.to_string()] {
+        for id in ["SAG1", "SAG2", "SAG3", "SAG4", "facilitator"] {
+            assert!(!text.contains(id), "{id} in an export");
+        }
+        for (member, _) in &members {
+            assert!(!text.contains(member.as_str()), "{member} in an export");
+        }
+    }
+    assert!(summary.contains("<5"), "{summary}");
 }
 
 #[test]

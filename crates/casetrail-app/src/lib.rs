@@ -12,6 +12,7 @@ mod casefile;
 mod demo;
 mod demo_workbench;
 mod error;
+mod findings;
 mod forget;
 mod import;
 mod material;
@@ -42,6 +43,7 @@ pub use demo_workbench::{
     DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,
 };
 pub use error::{AppError, ErrorKind};
+pub use findings::{AnswerRow, DEFAULT_MIN_CELL, Findings, SummaryRow};
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use material::{MAX_PDF_BYTES, pdf_text};

@@ -78,6 +78,27 @@ enum Command {
     },
     /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
     ExportEvents { out: PathBuf },
+    /// Export an audit's findings (revealed answers; preliminary until the audit is closed):
+    /// CSV (ID-answers.csv, one row per answer, and ID-summary.csv, one row per case and
+    /// question) or JSON (ID-findings.json). Columns: docs/exports.md.
+    Export {
+        #[arg(long)]
+        audit: String,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: ExportFormat,
+        /// The folder to write into.
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+        /// Start CSV files with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        /// Counts below this are shown as "<N".
+        #[arg(long, default_value_t = casetrail_app::DEFAULT_MIN_CELL)]
+        min_cell: usize,
+        /// Pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
     /// Redact text from standard input to standard output with the redactor case timelines
     /// use: CPR numbers, phone numbers, e-mail addresses, addresses, common names, exact
     /// dates, and the names listed in FILE (one per line; `name<TAB>label` to choose a label).
@@ -310,6 +331,12 @@ enum DecisionArg {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum TimelineFormat {
     Json,
     Html,
@@ -456,6 +483,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Export {
+            audit,
+            format,
+            out,
+            bom,
+            min_cell,
+            key,
+        } => {
+            if min_cell == 0 {
+                anyhow::bail!("--min-cell must be at least 1");
+            }
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let key = casetrail_app::pseudonym_key(&key_source(key), data)?;
+            let findings = wb.findings(&audit, &key, min_cell)?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let files = match format {
+                ExportFormat::Csv => vec![
+                    (format!("{audit}-answers.csv"), findings.answers_csv(bom)?),
+                    (format!("{audit}-summary.csv"), findings.summary_csv(bom)?),
+                ],
+                ExportFormat::Json => vec![(format!("{audit}-findings.json"), findings.json()?)],
+            };
+            for (name, bytes) in files {
+                let path = out.join(name);
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                out!("wrote {}", path.display());
+            }
+            if findings.preliminary {
+                out!("preliminary: audit {audit} is not closed yet");
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::ExportEvents { out } => {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;

@@ -204,3 +204,36 @@ pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Reject
     .await?;
     Ok(see_other("/admin/users".into()))
 }
+
+/// The findings files of an audit, for facilitators and quality staff (docs/exports.md).
+pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Reply>, Rejection> {
+    ctx.require(&[Role::Facilitator, Role::Quality])?;
+    let (content_type, kind) = match file.as_str() {
+        "answers.csv" | "summary.csv" => ("text/csv; charset=utf-8", file.clone()),
+        "findings.json" => ("application/json", file.clone()),
+        _ => return Err(warp::reject::not_found()),
+    };
+    let shared = ctx.shared.clone();
+    let id = audit.clone();
+    let bytes = ctx
+        .blocking(move |wb| {
+            let findings = wb.findings(&id, &shared.key, casetrail_app::DEFAULT_MIN_CELL)?;
+            match kind.as_str() {
+                "answers.csv" => findings.answers_csv(true),
+                "summary.csv" => findings.summary_csv(true),
+                _ => findings.json(),
+            }
+        })
+        .await?;
+    let reply = warp::reply::with_header(bytes, "content-type", content_type);
+    let reply = warp::reply::with_header(
+        reply,
+        "content-disposition",
+        format!("attachment; filename=\"{audit}-{file}\""),
+    );
+    Ok(Box::new(warp::reply::with_header(
+        reply,
+        "cache-control",
+        "no-store",
+    )))
+}

@@ -642,6 +642,12 @@ pub fn routes(
                 .and_then(quality::verify),
         ),
         boxed(
+            warp::path!("export" / String / String)
+                .and(get())
+                .and(c())
+                .and_then(|a, f, c| quality::export(c, a, f)),
+        ),
+        boxed(
             warp::path!("admin" / "users")
                 .and(get())
                 .and(c())
@@ -1002,6 +1008,48 @@ mod tests {
         });
     }
 
+    #[test]
+    fn quality_staff_download_the_findings_of_a_revealed_panel() {
+        let (_dir, shared) = shared();
+        let wb = &shared.workbench;
+        wb.load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
+            .unwrap();
+        wb.audit_event(
+            casetrail_app::DEMO_AUDIT,
+            casetrail_app::AuditEvent::ScoresRevealed { panel: "B".into() },
+            "facilitator",
+        )
+        .unwrap();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let api = routes(shared);
+            let session = cookie_value(&sign_in(&api, "kvalitet", DEMO_PASSWORD).await, "session");
+            let res = warp::test::request()
+                .path("/export/DEMO-2019/summary.csv")
+                .header("cookie", format!("session={session}"))
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 200);
+            assert_eq!(
+                res.headers()["content-disposition"],
+                "attachment; filename=\"DEMO-2019-summary.csv\""
+            );
+            let csv = body(&res);
+            assert!(csv.starts_with("\u{feff}audit,preliminary,"), "{csv}");
+            assert_eq!(csv.lines().count(), 1 + 6, "2 cases x 3 questions");
+            assert!(!csv.contains("SAG3"));
+            let res = warp::test::request()
+                .path("/export/DEMO-2019/other.txt")
+                .header("cookie", format!("session={session}"))
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 404);
+        });
+    }
+
     /// Who may do what: each row of docs/security.md as (method, path, status anonymous,
     /// statuses signed in as facilitator, panel member (of panel A), quality staff,
     /// administrator). POSTs carry a wrong CSRF token: signed-in users who may send the form
@@ -1035,6 +1083,12 @@ mod tests {
         ("GET", "/my/DEMO-2019/SAG3", 303, [403, 403, 403, 403]),
         ("POST", "/my/DEMO-2019/SAG1", 303, [403; 4]),
         ("GET", "/quality", 303, [403, 403, 200, 403]),
+        (
+            "GET",
+            "/export/DEMO-2019/answers.csv",
+            303,
+            [422, 403, 422, 403],
+        ),
         ("POST", "/quality/verify", 303, [403; 4]),
         ("GET", "/admin/users", 303, [403, 403, 403, 200]),
         ("POST", "/admin/users", 303, [403; 4]),
