@@ -237,11 +237,7 @@ impl Findings {
     /// The long table: one row per answer. `bom` starts the file with a UTF-8 byte-order mark,
     /// which Excel needs to read the letters æ, ø and å right.
     pub fn answers_csv(&self, bom: bool) -> Result<Vec<u8>, AppError> {
-        let mut out = if bom {
-            "\u{feff}".as_bytes().to_vec()
-        } else {
-            Vec::new()
-        };
+        let mut out = start(bom);
         {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record([
@@ -279,11 +275,7 @@ impl Findings {
 
     /// The wide summary: one row per case and question, a column per scale step.
     pub fn summary_csv(&self, bom: bool) -> Result<Vec<u8>, AppError> {
-        let mut out = if bom {
-            "\u{feff}".as_bytes().to_vec()
-        } else {
-            Vec::new()
-        };
+        let mut out = start(bom);
         {
             let mut w = csv::Writer::from_writer(&mut out);
             let steps: Vec<String> = self
@@ -321,6 +313,15 @@ impl Findings {
             what: "findings",
             source,
         })
+    }
+}
+
+/// An empty CSV file, or one starting with the UTF-8 byte-order mark.
+fn start(bom: bool) -> Vec<u8> {
+    if bom {
+        "\u{feff}".as_bytes().to_vec()
+    } else {
+        Vec::new()
     }
 }
 

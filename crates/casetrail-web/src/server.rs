@@ -705,6 +705,15 @@ mod tests {
 
     use super::*;
 
+    /// A runtime for driving the routes from a test (with timers, for session expiry).
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_time()
+            .build()
+            .unwrap()
+    }
+
     fn shared() -> (tempfile::TempDir, Arc<Shared>) {
         let dir = tempfile::tempdir().unwrap();
         let wb = Workbench::open(
@@ -917,11 +926,7 @@ mod tests {
             "t",
         )
         .unwrap();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_time()
-            .build()
-            .unwrap();
+        let runtime = runtime();
         runtime.block_on(check_signin(shared.clone()));
 
         // A session ends when its time is up.
@@ -967,10 +972,7 @@ mod tests {
         let mut progress = casework::JobProgress(job.clone());
         progress.start(10);
         progress.advance(4);
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .build()
-            .unwrap();
+        let runtime = runtime();
         runtime.block_on(async move {
             let api = routes(shared);
             let session = cookie_value(
@@ -1020,10 +1022,7 @@ mod tests {
             "facilitator",
         )
         .unwrap();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .build()
-            .unwrap();
+        let runtime = runtime();
         runtime.block_on(async move {
             let api = routes(shared);
             let session = cookie_value(&sign_in(&api, "kvalitet", DEMO_PASSWORD).await, "session");
@@ -1102,10 +1101,7 @@ mod tests {
             .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
             .unwrap();
         let users = ["facilitator", "a.psykiatri", "kvalitet", "admin"];
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .build()
-            .unwrap();
+        let runtime = runtime();
         runtime.block_on(async move {
             let api = routes(shared);
             let mut sessions = Vec::new();
