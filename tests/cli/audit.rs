@@ -378,6 +378,19 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         }
     }
     assert!(summary.contains("<5"), "{summary}");
+    ok(
+        &data,
+        &[
+            "export", "--audit", "A1", "--format", "redcap", "--out", out_s, "--key", key,
+        ],
+    );
+    let redcap = std::fs::read_to_string(out.join("A1-redcap-data.csv")).unwrap();
+    assert!(redcap.starts_with("record_id,panel,member,member_sector,case,efforts,efforts_why,"));
+    assert_eq!(
+        redcap.lines().count(),
+        1 + 28,
+        "one record per member and case: {redcap}"
+    );
 }
 
 #[test]

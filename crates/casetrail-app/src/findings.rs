@@ -76,6 +76,18 @@ fn median(sorted: &[i64]) -> Option<i64> {
 }
 
 impl Workbench {
+    /// The findings as a REDCap data dictionary and data CSV (`redcap.rs`).
+    pub fn redcap_findings(
+        &self,
+        audit: &str,
+        key: &PseudonymKey,
+    ) -> Result<(Vec<u8>, Vec<u8>), AppError> {
+        // REDCap holds the answers one by one; the suppression is for aggregates only.
+        let findings = self.findings(audit, key, 1)?;
+        let q = self.audit_questionnaire(audit)?;
+        crate::redcap::redcap(&findings, &q)
+    }
+
     /// The findings of an audit for export. Refused until at least one panel is revealed.
     pub fn findings(
         &self,
@@ -390,6 +402,47 @@ mod tests {
         assert_eq!(json["format"], "casetrail-findings/1");
         assert_eq!(json["answers"].as_array().unwrap().len(), 42);
         matches_schema(&json);
+
+        let (dictionary, data) = wb.redcap_findings(crate::DEMO_AUDIT, &key).unwrap();
+        let read = |bytes: &[u8]| -> Vec<Vec<String>> {
+            csv::Reader::from_reader(bytes)
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                .collect()
+        };
+        let header = csv::Reader::from_reader(dictionary.as_slice())
+            .headers()
+            .unwrap()
+            .clone();
+        assert_eq!(header.iter().collect::<Vec<_>>(), crate::DICTIONARY_HEADER);
+        let variables: Vec<String> = read(&dictionary)
+            .into_iter()
+            .map(|r| r[0].clone())
+            .collect();
+        assert_eq!(
+            variables[0], "record_id",
+            "REDCap wants the record id first"
+        );
+        let data_header: Vec<String> = csv::Reader::from_reader(data.as_slice())
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(
+            data_header, variables,
+            "every data column is a dictionary variable"
+        );
+        let rows = read(&data);
+        assert_eq!(rows.len(), 14, "7 members x 2 cases");
+        let efforts = variables.iter().position(|v| v == "efforts").unwrap();
+        for row in &rows {
+            assert!(
+                ["1", "2", "3", "4", "5", crate::CANNOT_ASSESS_CODE]
+                    .contains(&row[efforts].as_str()),
+                "{row:?}"
+            );
+        }
     }
 
     /// The export has exactly the fields docs/findings.schema.json lists, at every level.

@@ -18,6 +18,7 @@ mod import;
 mod material;
 mod pathway;
 mod projection;
+mod redcap;
 mod users;
 mod workbench;
 
@@ -49,6 +50,7 @@ pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use material::{MAX_PDF_BYTES, pdf_text};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
+pub use redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
 pub use users::{MIN_PASSWORD_CHARS, Role, User};
 pub use workbench::{Access, Workbench};
 

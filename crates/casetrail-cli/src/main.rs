@@ -80,7 +80,8 @@ enum Command {
     ExportEvents { out: PathBuf },
     /// Export an audit's findings (revealed answers; preliminary until the audit is closed):
     /// CSV (ID-answers.csv, one row per answer, and ID-summary.csv, one row per case and
-    /// question) or JSON (ID-findings.json). Columns: docs/exports.md.
+    /// question), JSON (ID-findings.json), or REDCap (a data dictionary and a data CSV).
+    /// Columns: docs/exports.md.
     Export {
         #[arg(long)]
         audit: String,
@@ -334,6 +335,8 @@ enum DecisionArg {
 enum ExportFormat {
     Csv,
     Json,
+    /// A REDCap data dictionary and a matching data CSV.
+    Redcap,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -505,6 +508,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     (format!("{audit}-summary.csv"), findings.summary_csv(bom)?),
                 ],
                 ExportFormat::Json => vec![(format!("{audit}-findings.json"), findings.json()?)],
+                ExportFormat::Redcap => {
+                    let (dictionary, data) = wb.redcap_findings(&audit, &key)?;
+                    vec![
+                        (format!("{audit}-redcap-dictionary.csv"), dictionary),
+                        (format!("{audit}-redcap-data.csv"), data),
+                    ]
+                }
             };
             for (name, bytes) in files {
                 let path = out.join(name);
