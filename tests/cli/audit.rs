@@ -391,6 +391,44 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         1 + 28,
         "one record per member and case: {redcap}"
     );
+
+    // The report: every section, the cases as pseudonyms, and a PDF through chromium.
+    let html = out.join("report.html");
+    let pdf = out.join("report.pdf");
+    ok(
+        &data,
+        &[
+            "report",
+            "--audit",
+            "A1",
+            "--key",
+            key,
+            "--out",
+            html.to_str().unwrap(),
+            "--pdf",
+            pdf.to_str().unwrap(),
+        ],
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    for section in [
+        "background",
+        "method",
+        "results",
+        "consensus",
+        "recommendations",
+        "action-plan",
+        "integrity",
+    ] {
+        assert!(
+            page.contains(&format!("id=\"{section}\"")),
+            "no {section} section"
+        );
+    }
+    assert!(page.contains("Fælles kriseplan tilgængelig for lægevagten"));
+    for id in ["SAG1", "SAG2", "SAG3", "SAG4", "Jonas Kristensen", "140378"] {
+        assert!(!page.contains(id), "{id} in the report");
+    }
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 }
 
 #[test]

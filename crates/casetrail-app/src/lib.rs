@@ -19,6 +19,7 @@ mod material;
 mod pathway;
 mod projection;
 mod redcap;
+mod report;
 mod users;
 mod workbench;
 
@@ -51,6 +52,7 @@ pub use material::{MAX_PDF_BYTES, pdf_text};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
+pub use report::{AuditReport, QuestionResult, Quote, ReportCase};
 pub use users::{MIN_PASSWORD_CHARS, Role, User};
 pub use workbench::{Access, Workbench};
 

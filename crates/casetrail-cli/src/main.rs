@@ -22,6 +22,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use casetrail_app::{Access, AppError, EventHash, Head, ImportOptions, Position, Workbench};
 use casetrail_ledger::SystemClock;
+use casetrail_web::utc;
 use clap::{Args, Parser, Subcommand};
 
 /// casetrail: case-based audits of cross-sector psychiatric care.
@@ -78,6 +79,22 @@ enum Command {
     },
     /// Write every event as JSON Lines, personal fields opened (forgotten patients left out).
     ExportEvents { out: PathBuf },
+    /// The audit report as printable HTML (and PDF through headless chromium with --pdf).
+    Report {
+        #[arg(long)]
+        audit: String,
+        /// Include the stage-1 analysis of this year.
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long, default_value = "report.html")]
+        out: PathBuf,
+        /// Also print it to this PDF with chromium (installed by scripts/setup).
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// Pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
     /// Export an audit's findings (revealed answers; preliminary until the audit is closed):
     /// CSV (ID-answers.csv, one row per answer, and ID-summary.csv, one row per case and
     /// question), JSON (ID-findings.json), or REDCap (a data dictionary and a data CSV).
@@ -486,6 +503,46 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Report {
+            audit,
+            year,
+            out,
+            pdf,
+            key,
+        } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            let key = casetrail_app::pseudonym_key(&key_source(key), data)?;
+            let report = wb.audit_report(&audit, &key)?;
+            let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros() as i64);
+            let html = casetrail_web::report_html(&report, stage1.as_ref(), &utc(now))?;
+            std::fs::write(&out, html).with_context(|| format!("writing {}", out.display()))?;
+            out!("wrote {}", out.display());
+            if let Some(pdf) = pdf {
+                let page = std::fs::canonicalize(&out)
+                    .with_context(|| format!("finding {}", out.display()))?;
+                let status = std::process::Command::new("chromium")
+                    .args([
+                        "--headless=new",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--no-pdf-header-footer",
+                        &format!("--print-to-pdf={}", pdf.display()),
+                        &format!("file://{}", page.display()),
+                    ])
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::null())
+                    .status()
+                    .context("running chromium to print the PDF (scripts/setup installs it)")?;
+                if !status.success() {
+                    anyhow::bail!("chromium could not print {} ({status})", pdf.display());
+                }
+                out!("wrote {}", pdf.display());
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Export {
             audit,

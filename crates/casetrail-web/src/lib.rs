@@ -11,11 +11,14 @@ mod i18n;
 mod lifelines;
 mod panel;
 mod quality;
+mod report;
 pub mod server;
 mod sessions;
 mod templates;
 mod timeline_page;
 
+pub use ctx::utc;
+pub use report::report_html;
 pub use timeline_page::{TimelinePage, timeline_html};
 
 /// A template failed to render: a bug in a template, named with the template.

@@ -237,3 +237,31 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
         "no-store",
     )))
 }
+
+#[derive(Debug, Deserialize)]
+pub struct ReportQuery {
+    year: Option<i32>,
+}
+
+/// The printable audit report, for facilitators and quality staff.
+pub async fn report(
+    ctx: Ctx,
+    audit: String,
+    query: ReportQuery,
+) -> Result<Box<dyn Reply>, Rejection> {
+    ctx.require(&[Role::Facilitator, Role::Quality])?;
+    let shared = ctx.shared.clone();
+    let (report, stage1) = ctx
+        .blocking(move |wb| {
+            let report = wb.audit_report(&audit, &shared.key)?;
+            let stage1 = query.year.map(|y| wb.stage1(y)).transpose()?;
+            Ok((report, stage1))
+        })
+        .await?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64);
+    let body = crate::report::report_html(&report, stage1.as_ref(), &crate::ctx::utc(now))
+        .map_err(crate::ctx::server_error)?;
+    Ok(crate::ctx::html(body, warp::http::StatusCode::OK))
+}

@@ -642,6 +642,13 @@ pub fn routes(
                 .and_then(quality::verify),
         ),
         boxed(
+            warp::path!("report" / String)
+                .and(get())
+                .and(c())
+                .and(warp::query())
+                .and_then(|a, c, q| quality::report(c, a, q)),
+        ),
+        boxed(
             warp::path!("export" / String / String)
                 .and(get())
                 .and(c())
@@ -1082,6 +1089,18 @@ mod tests {
         ("GET", "/my/DEMO-2019/SAG3", 303, [403, 403, 403, 403]),
         ("POST", "/my/DEMO-2019/SAG1", 303, [403; 4]),
         ("GET", "/quality", 303, [403, 403, 200, 403]),
+        (
+            "GET",
+            "/export/DEMO-2019/answers.csv",
+            303,
+            [422, 403, 422, 403],
+        ),
+        (
+            "GET",
+            "/report/DEMO-2019?year=2019",
+            303,
+            [200, 403, 200, 403],
+        ),
         (
             "GET",
             "/export/DEMO-2019/answers.csv",

@@ -38,6 +38,7 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/quality.hbs"),
     ),
     ("users", include_str!("../../../web/templates/users.hbs")),
+    ("report", include_str!("../../../web/templates/report.hbs")),
 ];
 
 /// Pieces every page shares, used as `{{> top}}`, `{{> bottom}}` and `{{> barchart}}`.

@@ -1,0 +1,156 @@
+//! The audit report as one printable HTML page, in the shape a Danish audit report takes:
+//! title, authors and date; background and aims; method (stage 1, criteria, panels, cases,
+//! the questionnaire); results per question (distribution, alpha, quotes); consensus and themes;
+//! numbered recommendations with their owners and an action-plan table; and the ledger head
+//! the report was made at. Charts are SVG bars in black and grey, readable in print.
+
+use casetrail_app::{AuditReport, Stage1Report};
+use serde::Serialize;
+
+use crate::RenderError;
+use crate::charts::{BarChart, bar_chart, percent};
+
+#[derive(Debug, Serialize)]
+struct Stage1View {
+    year: i32,
+    patients: u64,
+    admissions: u64,
+    acute_admissions: u64,
+    readmissions: u64,
+    short_stays: String,
+    evening_night: String,
+    chart: BarChart,
+}
+
+#[derive(Debug, Serialize)]
+struct QuestionView {
+    number: usize,
+    text: String,
+    alpha: String,
+    interval: String,
+    chart: BarChart,
+    quotes: Vec<(String, String, String)>,
+}
+
+#[derive(Debug, Serialize)]
+struct ReportView<'a> {
+    r: &'a AuditReport,
+    made_at: &'a str,
+    created: String,
+    stage1: Option<Stage1View>,
+    panels: Vec<(String, String)>,
+    questions: Vec<QuestionView>,
+    recommendations: Vec<(u32, String, String)>,
+}
+
+fn sector_da(sector: &str) -> &str {
+    match sector {
+        "region" => "Regionspsykiatri",
+        "municipality" => "Kommune",
+        "general_practice" => "Almen praksis",
+        "out_of_hours" => "Lægevagt",
+        "police" => "Politi",
+        other => other,
+    }
+}
+
+/// The report page. `made_at` is the date and time the caller made it (the clock is theirs).
+pub fn report_html(
+    report: &AuditReport,
+    stage1: Option<&Stage1Report>,
+    made_at: &str,
+) -> Result<String, RenderError> {
+    let view = ReportView {
+        r: report,
+        made_at,
+        created: crate::ctx::utc(report.created_at_micros),
+        stage1: stage1.map(|s| Stage1View {
+            year: s.year,
+            patients: s.patients,
+            admissions: s.admissions,
+            acute_admissions: s.acute_admissions,
+            readmissions: s.readmissions,
+            short_stays: percent(s.short_stay_share.count, s.short_stay_share.of),
+            evening_night: percent(s.evening_night_share.count, s.evening_night_share.of),
+            chart: bar_chart(
+                "per-patient",
+                "Patienter efter antal indlæggelser".into(),
+                s.table
+                    .iter()
+                    .map(|e| (e.episodes.clone(), e.patients, e.patients.to_string()))
+                    .collect(),
+            ),
+        }),
+        panels: report
+            .panels
+            .iter()
+            .map(|(name, make_up)| {
+                (
+                    name.clone(),
+                    make_up
+                        .iter()
+                        .map(|(s, n)| format!("{} {n}", sector_da(s)))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect(),
+        questions: report
+            .questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let total: u64 = q.distribution.iter().map(|(_, n)| n).sum();
+                QuestionView {
+                    number: i + 1,
+                    text: q.text.clone(),
+                    alpha: q
+                        .alpha
+                        .map(|a| format!("{a:.2}"))
+                        .unwrap_or_else(|| "udefineret".into()),
+                    interval: q
+                        .interval
+                        .map(|(lo, hi)| format!("{lo:.2} til {hi:.2}"))
+                        .unwrap_or_else(|| "–".into()),
+                    chart: bar_chart(
+                        "distribution",
+                        q.text.clone(),
+                        q.distribution
+                            .iter()
+                            .map(|(label, n)| {
+                                (label.clone(), *n, format!("{n} ({})", percent(*n, total)))
+                            })
+                            .collect(),
+                    ),
+                    quotes: q
+                        .quotes
+                        .iter()
+                        .map(|x| {
+                            (
+                                sector_da(&x.sector).to_owned(),
+                                x.value.clone(),
+                                x.text.clone(),
+                            )
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+        recommendations: report
+            .recommendations
+            .iter()
+            .map(|(n, text, owners)| {
+                (
+                    *n,
+                    text.clone(),
+                    owners
+                        .iter()
+                        .map(|o| sector_da(o))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            })
+            .collect(),
+    };
+    crate::templates::render("report", &view)
+}
