@@ -518,7 +518,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.as_micros() as i64);
-            let html = casetrail_web::report_html(&report, stage1.as_ref(), &utc(now))?;
+            let html = casetrail_web::report_html(
+                &report,
+                stage1.as_ref(),
+                &utc(now),
+                casetrail_web::ReportFile::Standalone,
+            )?;
             std::fs::write(&out, html).with_context(|| format!("writing {}", out.display()))?;
             out!("wrote {}", out.display());
             if let Some(pdf) = pdf {

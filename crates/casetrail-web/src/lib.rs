@@ -18,7 +18,7 @@ mod templates;
 mod timeline_page;
 
 pub use ctx::utc;
-pub use report::report_html;
+pub use report::{ReportFile, report_html};
 pub use timeline_page::{TimelinePage, timeline_html};
 
 /// A template failed to render: a bug in a template, named with the template.

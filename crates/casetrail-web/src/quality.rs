@@ -261,7 +261,12 @@ pub async fn report(
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
-    let body = crate::report::report_html(&report, stage1.as_ref(), &crate::ctx::utc(now))
-        .map_err(crate::ctx::server_error)?;
+    let body = crate::report::report_html(
+        &report,
+        stage1.as_ref(),
+        &crate::ctx::utc(now),
+        crate::report::ReportFile::Served,
+    )
+    .map_err(crate::ctx::server_error)?;
     Ok(crate::ctx::html(body, warp::http::StatusCode::OK))
 }

@@ -35,6 +35,9 @@ struct QuestionView {
 #[derive(Debug, Serialize)]
 struct ReportView<'a> {
     r: &'a AuditReport,
+    /// The stylesheet inside the page, for a file opened on its own (the server links it:
+    /// its content security policy allows no inline style).
+    inline_css: Option<&'static str>,
     made_at: &'a str,
     created: String,
     stage1: Option<Stage1View>,
@@ -54,14 +57,23 @@ fn sector_da(sector: &str) -> &str {
     }
 }
 
+/// Whether the page is served (linking the stylesheet) or a file of its own (carrying it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFile {
+    Served,
+    Standalone,
+}
+
 /// The report page. `made_at` is the date and time the caller made it (the clock is theirs).
 pub fn report_html(
     report: &AuditReport,
     stage1: Option<&Stage1Report>,
     made_at: &str,
+    file: ReportFile,
 ) -> Result<String, RenderError> {
     let view = ReportView {
         r: report,
+        inline_css: (file == ReportFile::Standalone).then_some(crate::server::CSS),
         made_at,
         created: crate::ctx::utc(report.created_at_micros),
         stage1: stage1.map(|s| Stage1View {

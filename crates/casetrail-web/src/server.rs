@@ -447,7 +447,7 @@ fn boxed<R: Reply + 'static>(
     filter.map(|r: R| Box::new(r) as Box<dyn Reply>).boxed()
 }
 
-const CSS: &str = include_str!("../../../web/static/casetrail.css");
+pub(crate) const CSS: &str = include_str!("../../../web/static/casetrail.css");
 
 /// All routes, with errors recovered, latencies measured and security headers added.
 pub fn routes(
