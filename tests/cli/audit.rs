@@ -425,7 +425,10 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         );
     }
     assert!(page.contains("Fælles kriseplan tilgængelig for lægevagten"));
-    assert!(page.contains("<style>"), "a report file carries its own styles");
+    assert!(
+        page.contains("<style>"),
+        "a report file carries its own styles"
+    );
     for id in ["SAG1", "SAG2", "SAG3", "SAG4", "Jonas Kristensen", "140378"] {
         assert!(!page.contains(id), "{id} in the report");
     }
