@@ -467,21 +467,7 @@ impl Workbench {
 
 #[cfg(test)]
 mod tests {
-    use casetrail_ledger::{ManualClock, Timestamp};
-
     use super::*;
-    use crate::workbench::Access;
-
-    fn workbench() -> (tempfile::TempDir, Workbench) {
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            Access::ReadWrite,
-            Arc::new(ManualClock::new(Timestamp(0), 1)),
-        )
-        .unwrap();
-        (dir, wb)
-    }
 
     fn member(panel: &str, member: &str, sector: &str) -> AuditEvent {
         AuditEvent::MemberAdded {
@@ -494,7 +480,7 @@ mod tests {
 
     #[test]
     fn the_cached_state_follows_every_append_and_equals_a_full_replay() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         wb.audit_event("A", member("P", "m1", "region"), "f")
@@ -522,7 +508,7 @@ mod tests {
     /// another), and the rules still hold on the state each was finally decided on.
     #[test]
     fn concurrent_events_are_all_appended_or_refused_never_lost() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         let threads: Vec<_> = (0..8)
@@ -556,7 +542,7 @@ mod tests {
 
     #[test]
     fn another_event_on_the_same_version_is_a_conflict_and_the_same_one_a_resend() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         wb.create_audit("A", NewAudit::default(), DEFACTUM_2019, "f")
             .unwrap();
         let added = |m: &str| AuditEvent::MemberAdded {

@@ -339,13 +339,7 @@ mod tests {
 
     #[test]
     fn the_demo_has_two_full_panels_panel_b_scored_and_loads_once() {
-        use std::sync::Arc;
-        let dir = tempfile::tempdir().unwrap();
-        let clock = Arc::new(casetrail_ledger::ManualClock::new(
-            casetrail_ledger::Timestamp(0),
-            1,
-        ));
-        let wb = Workbench::open(dir.path(), crate::Access::ReadWrite, clock).unwrap();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         let key = PseudonymKey::from_bytes([7; 32]);
         let first = wb.load_workbench_demo(&key).unwrap();
         assert!(!first.already_loaded);

@@ -361,17 +361,7 @@ mod tests {
 
     #[test]
     fn the_demo_audit_exports_pseudonymised_suppressed_and_preliminary() {
-        use std::sync::Arc;
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            crate::Access::ReadWrite,
-            Arc::new(casetrail_ledger::ManualClock::new(
-                casetrail_ledger::Timestamp(0),
-                1,
-            )),
-        )
-        .unwrap();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         let key = PseudonymKey::from_bytes([3; 32]);
         wb.load_workbench_demo(&key).unwrap();
         let e = wb.findings(crate::DEMO_AUDIT, &key, 5).unwrap_err();

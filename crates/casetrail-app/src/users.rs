@@ -265,27 +265,11 @@ impl Workbench {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use casetrail_ledger::{ManualClock, Timestamp};
-
     use super::*;
-    use crate::workbench::Access;
-
-    fn workbench() -> (tempfile::TempDir, Workbench) {
-        let dir = tempfile::tempdir().unwrap();
-        let wb = Workbench::open(
-            dir.path(),
-            Access::ReadWrite,
-            Arc::new(ManualClock::new(Timestamp(0), 1)),
-        )
-        .unwrap();
-        (dir, wb)
-    }
 
     #[test]
     fn users_sign_in_with_their_password_only_and_not_once_disabled() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         wb.add_user("ane", Role::PanelMember, "korrekt hest batteri", "admin")
             .unwrap();
         let user = wb
@@ -313,7 +297,7 @@ mod tests {
 
     #[test]
     fn the_log_holds_an_argon2id_hash_and_never_the_password() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         wb.add_user("ane", Role::Facilitator, "korrekt hest batteri", "admin")
             .unwrap();
         let events = wb.user_events().unwrap();
@@ -327,7 +311,7 @@ mod tests {
 
     #[test]
     fn bad_names_short_passwords_and_duplicates_are_refused() {
-        let (_dir, wb) = workbench();
+        let (_dir, wb) = crate::workbench::temp_workbench();
         let err = wb
             .add_user("a b", Role::Quality, "korrekt hest batteri", "admin")
             .unwrap_err();

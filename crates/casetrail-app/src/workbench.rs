@@ -146,3 +146,15 @@ pub(crate) fn decode_stored(
 pub fn actor(name: &str) -> Result<Actor, AppError> {
     Ok(Actor::new(name)?)
 }
+
+/// A read-write workbench in a fresh temporary directory, with a manual clock, for tests.
+#[cfg(test)]
+pub(crate) fn temp_workbench() -> (tempfile::TempDir, Workbench) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let clock = Arc::new(casetrail_ledger::ManualClock::new(
+        casetrail_ledger::Timestamp(0),
+        1,
+    ));
+    let wb = Workbench::open(dir.path(), Access::ReadWrite, clock).expect("opens");
+    (dir, wb)
+}
