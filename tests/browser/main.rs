@@ -37,6 +37,7 @@ fn repo() -> PathBuf {
 /// `casetrail serve --demo` on a free port; returns the process and its base URL.
 fn serve(data: &Path) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casetrail"))
+        .env("CASETRAIL_SIGNING_KEY", data.with_extension("signing.key"))
         .args([
             "--data",
             data.to_str().unwrap(),
@@ -483,11 +484,29 @@ async fn facilitator_meets_records_consensus_and_closes(j: &Journey<'_>) {
     j.eventually("body", "Fælles kriseplan før første udskrivelse")
         .await;
     // The findings files are offered for download (their content: findings and server tests).
-    for file in ["answers.csv", "summary.csv", "findings.json"] {
+    for file in [
+        "answers.csv",
+        "summary.csv",
+        "findings.json",
+        "fhir.json",
+        "answers.parquet",
+        "answers.csv.receipt.json",
+    ] {
         j.c.find(Locator::Css(&format!("a[href='/export/DEMO-2019/{file}']")))
             .await
             .unwrap_or_else(|e| panic!("no link to {file}: {e}"));
     }
+    // The newest signed checkpoint is offered to keep, with the key's fingerprint.
+    let checkpoint = j.text("#checkpoint").await;
+    assert!(checkpoint.contains("fingeraftryk"), "{checkpoint}");
+    j.c.find(Locator::Css("#checkpoint a[href='/checkpoint']"))
+        .await
+        .expect("a link to the newest checkpoint");
+    // The report shows the checkpoint it was made against.
+    j.go("/report/DEMO-2019?year=2019").await;
+    j.eventually("#receipt", "kontrolpunkt").await;
+    j.shot("13-report").await;
+    j.go("/quality").await;
     j.submit("#head form button").await;
     j.eventually("#verified", "intakt").await;
     j.shot("12-quality").await;

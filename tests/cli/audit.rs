@@ -6,13 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::cases::{CASES, case_file};
-use crate::{casetrail, text};
-
-fn ok(data: &Path, args: &[&str]) -> String {
-    let out = casetrail(data, args);
-    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
-    text(&out.stdout)
-}
+use crate::{casetrail, ok, text};
 
 fn refused(data: &Path, args: &[&str]) -> String {
     let out = casetrail(data, args);
@@ -158,10 +152,13 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
                 } else {
                     (base + m % 2).min(5).to_string()
                 };
-                ok(
-                    &data,
-                    &answer_args(member, case, question, &step, "se tidslinjen dag 3"),
-                );
+                // One member's words echo a theme the panel names later.
+                let why = if member == "P2-m0" {
+                    "natlige henvendelser blev ikke fulgt op"
+                } else {
+                    "se tidslinjen dag 3"
+                };
+                ok(&data, &answer_args(member, case, question, &step, why));
             }
             ok(&data, &a(&["submit", "--member", member, "--case", case]));
         }
@@ -392,6 +389,70 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         "one record per member and case: {redcap}"
     );
 
+    ok(
+        &data,
+        &[
+            "export", "--audit", "A1", "--format", "fhir", "--out", out_s, "--key", key,
+        ],
+    );
+    let fhir: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("A1-fhir.json")).unwrap()).unwrap();
+    assert_eq!(fhir["resourceType"], "Bundle");
+    ok(
+        &data,
+        &[
+            "export", "--audit", "A1", "--format", "parquet", "--out", out_s, "--key", key,
+        ],
+    );
+    assert!(
+        std::fs::read(out.join("A1-answers.parquet"))
+            .unwrap()
+            .starts_with(b"PAR1")
+    );
+
+    // Every file has a signed receipt beside it, checked offline against the public key.
+    let public = dir.path().join("public.key");
+    ok(&data, &["public-key", "--out", public.to_str().unwrap()]);
+    let public_s = public.to_str().unwrap();
+    for file in [
+        "A1-answers.csv",
+        "A1-summary.csv",
+        "A1-findings.json",
+        "A1-fhir.json",
+        "A1-redcap-dictionary.csv",
+        "A1-redcap-data.csv",
+        "A1-answers.parquet",
+    ] {
+        let receipt = out.join(format!("{file}.receipt.json"));
+        let checked = ok(
+            &data,
+            &[
+                "verify-receipt",
+                receipt.to_str().unwrap(),
+                "--public-key",
+                public_s,
+            ],
+        );
+        assert!(checked.contains("content checked"), "{file}: {checked}");
+    }
+    let edited = dir.path().join("edited.csv");
+    std::fs::write(&edited, answers.replacen("A1,", "A2,", 1)).unwrap();
+    let rejected = casetrail(
+        &data,
+        &[
+            "verify-receipt",
+            out.join("A1-answers.csv.receipt.json").to_str().unwrap(),
+            "--content",
+            edited.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(
+        text(&rejected.stderr).contains("the file was changed"),
+        "{}",
+        text(&rejected.stderr)
+    );
+
     // The report: every section, the cases as pseudonyms, and a PDF through chromium.
     let html = out.join("report.html");
     let pdf = out.join("report.pdf");
@@ -425,6 +486,15 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         );
     }
     assert!(page.contains("Fælles kriseplan tilgængelig for lægevagten"));
+    // Quotes under the theme they echo; the rest after the themes.
+    let themed = page
+        .find("<h5>Tema: Natlige henvendelser uden plan</h5>")
+        .expect("a theme heading over its quotes");
+    let rest = page.find("<h5>Uden for temaerne</h5>").unwrap();
+    let quote = page
+        .find("natlige henvendelser blev ikke fulgt op")
+        .unwrap();
+    assert!(themed < quote && quote < rest, "{themed} {quote} {rest}");
     assert!(
         page.contains("<style>"),
         "a report file carries its own styles"
@@ -433,6 +503,35 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         assert!(!page.contains(id), "{id} in the report");
     }
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+
+    // The report carries its receipt inside; the PDF has one beside it.
+    assert!(page.contains("id=\"casetrail-receipt\""));
+    let checked = ok(
+        &data,
+        &[
+            "verify-receipt",
+            html.to_str().unwrap(),
+            "--public-key",
+            public_s,
+        ],
+    );
+    assert!(checked.contains("content checked"), "{checked}");
+    let pdf_receipt = out.join("report.pdf.receipt.json");
+    let checked = ok(&data, &["verify-receipt", pdf_receipt.to_str().unwrap()]);
+    assert!(checked.contains("content checked"), "{checked}");
+    let altered = dir.path().join("altered.html");
+    std::fs::write(
+        &altered,
+        page.replacen("Fælles kriseplan", "Fælles plan", 1),
+    )
+    .unwrap();
+    let rejected = casetrail(&data, &["verify-receipt", altered.to_str().unwrap()]);
+    assert_eq!(rejected.status.code(), Some(1));
+    assert!(
+        text(&rejected.stderr).contains("REJECTED"),
+        "{}",
+        text(&rejected.stderr)
+    );
 }
 
 #[test]

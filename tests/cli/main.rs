@@ -5,6 +5,7 @@ mod audit;
 mod cases;
 mod import;
 mod privacy;
+mod receipts;
 mod serve;
 mod stage1;
 mod timeline;
@@ -18,8 +19,22 @@ pub(crate) fn casetrail(data: &std::path::Path, args: &[&str]) -> std::process::
         .arg(data)
         .args(args)
         .env_remove("CASETRAIL_DATA")
+        .env_remove("CASETRAIL_ORIGIN")
+        .env("CASETRAIL_SIGNING_KEY", signing_key(data))
         .output()
         .expect("casetrail runs")
+}
+
+/// Where the tests keep a data folder's checkpoint signing key: beside it, never in it.
+pub(crate) fn signing_key(data: &std::path::Path) -> std::path::PathBuf {
+    data.with_extension("signing.key")
+}
+
+/// Runs a command that must succeed; returns what it printed.
+pub(crate) fn ok(data: &std::path::Path, args: &[&str]) -> String {
+    let out = casetrail(data, args);
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    text(&out.stdout)
 }
 
 pub(crate) fn text(bytes: &[u8]) -> String {

@@ -21,6 +21,7 @@ fn serve_answers_health_and_metrics_on_loopback() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casetrail"))
         .arg("--data")
         .arg(dir.path().join("data"))
+        .env("CASETRAIL_SIGNING_KEY", dir.path().join("signing.key"))
         .args(["serve", "--addr", "127.0.0.1:0"])
         .stdout(Stdio::piped())
         .spawn()

@@ -6,3 +6,4 @@ mod properties;
 mod reads;
 mod subscribe;
 mod tamper;
+mod tree;

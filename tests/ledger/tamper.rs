@@ -242,12 +242,12 @@ fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
 #[test]
 fn a_ledger_of_another_format_version_is_refused_at_open() {
     let (dir, _) = stored_ledger();
-    put_raw(dir.path(), CF_META, keys::META_FORMAT, 2u32.to_be_bytes());
+    put_raw(dir.path(), CF_META, keys::META_FORMAT, 3u32.to_be_bytes());
     let err = Ledger::open(dir.path(), casetrail_testkit::test_clock()).unwrap_err();
     match err {
         LedgerError::FormatMismatch {
             expected, found, ..
-        } => assert_eq!((expected, found), (1, 2)),
+        } => assert_eq!((expected, found), (2, 3)),
         other => panic!("expected a format mismatch, got {other}"),
     }
 }

@@ -68,7 +68,7 @@ fn agreement_of(of: String, units: &[Vec<Option<f64>>]) -> QuestionAgreement {
     }
 }
 
-fn stream(audit: &str) -> Result<StreamId, AppError> {
+pub(crate) fn stream(audit: &str) -> Result<StreamId, AppError> {
     Ok(StreamId::new(format!("audit-{audit}"))?)
 }
 
@@ -105,7 +105,10 @@ impl Workbench {
     /// The audit as its events leave it, with its questionnaire and event count. Kept per
     /// audit and brought up to date with only the events appended since, so a page does not
     /// replay the whole stream; every append still checks the stream version it decided on.
-    fn audit_state(&self, audit: &str) -> Result<(Arc<Audit>, Arc<Questionnaire>, u64), AppError> {
+    pub(crate) fn audit_state(
+        &self,
+        audit: &str,
+    ) -> Result<(Arc<Audit>, Arc<Questionnaire>, u64), AppError> {
         let mut cache = self.audit_cache().lock().expect("not poisoned");
         if let Some(known) = cache.get(audit) {
             let current = self.ledger().stream_version(&stream(audit)?)?;

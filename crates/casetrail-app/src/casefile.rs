@@ -56,7 +56,8 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
     }
 }
 
-fn read_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
+/// Refuses a key file that anyone but its owner can read or write.
+pub(crate) fn require_owner_only(path: &Path) -> Result<(), AppError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -71,6 +72,11 @@ fn read_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
             });
         }
     }
+    Ok(())
+}
+
+fn read_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
+    require_owner_only(path)?;
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     PseudonymKey::parse_hex(&text).map_err(|source| AppError::PseudonymKey {
         origin: path.display().to_string(),

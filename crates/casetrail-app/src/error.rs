@@ -47,7 +47,7 @@ pub enum AppError {
     #[error("patient {patient} was already forgotten")]
     AlreadyForgotten { patient: String },
     #[error(
-        "{path} can be read by others (mode {mode:o}): a pseudonym key file must be readable by its owner only (chmod 600)"
+        "{path} can be read by others (mode {mode:o}): a key file must be readable by its owner only (chmod 600)"
     )]
     KeyFilePermissions { path: PathBuf, mode: u32 },
     #[error("the pseudonym key from {origin} does not read: {source}")]
@@ -115,6 +115,25 @@ pub enum AppError {
     Pdf { reason: String },
     #[error("the form is incomplete: {what}")]
     BadForm { what: String },
+    #[error(
+        "the signing key {path} lies inside the data directory {data_dir}; keep it elsewhere, so that a copy of the data carries no key"
+    )]
+    SigningKeyInData { path: PathBuf, data_dir: PathBuf },
+    #[error("the signing key file {path} does not read: {problem}")]
+    SigningKey { path: PathBuf, problem: String },
+    #[error(transparent)]
+    Receipt(#[from] casetrail_receipt::ReceiptError),
+    #[error("stored checkpoint of size {size} does not read: {source}")]
+    StoredCheckpoint {
+        size: u64,
+        source: casetrail_receipt::ReceiptError,
+    },
+    #[error(
+        "the log here holds {here} events, fewer than the {signed} its newer checkpoint signed: it was rewound (restored from an older copy?)"
+    )]
+    LogRewound { here: u64, signed: u64 },
+    #[error("cannot write the Parquet file: {0}")]
+    Parquet(String),
     #[error("the operating system gave no randomness for a new key: {0}")]
     Randomness(String),
 }
@@ -156,7 +175,9 @@ impl AppError {
             | Questionnaire { .. }
             | EmptyTerm
             | BadForm { .. }
-            | Pdf { .. } => ErrorKind::Invalid,
+            | Pdf { .. }
+            | LogRewound { .. }
+            | Receipt(_) => ErrorKind::Invalid,
             ReadOnly
             | Ledger(_)
             | Encode { .. }
@@ -167,6 +188,10 @@ impl AppError {
             | Password(_)
             | StoredJson { .. }
             | ReleaseMismatch { .. }
+            | SigningKeyInData { .. }
+            | SigningKey { .. }
+            | StoredCheckpoint { .. }
+            | Parquet(_)
             | Randomness(_) => ErrorKind::Internal,
         }
     }

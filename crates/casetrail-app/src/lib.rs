@@ -12,12 +12,16 @@ mod casefile;
 mod demo;
 mod demo_workbench;
 mod error;
+mod exports;
+mod fhir;
 mod findings;
 mod forget;
 mod import;
 mod material;
+mod parquet_export;
 mod pathway;
 mod projection;
+mod receipts;
 mod redcap;
 mod report;
 mod users;
@@ -40,17 +44,23 @@ pub use casetrail_domain::stage1::{Share, Stage1Report};
 pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
+pub use casetrail_receipt::{
+    MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,
+    embed_in_html as embed_receipt_in_html, extract_from_html as receipt_in_html,
+};
 pub use demo::DemoSummary;
 pub use demo_workbench::{
     DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,
 };
 pub use error::{AppError, ErrorKind};
+pub use exports::{Export, ExportFile, ExportFormat, ExportOptions};
 pub use findings::{AnswerRow, DEFAULT_MIN_CELL, Findings, SummaryRow};
 pub use forget::Forgotten;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
 pub use material::{MAX_PDF_BYTES, pdf_text};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
+pub use receipts::{CheckpointSigner, DEFAULT_ORIGIN, signing_key};
 pub use redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
 pub use report::{AuditReport, QuestionResult, Quote, ReportCase};
 pub use users::{MIN_PASSWORD_CHARS, Role, User};

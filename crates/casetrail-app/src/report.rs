@@ -28,6 +28,8 @@ pub struct Quote {
     pub sector: String,
     pub value: String,
     pub text: String,
+    /// The panel theme it shares the most words with (`casetrail_audit::themes`), if any.
+    pub theme: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,7 +144,7 @@ impl Workbench {
                 .map(|m| m.sector.clone())
                 .unwrap_or_default()
         };
-        let questions = q
+        let mut questions: Vec<QuestionResult> = q
             .questions
             .iter()
             .filter(|x| matches!(x.kind, QuestionKind::Rating { .. }))
@@ -187,11 +189,25 @@ impl Workbench {
                             sector: sector_of(&a.member),
                             value: label(&a.value),
                             text: clean(&a.justification),
+                            theme: None,
                         })
                         .collect(),
                 }
             })
             .collect();
+        let themes: Vec<String> = state
+            .panels
+            .values()
+            .flat_map(|p| p.themes.iter().map(|t| clean(t)))
+            .collect();
+        let theme_refs: Vec<&str> = themes.iter().map(String::as_str).collect();
+        for q in &mut questions {
+            let texts: Vec<&str> = q.quotes.iter().map(|x| x.text.as_str()).collect();
+            let assigned = casetrail_audit::themes::assign_to_themes(&theme_refs, &texts);
+            for (quote, theme) in q.quotes.iter_mut().zip(assigned) {
+                quote.theme = theme.map(|i| themes[i].clone());
+            }
+        }
         let head = self.head();
         Ok(AuditReport {
             audit: audit.to_owned(),

@@ -101,6 +101,10 @@ impl Workbench {
         &self.audit_writers
     }
 
+    pub fn is_writable(&self) -> bool {
+        self.writable
+    }
+
     pub(crate) fn ledger(&self) -> &Ledger {
         &self.ledger
     }

@@ -7,6 +7,7 @@ pub mod alpha;
 pub mod audit;
 pub mod questionnaire;
 pub mod table;
+pub mod themes;
 
 pub use alpha::{Agreement, Level, agreement, bootstrap_interval, distribution};
 pub use questionnaire::{DefinitionError, Questionnaire, parse_questionnaire};

@@ -97,8 +97,12 @@ fn actor() -> Actor {
     Actor::new("bench").expect("valid actor")
 }
 
-fn ledger_batch(dir: &str) -> anyhow::Result<()> {
-    let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
+fn ledger_batch(dir: &str, merkle_tree: bool) -> anyhow::Result<()> {
+    let ledger = Ledger::open_with(
+        dir,
+        Arc::new(SystemClock),
+        casetrail_ledger::LedgerOptions { merkle_tree },
+    )?;
     let requests: Vec<AppendRequest> = (0..BATCHES)
         .map(|b| {
             let events = (0..BATCH).map(|i| event((b * BATCH + i) as u64)).collect();
@@ -228,11 +232,78 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     match name.as_str() {
         "raw-batch" => raw_batch(dir),
         "raw-single" => raw_single(dir),
-        "ledger-batch" => ledger_batch(dir),
+        "ledger-batch" => ledger_batch(dir, true),
+        "ledger-batch-no-tree" => ledger_batch(dir, false),
+        "receipt" => receipt(dir, args.get(2).context("proof count")?.parse()?),
         "ledger-concurrent" => ledger_concurrent(dir),
         "populate" => populate(dir, args.get(2).context("event count")?.parse()?),
         "replay" => replay(dir),
         "verify" => verify(dir),
         other => bail!("unknown phase {other}"),
     }
+}
+
+/// Proves `proofs` events (spread over the whole log in `dir`) in one receipt, writes it as
+/// JSON, then reads and verifies it as `casetrail verify-receipt` does; also times parsing
+/// alone, the baseline the verification adds to.
+fn receipt(dir: &str, proofs: u64) -> anyhow::Result<()> {
+    use casetrail_receipt::{Checkpoint, ProvenEvent, Receipt, Signer, Subject};
+    let ledger = Ledger::open_read_only(dir)?;
+    let tree = ledger.tree_head();
+    let signer = Signer::from_seed([42; 32]);
+    let checkpoint = Checkpoint {
+        origin: "bench".into(),
+        size: tree.size,
+        root: tree.root,
+        head: tree.head.map(|h| h.0),
+        made_at: "2026-12-01T00:00:00Z".into(),
+    }
+    .sign(&signer);
+    let step = (tree.size / proofs).max(1);
+    let started = Instant::now();
+    let mut events = Vec::with_capacity(proofs as usize);
+    for i in 0..proofs.min(tree.size) {
+        let position = Position(i * step);
+        let record = ledger.get(position)?.context("a record")?;
+        events.push(ProvenEvent {
+            position: position.0,
+            chain_hash: record.hash.0,
+            proof: ledger.inclusion_proof(position, tree.size)?,
+        });
+    }
+    let proving = started.elapsed();
+    let content = b"bench export";
+    let json = Receipt::make(
+        &signer,
+        checkpoint,
+        Subject {
+            name: "bench.csv".into(),
+            description: "bench".into(),
+            content: *blake3::hash(content).as_bytes(),
+        },
+        events,
+    )
+    .to_json();
+    let started = Instant::now();
+    let parsed: serde_json::Value = serde_json::from_str(&json)?;
+    let parse_only = started.elapsed();
+    drop(parsed);
+    let started = Instant::now();
+    let receipt = Receipt::from_json(&json)?;
+    let summary = receipt.verify(Some(&signer.public()), Some(content))?;
+    let verifying = started.elapsed();
+    if summary.events as u64 != proofs.min(tree.size) {
+        bail!("the receipt proved {} events, not {proofs}", summary.events);
+    }
+    println!(
+        "RESULT proofs={} tree_size={} proving_ms={:.1} json_mib={:.2} parse_ms={:.1} verify_ms={:.1} peak_kib={}",
+        summary.events,
+        tree.size,
+        proving.as_secs_f64() * 1e3,
+        json.len() as f64 / (1024.0 * 1024.0),
+        parse_only.as_secs_f64() * 1e3,
+        verifying.as_secs_f64() * 1e3,
+        peak_kib()
+    );
+    Ok(())
 }

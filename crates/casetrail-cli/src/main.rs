@@ -12,6 +12,7 @@ macro_rules! out {
 
 mod audit_cmd;
 mod progress;
+mod receipt_cmd;
 mod serve_cmd;
 mod stage1_output;
 
@@ -22,7 +23,6 @@ use std::sync::Arc;
 use anyhow::Context;
 use casetrail_app::{Access, AppError, EventHash, Head, ImportOptions, Position, Workbench};
 use casetrail_ledger::SystemClock;
-use casetrail_web::utc;
 use clap::{Args, Parser, Subcommand};
 
 /// casetrail: case-based audits of cross-sector psychiatric care.
@@ -56,6 +56,40 @@ enum Command {
         /// Hash of the record at the checkpoint position (64 hex digits).
         #[arg(long, requires = "from")]
         hash: Option<String>,
+        /// Check instead that the log was only appended to between two signed checkpoints
+        /// (checkpoint files, receipts, or reports carrying one), older first.
+        #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["from", "hash"])]
+        consistency: Option<Vec<PathBuf>>,
+        /// The public key the checkpoints must be signed with (64 hex digits, or a file).
+        #[arg(long, requires = "consistency")]
+        public_key: Option<String>,
+    },
+    /// Check a receipt offline: its signatures, its inclusion proofs, and that the file it
+    /// names (beside it, or --content) is unaltered. FILE is a receipt, or a report.
+    VerifyReceipt {
+        file: PathBuf,
+        /// The public key the receipt must be signed with (64 hex digits, or a file).
+        #[arg(long)]
+        public_key: Option<String>,
+        /// The exported file, when it is not beside the receipt under its own name.
+        #[arg(long)]
+        content: Option<PathBuf>,
+    },
+    /// Sign a checkpoint of the log now (the server also publishes one every second while
+    /// events arrive) and print it, or write it to --out for safe keeping.
+    Checkpoint {
+        #[command(flatten)]
+        signing: receipt_cmd::SigningKeyArgs,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Print the public key that verifies this casetrail's checkpoints, with its fingerprint.
+    PublicKey {
+        #[command(flatten)]
+        signing: receipt_cmd::SigningKeyArgs,
+        /// Also write the key to this file, for `--public-key`.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
     /// Write a deterministic synthetic region as a contacts CSV (invented people only).
     Generate {
@@ -94,11 +128,14 @@ enum Command {
         /// Pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
         #[arg(long)]
         key: Option<PathBuf>,
+        #[command(flatten)]
+        signing: receipt_cmd::SigningKeyArgs,
     },
     /// Export an audit's findings (revealed answers; preliminary until the audit is closed):
     /// CSV (ID-answers.csv, one row per answer, and ID-summary.csv, one row per case and
-    /// question), JSON (ID-findings.json), or REDCap (a data dictionary and a data CSV).
-    /// Columns: docs/exports.md.
+    /// question), JSON (ID-findings.json), FHIR R4 (ID-fhir.json), REDCap (a data dictionary
+    /// and a data CSV) or Parquet (ID-answers.parquet, and the stage-1 episodes with --year).
+    /// Each file gets a signed receipt beside it (FILE.receipt.json). Columns: docs/exports.md.
     Export {
         #[arg(long)]
         audit: String,
@@ -116,6 +153,11 @@ enum Command {
         /// Pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
         #[arg(long)]
         key: Option<PathBuf>,
+        /// The stage-1 year whose admission episodes the Parquet export adds.
+        #[arg(long)]
+        year: Option<i32>,
+        #[command(flatten)]
+        signing: receipt_cmd::SigningKeyArgs,
     },
     /// Redact text from standard input to standard output with the redactor case timelines
     /// use: CPR numbers, phone numbers, e-mail addresses, addresses, common names, exact
@@ -352,8 +394,12 @@ enum DecisionArg {
 enum ExportFormat {
     Csv,
     Json,
+    /// A FHIR R4 Bundle: the Questionnaire and a QuestionnaireResponse per member and case.
+    Fhir,
     /// A REDCap data dictionary and a matching data CSV.
     Redcap,
+    /// The answers (and, with --year, the stage-1 episodes) as Parquet.
+    Parquet,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -432,7 +478,66 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print_head(wb.head())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { from, hash } => {
+        Command::Verify {
+            consistency: Some(files),
+            public_key,
+            ..
+        } => {
+            let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
+            receipt_cmd::verify_consistency(&wb, &files[0], &files[1], public_key.as_deref())
+        }
+        Command::VerifyReceipt {
+            file,
+            public_key,
+            content,
+        } => receipt_cmd::verify_receipt(&file, public_key.as_deref(), content.as_deref()),
+        Command::Checkpoint { signing, out } => {
+            let signer = signing.open(data)?;
+            let wb = match Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock)) {
+                Err(AppError::Ledger(casetrail_ledger::LedgerError::Locked { .. })) => {
+                    anyhow::bail!(
+                        "the data folder is in use (by `casetrail serve`?): the server publishes a checkpoint every second while events arrive; fetch the newest from its /checkpoint page"
+                    )
+                }
+                other => other?,
+            };
+            let checkpoint = wb.checkpoint(&signer, &receipt_cmd::now())?;
+            let json = checkpoint.to_json();
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, format!("{json}\n"))
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    out!(
+                        "wrote {}: checkpoint of {} events, key {}",
+                        path.display(),
+                        checkpoint.checkpoint.size,
+                        checkpoint.fingerprint()
+                    );
+                }
+                None => out!("{json}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PublicKey { signing, out } => {
+            let signer = signing.open(data)?;
+            let key = signer.public_key();
+            out!("{}", key.to_hex());
+            out!("fingerprint {}", key.fingerprint());
+            out!("key file {}", signer.path().display());
+            if let Some(path) = out {
+                std::fs::write(
+                    &path,
+                    format!(
+                        "# casetrail checkpoint key, fingerprint {}\n{}\n",
+                        key.fingerprint(),
+                        key.to_hex()
+                    ),
+                )
+                .with_context(|| format!("writing {}", path.display()))?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Verify { from, hash, .. } => {
             let checkpoint = match (from, hash) {
                 (Some(position), Some(hash)) => Some(Head {
                     position: Position(position),
@@ -510,22 +615,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out,
             pdf,
             key,
+            signing,
         } => {
+            let signer = signing.open(data)?;
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             let key = casetrail_app::pseudonym_key(&key_source(key), data)?;
             let report = wb.audit_report(&audit, &key)?;
             let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_micros() as i64);
-            let html = casetrail_web::report_html(
+            let now = receipt_cmd::now();
+            let checkpoint = wb.checkpoint(&signer, &now)?;
+            let events = wb.audit_event_positions(&audit)?.len();
+            let page = casetrail_web::report_html(
                 &report,
                 stage1.as_ref(),
-                &utc(now),
+                &now,
                 casetrail_web::ReportFile::Standalone,
+                Some((&checkpoint, events)),
             )?;
+            let name = out
+                .file_name()
+                .map_or("report.html".into(), |n| n.to_string_lossy().into_owned());
+            let html = wb.report_with_receipt(&signer, &audit, &name, checkpoint, &page)?;
             std::fs::write(&out, html).with_context(|| format!("writing {}", out.display()))?;
-            out!("wrote {}", out.display());
+            out!("wrote {} (its receipt inside)", out.display());
             if let Some(pdf) = pdf {
                 let page = std::fs::canonicalize(&out)
                     .with_context(|| format!("finding {}", out.display()))?;
@@ -545,7 +657,26 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 if !status.success() {
                     anyhow::bail!("chromium could not print {} ({status})", pdf.display());
                 }
-                out!("wrote {}", pdf.display());
+                let bytes =
+                    std::fs::read(&pdf).with_context(|| format!("reading {}", pdf.display()))?;
+                let file = casetrail_app::ExportFile {
+                    name: pdf
+                        .file_name()
+                        .map_or("report.pdf".into(), |n| n.to_string_lossy().into_owned()),
+                    content_type: "application/pdf",
+                    description: format!("audit report as PDF, audit {audit}"),
+                    bytes,
+                    events: wb.audit_event_positions(&audit)?,
+                };
+                let receipt = wb.export_receipt(&signer, &file, &now)?;
+                let receipt_path = receipt_path(&pdf);
+                std::fs::write(&receipt_path, receipt.to_json())
+                    .with_context(|| format!("writing {}", receipt_path.display()))?;
+                out!(
+                    "wrote {} and its receipt {}",
+                    pdf.display(),
+                    receipt_path.display()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -556,35 +687,45 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bom,
             min_cell,
             key,
+            year,
+            signing,
         } => {
             if min_cell == 0 {
                 anyhow::bail!("--min-cell must be at least 1");
             }
+            if year.is_some() && format != ExportFormat::Parquet {
+                anyhow::bail!("--year goes with --format parquet (the stage-1 episodes)");
+            }
+            let signer = signing.open(data)?;
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             let key = casetrail_app::pseudonym_key(&key_source(key), data)?;
-            let findings = wb.findings(&audit, &key, min_cell)?;
-            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let files = match format {
-                ExportFormat::Csv => vec![
-                    (format!("{audit}-answers.csv"), findings.answers_csv(bom)?),
-                    (format!("{audit}-summary.csv"), findings.summary_csv(bom)?),
-                ],
-                ExportFormat::Json => vec![(format!("{audit}-findings.json"), findings.json()?)],
-                ExportFormat::Redcap => {
-                    let (dictionary, data) = wb.redcap_findings(&audit, &key)?;
-                    vec![
-                        (format!("{audit}-redcap-dictionary.csv"), dictionary),
-                        (format!("{audit}-redcap-data.csv"), data),
-                    ]
-                }
+            let format = match format {
+                ExportFormat::Csv => casetrail_app::ExportFormat::Csv,
+                ExportFormat::Json => casetrail_app::ExportFormat::Json,
+                ExportFormat::Fhir => casetrail_app::ExportFormat::Fhir,
+                ExportFormat::Redcap => casetrail_app::ExportFormat::Redcap,
+                ExportFormat::Parquet => casetrail_app::ExportFormat::Parquet,
             };
-            for (name, bytes) in files {
-                let path = out.join(name);
-                std::fs::write(&path, bytes)
+            let options = casetrail_app::ExportOptions {
+                min_cell,
+                bom,
+                stage1_year: year,
+            };
+            let export = wb.export(&audit, &key, format, options)?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let now = receipt_cmd::now();
+            for file in &export.files {
+                let path = out.join(&file.name);
+                let receipt = wb.export_receipt(&signer, file, &now)?;
+                let receipt_path = receipt_path(&path);
+                // The file first, then its receipt: a receipt never names a file not written.
+                std::fs::write(&path, &file.bytes)
                     .with_context(|| format!("writing {}", path.display()))?;
-                out!("wrote {}", path.display());
+                std::fs::write(&receipt_path, receipt.to_json())
+                    .with_context(|| format!("writing {}", receipt_path.display()))?;
+                out!("wrote {} and {}", path.display(), receipt_path.display());
             }
-            if findings.preliminary {
+            if export.preliminary {
                 out!("preliminary: audit {audit} is not closed yet");
             }
             Ok(ExitCode::SUCCESS)
@@ -957,6 +1098,13 @@ fn report(verify: &casetrail_app::VerifyReport) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(1))
         }
     }
+}
+
+/// Where a file's receipt goes: beside it, `NAME.receipt.json`.
+fn receipt_path(file: &std::path::Path) -> PathBuf {
+    let mut name = file.file_name().unwrap_or_default().to_owned();
+    name.push(".receipt.json");
+    file.with_file_name(name)
 }
 
 fn main() -> ExitCode {

@@ -23,7 +23,8 @@ pub struct ServeArgs {
     /// with two panels and a user for every role (all invented).
     #[arg(long)]
     demo: bool,
-    /// A TOML file with any of: addr, log_format, secure_cookies, session_hours, key_file.
+    /// A TOML file with any of: addr, log_format, secure_cookies, session_hours, key_file,
+    /// signing_key.
     #[arg(long, env = "CASETRAIL_CONFIG")]
     config: Option<PathBuf>,
     /// Log lines as `text` (default) or `json`.
@@ -38,6 +39,8 @@ pub struct ServeArgs {
     /// The pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
     #[arg(long)]
     key: Option<PathBuf>,
+    #[command(flatten)]
+    signing: crate::receipt_cmd::SigningKeyArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -57,6 +60,7 @@ struct ConfigFile {
     secure_cookies: Option<bool>,
     session_hours: Option<u64>,
     key_file: Option<PathBuf>,
+    signing_key: Option<PathBuf>,
 }
 
 /// The settings the server runs with, once every source is merged and checked.
@@ -67,6 +71,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub session_hours: u64,
     pub key_file: Option<PathBuf>,
+    /// Where the checkpoint signing key is (None: the default place).
+    pub signing_key: Option<PathBuf>,
 }
 
 fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
@@ -106,6 +112,7 @@ impl ServeArgs {
             secure_cookies: self.secure_cookies.or(file.secure_cookies).unwrap_or(false),
             session_hours,
             key_file: self.key.clone().or(file.key_file),
+            signing_key: self.signing.signing_key.clone().or(file.signing_key),
         })
     }
 }
@@ -150,15 +157,27 @@ pub fn run(data: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
             println!("  {:<20} {}", user.name, user.role.as_str());
         }
     }
+    let signing = crate::receipt_cmd::SigningKeyArgs {
+        signing_key: settings.signing_key.clone(),
+        origin: args.signing.origin.clone(),
+    };
+    let signer = signing.open(data)?;
+    let signed_with = format!(
+        "checkpoints signed with key {} ({}): casetrail public-key prints it",
+        signer.public_key().fingerprint(),
+        signer.path().display()
+    );
     let options = casetrail_web::server::Options {
         session_ttl: Duration::from_secs(settings.session_hours * 3600),
         secure_cookies: settings.secure_cookies,
+        signer: Some(Arc::new(signer)),
     };
     let shared = casetrail_web::server::Shared::with_options(wb, key, options);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let (bound, server) = casetrail_web::server::bind(shared, settings.addr);
         println!("casetrail serving on http://{bound}");
+        println!("{signed_with}");
         use std::io::Write;
         std::io::stdout().flush().ok();
         server.await;

@@ -7,7 +7,10 @@ use rocksdb::{
 };
 
 use crate::error::LedgerError;
-use crate::keys::{self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, META_FORMAT};
+use crate::keys::{
+    self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, FORMAT_WITHOUT_TREE, FORMAT1_CFS,
+    META_FORMAT,
+};
 
 pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> &'a ColumnFamily {
     db.cf_handle(name)
@@ -68,11 +71,21 @@ pub(crate) fn open(path: &Path, read_only: bool) -> Result<DB, LedgerError> {
     let opts = db_options();
     let existing = DB::list_cf(&opts, path).ok();
     if let Some(found) = &existing
-        && let Some(missing) = ALL_CFS.iter().find(|n| !found.iter().any(|f| f == *n))
+        && let Some(missing) = FORMAT1_CFS.iter().find(|n| !found.iter().any(|f| f == *n))
     {
         return Err(LedgerError::NotALedger {
             path: path.to_owned(),
             problem: format!("it has no `{missing}` column family"),
+        });
+    }
+    if read_only
+        && let Some(found) = &existing
+        && ALL_CFS.iter().any(|n| !found.iter().any(|f| f == *n))
+    {
+        return Err(LedgerError::FormatMismatch {
+            path: path.to_owned(),
+            expected: FORMAT_VERSION,
+            found: FORMAT_WITHOUT_TREE,
         });
     }
     let mut names: Vec<String> = existing.unwrap_or_default();
@@ -104,6 +117,9 @@ fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError
                     path: path.to_owned(),
                     problem: format!("its format version is {} bytes long, not 4", bytes.len()),
                 })?;
+            if found == FORMAT_WITHOUT_TREE && !read_only {
+                return upgrade_to_tree(db, path);
+            }
             if found != FORMAT_VERSION {
                 return Err(LedgerError::FormatMismatch {
                     path: path.to_owned(),
@@ -134,4 +150,34 @@ fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError
                 .map_err(LedgerError::storage("writing the format version"))
         }
     }
+}
+
+/// Format 1 had no Merkle tree: build it from the log, then mark the ledger format 2. A crash
+/// in between leaves format 1 and a partial tree, which the next open simply rewrites.
+fn upgrade_to_tree(db: &DB, path: &Path) -> Result<(), LedgerError> {
+    tracing::info!(path = %path.display(), "upgrading the ledger to format 2: building its Merkle tree");
+    crate::tree::build_missing(db)?;
+    let mut sync = rocksdb::WriteOptions::default();
+    sync.set_sync(true);
+    db.put_cf_opt(
+        cf(db, CF_META),
+        META_FORMAT,
+        FORMAT_VERSION.to_be_bytes(),
+        &sync,
+    )
+    .map_err(LedgerError::storage("writing the format version"))
+}
+
+/// Marks the ledger format 1 (no tree), for a writer that will not keep the tree: the next
+/// open that keeps it rebuilds it from the records.
+pub(crate) fn mark_without_tree(db: &DB) -> Result<(), LedgerError> {
+    let mut sync = rocksdb::WriteOptions::default();
+    sync.set_sync(true);
+    db.put_cf_opt(
+        cf(db, CF_META),
+        META_FORMAT,
+        FORMAT_WITHOUT_TREE.to_be_bytes(),
+        &sync,
+    )
+    .map_err(LedgerError::storage("writing the format version"))
 }

@@ -24,7 +24,7 @@ pub enum LedgerError {
     #[error("the ledger in {path} is already opened by another process (its LOCK file is held)")]
     Locked { path: PathBuf },
     #[error(
-        "the ledger in {path} has on-disk format version {found}, but this build reads version {expected}"
+        "the ledger in {path} has on-disk format version {found}, but this build reads version {expected} (format 1 is upgraded by opening it once for writing)"
     )]
     FormatMismatch {
         path: PathBuf,
@@ -98,6 +98,16 @@ pub enum LedgerError {
     ReadOnly { path: PathBuf },
     #[error("cannot start the ledger's writer thread: {source}")]
     WriterThread { source: std::io::Error },
+    #[error("the Merkle tree has no stored subtree at level {level}, index {index}: {problem}")]
+    TreeNode {
+        level: u32,
+        index: u64,
+        problem: &'static str,
+    },
+    #[error("a tree of {size} events was asked for; the log holds {log_size}")]
+    TreeBeyondLog { size: u64, log_size: u64 },
+    #[error("{0}")]
+    Proof(#[from] casetrail_merkle::ProofError),
     #[error("the ledger's writer has stopped; reopen the ledger")]
     WriterStopped,
 }

@@ -12,14 +12,46 @@ pub const CF_EVENT_IDS: &str = "event_ids";
 pub const CF_TYPES: &str = "types";
 /// Format version and head.
 pub const CF_META: &str = "meta";
+/// (level, index) → root of a perfect subtree of the Merkle tree (format 2).
+pub const CF_TREE: &str = "tree";
+/// tree size → a signed checkpoint, as the application encoded it (format 2).
+pub const CF_CHECKPOINTS: &str = "checkpoints";
 
-pub const ALL_CFS: [&str; 5] = [CF_LOG, CF_STREAMS, CF_EVENT_IDS, CF_TYPES, CF_META];
+/// The column families of format 1; a ledger without one of them is not a ledger.
+pub const FORMAT1_CFS: [&str; 5] = [CF_LOG, CF_STREAMS, CF_EVENT_IDS, CF_TYPES, CF_META];
+pub const ALL_CFS: [&str; 7] = [
+    CF_LOG,
+    CF_STREAMS,
+    CF_EVENT_IDS,
+    CF_TYPES,
+    CF_META,
+    CF_TREE,
+    CF_CHECKPOINTS,
+];
 
 pub const META_FORMAT: &[u8] = b"format";
 pub const META_HEAD: &[u8] = b"head";
 
-/// The on-disk format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The on-disk format this build writes and reads. Format 1 (no Merkle tree) is upgraded in
+/// place by the first read-write open.
+pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_WITHOUT_TREE: u32 = 1;
+
+/// Subtrees lower than this are not stored: they are hashed again from the records when a
+/// proof needs them, which keeps the tree's writes to about a quarter of a node per event.
+pub const TREE_STORED_FROM_LEVEL: u32 = 2;
+
+/// `level(u8) ‖ index(u64 BE)`.
+pub fn tree_key(level: u32, index: u64) -> [u8; 9] {
+    let mut out = [0u8; 9];
+    out[0] = level as u8;
+    out[1..].copy_from_slice(&index.to_be_bytes());
+    out
+}
+
+pub fn checkpoint_key(size: u64) -> [u8; 8] {
+    size.to_be_bytes()
+}
 
 pub fn log_key(position: Position) -> [u8; 8] {
     position.0.to_be_bytes()

@@ -12,11 +12,13 @@ use crate::append::{AppendRequest, Appended, Head};
 use crate::clock::Clock;
 use crate::error::LedgerError;
 use crate::ids::{EventId, EventType, Position, StreamId, StreamVersion};
-use crate::keys::{self, CF_EVENT_IDS};
+use crate::keys::{self, CF_CHECKPOINTS, CF_EVENT_IDS};
 use crate::reads::{self, Direction, IndexIter, LogIter};
 use crate::record::Record;
+use crate::tree::{self, StoredTree, TreeHead};
 use crate::verify::{self, VerifyReport};
 use crate::writer::{Job, Writer};
+use casetrail_merkle::Hash;
 
 /// How many appends may wait for the writer before `append` itself waits.
 const QUEUE_DEPTH: usize = 4096;
@@ -34,6 +36,7 @@ struct Inner {
     jobs: Option<mpsc::Sender<Job>>,
     writer: Option<JoinHandle<()>>,
     head: watch::Receiver<Option<Head>>,
+    tree: watch::Receiver<TreeHead>,
     groups: Arc<AtomicU64>,
 }
 
@@ -70,16 +73,56 @@ impl Drop for Inner {
     }
 }
 
+/// How a read-write ledger is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerOptions {
+    /// Keep the Merkle tree as records are appended. Turning it off exists to measure what
+    /// the tree costs (`scripts/bench ledger`): the ledger is then marked format 1, so the
+    /// next open with the tree on builds it again from the records.
+    pub merkle_tree: bool,
+}
+
+impl Default for LedgerOptions {
+    fn default() -> Self {
+        LedgerOptions { merkle_tree: true }
+    }
+}
+
 impl Ledger {
     /// Opens the ledger in `path` for reading and appending, creating it if nothing is there.
     pub fn open(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
+        Self::open_with(path, clock, LedgerOptions::default())
+    }
+
+    /// [`Ledger::open`] with options.
+    pub fn open_with(
+        path: impl AsRef<Path>,
+        clock: Arc<dyn Clock>,
+        options: LedgerOptions,
+    ) -> Result<Ledger, LedgerError> {
         let path = path.as_ref();
         let db = Arc::new(crate::db::open(path, false)?);
         let head = reads::stored_head(&db)?;
         let (head_tx, head_rx) = watch::channel(head);
+        let frontier = if options.merkle_tree {
+            Some(tree::restore_frontier(&db, tree_size(head))?)
+        } else {
+            crate::db::mark_without_tree(&db)?;
+            None
+        };
+        let empty = casetrail_merkle::Frontier::new();
+        let (tree_tx, tree_rx) =
+            watch::channel(tree_head(frontier.as_ref().unwrap_or(&empty), head));
         let (jobs_tx, jobs_rx) = mpsc::channel(QUEUE_DEPTH);
         let groups = Arc::new(AtomicU64::new(0));
-        let writer = Writer::new(Arc::clone(&db), clock, head, head_tx, Arc::clone(&groups));
+        let writer = Writer::new(
+            Arc::clone(&db),
+            clock,
+            head,
+            head_tx,
+            (frontier, tree_tx),
+            Arc::clone(&groups),
+        );
         let thread = std::thread::Builder::new()
             .name("casetrail-ledger-writer".into())
             .spawn(move || writer.run(jobs_rx))
@@ -91,6 +134,7 @@ impl Ledger {
                 jobs: Some(jobs_tx),
                 writer: Some(thread),
                 head: head_rx,
+                tree: tree_rx,
                 groups,
             }),
         })
@@ -102,6 +146,8 @@ impl Ledger {
         let db = Arc::new(crate::db::open(path, true)?);
         let head = reads::stored_head(&db)?;
         let (_, head_rx) = watch::channel(head);
+        let frontier = tree::restore_frontier(&db, tree_size(head))?;
+        let (_, tree_rx) = watch::channel(tree_head(&frontier, head));
         Ok(Ledger {
             inner: Arc::new(Inner {
                 db,
@@ -109,6 +155,7 @@ impl Ledger {
                 jobs: None,
                 writer: None,
                 head: head_rx,
+                tree: tree_rx,
                 groups: Arc::new(AtomicU64::new(0)),
             }),
         })
@@ -213,6 +260,79 @@ impl Ledger {
         Ok(value.and_then(|v| keys::decode_u64(&v)).map(Position))
     }
 
+    /// The Merkle tree over every committed record: size, root and last chain hash, always
+    /// of the same moment.
+    pub fn tree_head(&self) -> TreeHead {
+        *self.inner.tree.borrow()
+    }
+
+    fn check_size(&self, size: u64) -> Result<(), LedgerError> {
+        let log_size = self.tree_head().size;
+        if size > log_size {
+            return Err(LedgerError::TreeBeyondLog { size, log_size });
+        }
+        Ok(())
+    }
+
+    /// The root of the tree over the first `size` records (an older checkpoint's size).
+    pub fn tree_root(&self, size: u64) -> Result<Hash, LedgerError> {
+        self.check_size(size)?;
+        casetrail_merkle::root_of(&StoredTree { db: self.db() }, size)
+    }
+
+    /// The leaf hash of the record at `position`, as the tree holds it.
+    pub fn tree_leaf(&self, position: Position) -> Result<Hash, LedgerError> {
+        use casetrail_merkle::Subtrees;
+        StoredTree { db: self.db() }.perfect(0, position.0)
+    }
+
+    /// The hashes that show the record at `position` is in the tree of `size` records.
+    pub fn inclusion_proof(&self, position: Position, size: u64) -> Result<Vec<Hash>, LedgerError> {
+        self.check_size(size)?;
+        casetrail_merkle::inclusion_proof_of(&StoredTree { db: self.db() }, position.0, size)
+    }
+
+    /// The hashes that show the tree of `old_size` records is a prefix of that of `new_size`.
+    pub fn consistency_proof(
+        &self,
+        old_size: u64,
+        new_size: u64,
+    ) -> Result<Vec<Hash>, LedgerError> {
+        self.check_size(new_size)?;
+        casetrail_merkle::consistency_proof_of(&StoredTree { db: self.db() }, old_size, new_size)
+    }
+
+    /// Keeps a checkpoint (opaque bytes, signed by the caller) of the tree at `size`, synced.
+    /// Checkpoints sit beside the log, not in it: publishing one appends no event.
+    pub fn store_checkpoint(&self, size: u64, checkpoint: &[u8]) -> Result<(), LedgerError> {
+        self.check_size(size)?;
+        let mut sync = rocksdb::WriteOptions::default();
+        sync.set_sync(true);
+        self.db()
+            .put_cf_opt(
+                crate::db::cf(self.db(), CF_CHECKPOINTS),
+                keys::checkpoint_key(size),
+                checkpoint,
+                &sync,
+            )
+            .map_err(LedgerError::storage("writing a checkpoint"))
+    }
+
+    /// The stored checkpoint with the largest size, as `(size, bytes)`.
+    pub fn latest_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>, LedgerError> {
+        let mut it = self
+            .db()
+            .raw_iterator_cf(crate::db::cf(self.db(), CF_CHECKPOINTS));
+        it.seek_to_last();
+        let found = match (it.key(), it.value()) {
+            (Some(k), Some(v)) => keys::decode_u64(k).map(|size| (size, v.to_vec())),
+            _ => None,
+        };
+        it.status()
+            .map_err(LedgerError::storage("reading the checkpoints"))?;
+        Ok(found)
+    }
+
     /// Recomputes the whole chain and every index entry.
     pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
         verify::full(self.db())
@@ -222,5 +342,17 @@ impl Ledger {
     /// verifies everything after it.
     pub fn verify_from(&self, checkpoint: Head) -> Result<VerifyReport, LedgerError> {
         verify::from_checkpoint(self.db(), checkpoint)
+    }
+}
+
+fn tree_size(head: Option<Head>) -> u64 {
+    head.map_or(0, |h| h.position.0 + 1)
+}
+
+fn tree_head(frontier: &casetrail_merkle::Frontier, head: Option<Head>) -> TreeHead {
+    TreeHead {
+        size: frontier.size(),
+        root: frontier.root(),
+        head: head.map(|h| h.hash),
     }
 }

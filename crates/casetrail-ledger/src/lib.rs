@@ -9,6 +9,9 @@
 //!   (synced) before it returns; concurrent appends share one fsync (group commit).
 //! - [`Ledger::read_all`], [`Ledger::read_stream`], [`Ledger::read_type`], [`Ledger::subscribe`].
 //! - [`Ledger::verify`] and [`Ledger::verify_from`]: the first broken position, or intact.
+//! - A Merkle tree over the log (RFC 9162 shape, BLAKE3), kept in the same writes as the
+//!   records: [`Ledger::tree_head`], [`Ledger::inclusion_proof`], [`Ledger::consistency_proof`],
+//!   and a place beside the log for the signed checkpoints the application makes of it.
 //!
 //! The on-disk format is documented byte by byte in `docs/ledger-format.md`.
 
@@ -22,6 +25,7 @@ mod ledger;
 mod reads;
 mod record;
 mod subscribe;
+mod tree;
 mod vault;
 mod verify;
 mod writer;
@@ -30,8 +34,9 @@ pub use append::{AppendRequest, Appended, ExpectedVersion, Head, StreamWrite};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ActualVersion, DecodeError, LedgerError};
 pub use ids::{Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp};
-pub use ledger::Ledger;
+pub use ledger::{Ledger, LedgerOptions};
 pub use reads::{Direction, IndexIter, LogIter};
 pub use record::{GENESIS_CONTEXT, MAX_BLOB_LEN, NewEvent, RECORD_CONTEXT, Record, RecordView};
+pub use tree::{TreeHead, record_leaf};
 pub use vault::KeyVault;
 pub use verify::{Break, BreakKind, VerifyReport};

@@ -14,9 +14,13 @@ use crate::append::Head;
 use crate::db::cf;
 use crate::error::LedgerError;
 use crate::ids::{EventHash, Position};
-use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_STREAMS, CF_TYPES};
+use crate::keys::{
+    self, CF_EVENT_IDS, CF_LOG, CF_STREAMS, CF_TREE, CF_TYPES, TREE_STORED_FROM_LEVEL,
+};
 use crate::reads::{self, scan_options};
 use crate::record::{Record, RecordView};
+use crate::tree::record_leaf;
+use casetrail_merkle::Frontier;
 
 /// What kind of damage was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +43,8 @@ pub enum BreakKind {
     IndexDangling,
     /// The record at the trusted checkpoint no longer has the checkpoint's hash.
     CheckpointMismatch,
+    /// A stored Merkle subtree is not the hash of the records under it (or has no records).
+    TreeNode,
 }
 
 impl std::fmt::Display for BreakKind {
@@ -53,6 +59,7 @@ impl std::fmt::Display for BreakKind {
             BreakKind::IndexMissing => "index entry missing or wrong",
             BreakKind::IndexDangling => "index entry points at the wrong record",
             BreakKind::CheckpointMismatch => "checkpoint hash does not match",
+            BreakKind::TreeNode => "Merkle tree node does not match the records under it",
         })
     }
 }
@@ -129,6 +136,7 @@ struct IndexKeys {
     streams: [u8; 32],
     ids: [u8; 32],
     types: [u8; 32],
+    tree: [u8; 32],
 }
 
 impl IndexKeys {
@@ -137,6 +145,7 @@ impl IndexKeys {
             streams: blake3::derive_key("casetrail ledger v1 verify streams", &[]),
             ids: blake3::derive_key("casetrail ledger v1 verify event ids", &[]),
             types: blake3::derive_key("casetrail ledger v1 verify types", &[]),
+            tree: blake3::derive_key("casetrail ledger v2 verify tree", &[]),
         }
     }
 }
@@ -146,6 +155,7 @@ struct IndexDigests {
     streams: Digest,
     ids: Digest,
     types: Digest,
+    tree: Digest,
 }
 
 /// The outcome of walking the log: how far it held, and what it implied for the indexes.
@@ -157,6 +167,9 @@ struct Walk {
 }
 
 fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> Walk {
+    // The tree is only followed from the first record: a walk from a checkpoint has no
+    // frontier to start from.
+    let mut frontier = (from == Position(0)).then(Frontier::new);
     let mut walk = Walk {
         checked: 0,
         last: None,
@@ -209,6 +222,14 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
         key_buf.clear();
         key_buf.extend_from_slice(&keys::type_key(view.event_type, expected));
         walk.implied.types.add(&keys_.types, &key_buf, &[]);
+        if let Some(f) = frontier.as_mut() {
+            let tree = &mut walk.implied.tree;
+            f.push_completing(record_leaf(&view.hash), |level, index, hash| {
+                if level >= TREE_STORED_FROM_LEVEL {
+                    tree.add(&keys_.tree, &keys::tree_key(level, index), &hash.0);
+                }
+            });
+        }
         prev = view.hash;
         walk.last = Some(Head {
             position: expected,
@@ -249,6 +270,7 @@ fn scan_indexes(db: &DB, keys_: &IndexKeys) -> Result<IndexDigests, LedgerError>
         (CF_STREAMS, &keys_.streams, &mut out.streams),
         (CF_EVENT_IDS, &keys_.ids, &mut out.ids),
         (CF_TYPES, &keys_.types, &mut out.types),
+        (CF_TREE, &keys_.tree, &mut out.tree),
     ] {
         let mut it = db.raw_iterator_cf_opt(cf(db, name), scan_options());
         it.seek_to_first();
@@ -303,11 +325,16 @@ pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
     });
     let found = found.expect("the index scan does not panic")?;
     finish(db, walk, |walk| {
-        if walk.implied == found {
-            Ok(None)
-        } else {
-            locate_index_break(db, Position(0), true)
+        if walk.implied.streams != found.streams
+            || walk.implied.ids != found.ids
+            || walk.implied.types != found.types
+        {
+            return locate_index_break(db, Position(0), true);
         }
+        if walk.implied.tree != found.tree {
+            return locate_tree_break(db);
+        }
+        Ok(None)
     })
 }
 
@@ -478,4 +505,62 @@ fn first_dangling(db: &DB) -> Result<Option<Break>, LedgerError> {
             .map_err(LedgerError::storage("scanning an index"))?;
     }
     Ok(first)
+}
+
+/// The slow pass for the Merkle tree: every subtree the records imply, compared with the
+/// stored one, then every stored one that no record implies. The break is named at the
+/// record that completes (or would complete) the subtree.
+fn locate_tree_break(db: &DB) -> Result<Option<Break>, LedgerError> {
+    let tree = cf(db, CF_TREE);
+    let mut frontier = Frontier::new();
+    let mut implied = std::collections::HashSet::new();
+    let mut first: Option<Break> = None;
+    for record in reads::LogIter::new(db, Position(0)) {
+        let record = record?;
+        let mut failure = None;
+        frontier.push_completing(record_leaf(&record.hash), |level, index, hash| {
+            if level < TREE_STORED_FROM_LEVEL || failure.is_some() {
+                return;
+            }
+            let key = keys::tree_key(level, index);
+            implied.insert(key);
+            failure = Some(match db.get_cf(tree, key) {
+                Ok(Some(v)) if v == hash.0 => return,
+                Ok(got) => Ok(brk(
+                    record.position,
+                    BreakKind::TreeNode,
+                    format!("subtree {level}/{index} = {}", hash.to_hex()),
+                    got.map_or("no stored subtree".into(), |g| hex(&g)),
+                )),
+                Err(e) => Err(LedgerError::storage("reading the Merkle tree")(e)),
+            });
+        });
+        if let Some(f) = failure {
+            first = Some(f?);
+            break;
+        }
+    }
+    if first.is_some() {
+        return Ok(first);
+    }
+    let mut it = db.raw_iterator_cf_opt(tree, scan_options());
+    it.seek_to_first();
+    while let Some(k) = it.key() {
+        let key: Option<[u8; 9]> = k.try_into().ok();
+        if key.is_none_or(|key| !implied.contains(&key)) {
+            let leaf = key.map_or(0, |key| {
+                keys::decode_u64(&key[1..]).unwrap_or(0) << key[0].min(63)
+            });
+            return Ok(Some(brk(
+                Position(leaf),
+                BreakKind::TreeNode,
+                "subtrees only over records in the log",
+                format!("a stored subtree {}", hex(k)),
+            )));
+        }
+        it.next();
+    }
+    it.status()
+        .map_err(LedgerError::storage("scanning the Merkle tree"))?;
+    Ok(None)
 }

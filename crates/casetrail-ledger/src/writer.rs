@@ -21,6 +21,8 @@ use crate::ids::{EventHash, EventId, Position, StreamId, StreamVersion, Timestam
 use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
 use crate::reads;
 use crate::record::{MAX_BLOB_LEN, RecordFields};
+use crate::tree::{self, TreeHead};
+use casetrail_merkle::Frontier;
 
 /// At most this many appends share one fsync.
 const MAX_GROUP_JOBS: usize = 1024;
@@ -45,6 +47,9 @@ pub(crate) struct Writer {
     clock: Arc<dyn Clock>,
     head: Option<Head>,
     head_tx: watch::Sender<Option<Head>>,
+    /// The Merkle tree's right edge over every committed record (None: no tree kept).
+    frontier: Option<Frontier>,
+    tree_tx: watch::Sender<TreeHead>,
     groups: Arc<AtomicU64>,
     /// How many appends the writer expects in a group: the recent peak, halving when fewer come.
     expected_jobs: usize,
@@ -63,6 +68,7 @@ impl Writer {
         clock: Arc<dyn Clock>,
         head: Option<Head>,
         head_tx: watch::Sender<Option<Head>>,
+        (frontier, tree_tx): (Option<Frontier>, watch::Sender<TreeHead>),
         groups: Arc<AtomicU64>,
     ) -> Self {
         Writer {
@@ -70,6 +76,8 @@ impl Writer {
             clock,
             head,
             head_tx,
+            frontier,
+            tree_tx,
             groups,
             expected_jobs: 1,
             last_sync: Duration::ZERO,
@@ -117,7 +125,7 @@ impl Writer {
             .iter()
             .map(|j| payload_bytes(&j.request) + j.request.event_count() * BATCH_OVERHEAD_PER_EVENT)
             .sum();
-        let mut group = Group::new(self.head, capacity);
+        let mut group = Group::new(self.head, self.frontier.clone(), capacity);
         let mut outcomes = Vec::with_capacity(jobs.len());
         match committed_ids(&self.db, &jobs) {
             Ok(committed) => {
@@ -154,6 +162,14 @@ impl Writer {
                     }
                     self.versions.extend(group.streams.drain());
                     self.head = group.head;
+                    self.frontier = group.frontier.take();
+                    if let Some(f) = &self.frontier {
+                        self.tree_tx.send_replace(TreeHead {
+                            size: f.size(),
+                            root: f.root(),
+                            head: self.head.map(|h| h.hash),
+                        });
+                    }
                     self.head_tx.send_replace(self.head);
                 }
                 Err(source) => {
@@ -203,16 +219,18 @@ struct StoredEvent {
 struct Group {
     batch: WriteBatch,
     head: Option<Head>,
+    frontier: Option<Frontier>,
     touched: bool,
     streams: HashMap<StreamId, StreamVersion>,
     ids: HashMap<EventId, (Position, StreamId, StreamVersion)>,
 }
 
 impl Group {
-    fn new(head: Option<Head>, capacity_bytes: usize) -> Self {
+    fn new(head: Option<Head>, frontier: Option<Frontier>, capacity_bytes: usize) -> Self {
         Group {
             batch: WriteBatch::with_capacity_bytes(capacity_bytes),
             head,
+            frontier,
             touched: false,
             streams: HashMap::new(),
             ids: HashMap::new(),
@@ -299,6 +317,9 @@ impl Group {
                     keys::type_key(event.event_type.as_str(), position),
                     [],
                 );
+                if let Some(frontier) = self.frontier.as_mut() {
+                    tree::push_leaf(db, &mut self.batch, frontier, tree::record_leaf(&hash));
+                }
                 self.ids
                     .insert(event.id, (position, write.stream.clone(), version));
                 self.head = Some(Head { position, hash });

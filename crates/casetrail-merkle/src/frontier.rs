@@ -19,15 +19,37 @@ impl Frontier {
         self.size
     }
 
+    /// A frontier restored from stored peaks (see [`crate::peak_positions`]): one per set bit
+    /// of `size`, largest first. None when their number does not fit the size.
+    pub fn from_peaks(size: u64, peaks: Vec<Hash>) -> Option<Self> {
+        (peaks.len() as u32 == size.count_ones()).then_some(Frontier { size, peaks })
+    }
+
+    /// The roots of the perfect subtrees along the right edge, largest first.
+    pub fn peaks(&self) -> &[Hash] {
+        &self.peaks
+    }
+
     /// Appends a leaf hash.
     pub fn push(&mut self, leaf: Hash) {
+        self.push_completing(leaf, |_, _, _| {});
+    }
+
+    /// Appends a leaf hash and hands `completed` every perfect subtree the leaf completes, as
+    /// `(level, index, root)`, the leaf itself (level 0) first: what a store must write to
+    /// answer proofs later.
+    pub fn push_completing(&mut self, leaf: Hash, mut completed: impl FnMut(u32, u64, Hash)) {
         let mut carry = leaf;
+        let mut level = 0u32;
+        completed(0, self.size, leaf);
         // Each trailing one bit of the old size is a perfect subtree the new leaf completes.
         let mut size = self.size;
         while size & 1 == 1 {
             let left = self.peaks.pop().expect("one peak per set bit");
             carry = node_hash(&left, &carry);
             size >>= 1;
+            level += 1;
+            completed(level, self.size >> level, carry);
         }
         self.peaks.push(carry);
         self.size += 1;

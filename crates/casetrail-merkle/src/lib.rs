@@ -8,13 +8,18 @@
 //! - An inclusion proof shows that a leaf is at an index of the tree of a size; a consistency
 //!   proof that the tree of size `m` is a prefix of the tree of size `n` (the log was only
 //!   appended to). Both are checked with nothing but the proof, the sizes and the roots.
-//! - [`Frontier`] keeps the root of a growing tree in O(log n) space, for appends.
+//! - [`Frontier`] keeps the root of a growing tree in O(log n) space, for appends, and names
+//!   the perfect subtrees each leaf completes; [`Subtrees`] answers proofs from those alone.
 
 mod frontier;
 mod proofs;
+mod stored;
 
 pub use frontier::Frontier;
 pub use proofs::{consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion};
+pub use stored::{
+    MemoryTree, Subtrees, consistency_proof_of, inclusion_proof_of, peak_positions, root_of,
+};
 
 /// A 32-byte BLAKE3 hash: of a leaf, a node or a whole tree.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

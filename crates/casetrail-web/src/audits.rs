@@ -146,6 +146,7 @@ struct AuditPage {
     released_cases: Vec<(String, u32)>,
     scale: Vec<Choice>,
     rated: Vec<Choice>,
+    export_files: &'static [&'static str],
 }
 
 pub fn sector_name(lang: Lang, sector: &str) -> String {
@@ -397,6 +398,7 @@ pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> 
             title: state.title.clone(),
             scoring_open: state.scoring_open,
             closed: state.closed,
+            export_files: crate::quality::EXPORT_FILES,
             panels,
             recommendations: state
                 .recommendations

@@ -40,6 +40,9 @@ struct QualityPage {
     intact: bool,
     closed: Vec<ClosedAudit>,
     open: usize,
+    /// The checkpoint key's fingerprint, to compare with a receipt's.
+    fingerprint: String,
+    export_files: &'static [&'static str],
 }
 
 async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejection> {
@@ -112,6 +115,8 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
             }),
             closed,
             open,
+            fingerprint: ctx.shared.signer.public_key().fingerprint(),
+            export_files: EXPORT_FILES,
         },
     )
 }
@@ -205,23 +210,61 @@ pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Reject
     Ok(see_other("/admin/users".into()))
 }
 
-/// The findings files of an audit, for facilitators and quality staff (docs/exports.md).
+/// Every file an audit's export page links, each with its receipt.
+pub const EXPORT_FILES: &[&str] = &[
+    "answers.csv",
+    "summary.csv",
+    "findings.json",
+    "fhir.json",
+    "redcap-dictionary.csv",
+    "redcap-data.csv",
+    "answers.parquet",
+];
+
+/// Which export a download name belongs to (docs/exports.md).
+fn export_format(file: &str) -> Option<casetrail_app::ExportFormat> {
+    use casetrail_app::ExportFormat::*;
+    Some(match file {
+        "answers.csv" | "summary.csv" => Csv,
+        "findings.json" => Json,
+        "fhir.json" => Fhir,
+        "redcap-dictionary.csv" | "redcap-data.csv" => Redcap,
+        "answers.parquet" => Parquet,
+        _ => return None,
+    })
+}
+
+/// The findings files of an audit, for facilitators and quality staff (docs/exports.md);
+/// `FILE.receipt.json` is the signed receipt of FILE.
 pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Reply>, Rejection> {
     ctx.require(&[Role::Facilitator, Role::Quality])?;
-    let (content_type, kind) = match file.as_str() {
-        "answers.csv" | "summary.csv" => ("text/csv; charset=utf-8", file.clone()),
-        "findings.json" => ("application/json", file.clone()),
-        _ => return Err(warp::reject::not_found()),
+    let (wanted, receipt) = match file.strip_suffix(".receipt.json") {
+        Some(f) => (f.to_owned(), true),
+        None => (file.clone(), false),
     };
+    let format = export_format(&wanted).ok_or_else(warp::reject::not_found)?;
     let shared = ctx.shared.clone();
-    let id = audit.clone();
-    let bytes = ctx
+    let name = format!("{audit}-{wanted}");
+    let download = format!("{audit}-{file}");
+    let (content_type, bytes) = ctx
         .blocking(move |wb| {
-            let findings = wb.findings(&id, &shared.key, casetrail_app::DEFAULT_MIN_CELL)?;
-            match kind.as_str() {
-                "answers.csv" => findings.answers_csv(true),
-                "summary.csv" => findings.summary_csv(true),
-                _ => findings.json(),
+            let options = casetrail_app::ExportOptions {
+                min_cell: casetrail_app::DEFAULT_MIN_CELL,
+                bom: true,
+                stage1_year: None,
+            };
+            let export = wb.export(&audit, &shared.key, format, options)?;
+            let file = export
+                .files
+                .into_iter()
+                .find(|f| f.name == name)
+                .expect("every name export_format knows is in its export");
+            if receipt {
+                let now = crate::ctx::utc(crate::ctx::now_micros());
+                let r = wb.export_receipt(&shared.signer, &file, &now)?;
+                Ok(("application/json", r.to_json().into_bytes()))
+            } else {
+                Ok((file.content_type, file.bytes))
             }
         })
         .await?;
@@ -229,7 +272,35 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
     let reply = warp::reply::with_header(
         reply,
         "content-disposition",
-        format!("attachment; filename=\"{audit}-{file}\""),
+        format!("attachment; filename=\"{download}\""),
+    );
+    Ok(Box::new(warp::reply::with_header(
+        reply,
+        "cache-control",
+        "no-store",
+    )))
+}
+
+/// The newest signed checkpoint of the log, made now if the log has grown since the last:
+/// what a quality department downloads and keeps, for `casetrail verify --consistency`.
+pub async fn checkpoint(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+    ctx.require(&[Role::Facilitator, Role::Quality, Role::Administrator])?;
+    let shared = ctx.shared.clone();
+    let checkpoint = ctx
+        .blocking(move |wb| {
+            shared.publish_checkpoint()?;
+            match wb.latest_checkpoint()? {
+                Some(c) => Ok(c),
+                None => wb.checkpoint(&shared.signer, &crate::ctx::utc(crate::ctx::now_micros())),
+            }
+        })
+        .await?;
+    let size = checkpoint.checkpoint.size;
+    let reply = warp::reply::with_header(checkpoint.to_json(), "content-type", "application/json");
+    let reply = warp::reply::with_header(
+        reply,
+        "content-disposition",
+        format!("attachment; filename=\"checkpoint-{size}.json\""),
     );
     Ok(Box::new(warp::reply::with_header(
         reply,
@@ -251,22 +322,32 @@ pub async fn report(
 ) -> Result<Box<dyn Reply>, Rejection> {
     ctx.require(&[Role::Facilitator, Role::Quality])?;
     let shared = ctx.shared.clone();
-    let (report, stage1) = ctx
+    let now = crate::ctx::utc(crate::ctx::now_micros());
+    let id = audit.clone();
+    let made_at = now.clone();
+    let (report, stage1, checkpoint, events) = ctx
         .blocking(move |wb| {
-            let report = wb.audit_report(&audit, &shared.key)?;
+            let report = wb.audit_report(&id, &shared.key)?;
             let stage1 = query.year.map(|y| wb.stage1(y)).transpose()?;
-            Ok((report, stage1))
+            let checkpoint = wb.checkpoint(&shared.signer, &made_at)?;
+            let events = wb.audit_event_positions(&id)?.len();
+            Ok((report, stage1, checkpoint, events))
         })
         .await?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    let body = crate::report::report_html(
+    let page = crate::report::report_html(
         &report,
         stage1.as_ref(),
-        &crate::ctx::utc(now),
+        &now,
         crate::report::ReportFile::Served,
+        Some((&checkpoint, events)),
     )
     .map_err(crate::ctx::server_error)?;
+    let shared = ctx.shared.clone();
+    let body = ctx
+        .blocking(move |wb| {
+            let name = format!("{audit}-report.html");
+            wb.report_with_receipt(&shared.signer, &audit, &name, checkpoint, &page)
+        })
+        .await?;
     Ok(crate::ctx::html(body, warp::http::StatusCode::OK))
 }

@@ -4,7 +4,7 @@
 //! numbered recommendations with their owners and an action-plan table; and the ledger head
 //! the report was made at. Charts are SVG bars in black and grey, readable in print.
 
-use casetrail_app::{AuditReport, Stage1Report};
+use casetrail_app::{AuditReport, SignedCheckpoint, Stage1Report};
 use serde::Serialize;
 
 use crate::RenderError;
@@ -29,7 +29,17 @@ struct QuestionView {
     alpha: String,
     interval: String,
     chart: BarChart,
-    quotes: Vec<(String, String, String)>,
+    /// Themes first, the rest last.
+    quotes: Vec<QuoteGroup>,
+}
+
+/// A quote as (sector, value, text).
+type QuoteRow = (String, String, String);
+
+#[derive(Debug, Serialize)]
+struct QuoteGroup {
+    heading: String,
+    quotes: Vec<QuoteRow>,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +54,19 @@ struct ReportView<'a> {
     panels: Vec<(String, String)>,
     questions: Vec<QuestionView>,
     recommendations: Vec<(u32, String, String)>,
+    integrity: Option<IntegrityView>,
+    /// Where the receipt goes once it is made (see `casetrail_receipt::embedded`).
+    receipt_marker: &'static str,
+}
+
+/// The signed checkpoint the report was made against, as the integrity section shows it.
+#[derive(Debug, Serialize)]
+struct IntegrityView {
+    size: u64,
+    root: String,
+    fingerprint: String,
+    origin: String,
+    events: usize,
 }
 
 fn sector_da(sector: &str) -> &str {
@@ -70,8 +93,21 @@ pub fn report_html(
     stage1: Option<&Stage1Report>,
     made_at: &str,
     file: ReportFile,
+    checkpoint: Option<(&SignedCheckpoint, usize)>,
 ) -> Result<String, RenderError> {
     let view = ReportView {
+        integrity: checkpoint.map(|(c, events)| IntegrityView {
+            size: c.checkpoint.size,
+            root: c.checkpoint.root.to_hex(),
+            fingerprint: c.fingerprint(),
+            origin: c.checkpoint.origin.clone(),
+            events,
+        }),
+        receipt_marker: if checkpoint.is_some() {
+            casetrail_app::RECEIPT_MARKER
+        } else {
+            ""
+        },
         r: report,
         inline_css: (file == ReportFile::Standalone).then_some(crate::server::CSS),
         made_at,
@@ -134,17 +170,7 @@ pub fn report_html(
                             })
                             .collect(),
                     ),
-                    quotes: q
-                        .quotes
-                        .iter()
-                        .map(|x| {
-                            (
-                                sector_da(&x.sector).to_owned(),
-                                x.value.clone(),
-                                x.text.clone(),
-                            )
-                        })
-                        .collect(),
+                    quotes: quote_groups(&q.quotes),
                 }
             })
             .collect(),
@@ -165,4 +191,28 @@ pub fn report_html(
             .collect(),
     };
     crate::templates::render("report", &view)
+}
+
+/// Quotes under their themes, in the order the themes first occur, then the unthemed.
+fn quote_groups(quotes: &[casetrail_app::Quote]) -> Vec<QuoteGroup> {
+    let mut groups: Vec<(Option<String>, Vec<QuoteRow>)> = Vec::new();
+    for x in quotes {
+        let row = (
+            sector_da(&x.sector).to_owned(),
+            x.value.clone(),
+            x.text.clone(),
+        );
+        match groups.iter_mut().find(|(t, _)| *t == x.theme) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((x.theme.clone(), vec![row])),
+        }
+    }
+    groups.sort_by_key(|(t, _)| t.is_none());
+    groups
+        .into_iter()
+        .map(|(t, quotes)| QuoteGroup {
+            heading: t.map_or("Uden for temaerne".to_string(), |t| format!("Tema: {t}")),
+            quotes,
+        })
+        .collect()
 }

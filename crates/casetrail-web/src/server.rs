@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use casetrail_app::{ErrorKind, HashedTimeline, PseudonymKey, Role, Workbench};
+use casetrail_app::{CheckpointSigner, ErrorKind, HashedTimeline, PseudonymKey, Role, Workbench};
 use serde::{Deserialize, Serialize};
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -65,6 +65,10 @@ pub struct Shared {
     secure_cookies: bool,
     requests: AtomicU64,
     latencies: Latencies,
+    /// Signs checkpoints and receipts.
+    pub(crate) signer: Arc<CheckpointSigner>,
+    /// The size of the last checkpoint this server published.
+    published: AtomicU64,
 }
 
 /// What a rendered timeline part depends on. A released version never changes, so the
@@ -89,6 +93,8 @@ pub const SESSION_TTL: Duration = Duration::from_secs(8 * 3600);
 pub struct Options {
     pub session_ttl: Duration,
     pub secure_cookies: bool,
+    /// The checkpoint signing key; without one, a key for this process only (tests).
+    pub signer: Option<Arc<CheckpointSigner>>,
 }
 
 impl Default for Options {
@@ -96,6 +102,7 @@ impl Default for Options {
         Options {
             session_ttl: SESSION_TTL,
             secure_cookies: false,
+            signer: None,
         }
     }
 }
@@ -116,7 +123,26 @@ impl Shared {
             secure_cookies: options.secure_cookies,
             requests: AtomicU64::new(0),
             latencies: Latencies::default(),
+            signer: options.signer.unwrap_or_else(|| {
+                Arc::new(CheckpointSigner::ephemeral(casetrail_app::DEFAULT_ORIGIN))
+            }),
+            published: AtomicU64::new(0),
         })
+    }
+
+    /// Signs and keeps a checkpoint when the log has grown since the last one: called every
+    /// second while the server runs. Returns the new checkpoint's size.
+    pub fn publish_checkpoint(&self) -> Result<Option<u64>, casetrail_app::AppError> {
+        let published = self.published.load(Ordering::Relaxed);
+        let made = self.workbench.publish_checkpoint_if_grown(
+            &self.signer,
+            published,
+            &crate::ctx::utc(crate::ctx::now_micros()),
+        )?;
+        if let Some(size) = made {
+            self.published.store(size, Ordering::Relaxed);
+        }
+        Ok(made)
     }
 
     /// Registers an import and returns its id (random, so one facilitator cannot guess
@@ -649,6 +675,12 @@ pub fn routes(
                 .and_then(|a, c, q| quality::report(c, a, q)),
         ),
         boxed(
+            warp::path!("checkpoint")
+                .and(get())
+                .and(c())
+                .and_then(quality::checkpoint),
+        ),
+        boxed(
             warp::path!("export" / String / String)
                 .and(get())
                 .and(c())
@@ -698,11 +730,29 @@ pub fn routes(
 
 /// Binds `addr` (port 0 picks a free one) and returns the address bound and the server,
 /// which runs until the process ends.
+/// Serves on `addr` (call it inside a Tokio runtime), and publishes a signed checkpoint
+/// every second while events arrive.
 pub fn bind(
     shared: Arc<Shared>,
     addr: SocketAddr,
 ) -> (SocketAddr, impl std::future::Future<Output = ()>) {
+    tokio::spawn(publish_checkpoints(shared.clone()));
     warp::serve(routes(shared)).bind_ephemeral(addr)
+}
+
+async fn publish_checkpoints(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let s = shared.clone();
+        match tokio::task::spawn_blocking(move || s.publish_checkpoint()).await {
+            Ok(Ok(Some(size))) => tracing::debug!(size, "published a checkpoint"),
+            Ok(Ok(None)) => {}
+            Ok(Err(error)) => tracing::error!(%error, "publishing a checkpoint failed"),
+            Err(error) => tracing::error!(%error, "the checkpoint task failed"),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -943,6 +993,7 @@ mod tests {
             Options {
                 session_ttl: Duration::from_millis(200),
                 secure_cookies: true,
+                signer: None,
             },
         );
         runtime.block_on(async move {
@@ -1029,6 +1080,7 @@ mod tests {
             "facilitator",
         )
         .unwrap();
+        let key = shared.signer.public_key();
         let runtime = runtime();
         runtime.block_on(async move {
             let api = routes(shared);
@@ -1053,7 +1105,57 @@ mod tests {
                 .reply(&api)
                 .await;
             assert_eq!(res.status(), 404);
+            // Every linked file downloads, and its receipt verifies it against the server's key.
+            for file in crate::quality::EXPORT_FILES {
+                let get = |path: String| {
+                    warp::test::request()
+                        .path(&path)
+                        .header("cookie", format!("session={session}"))
+                        .reply(&api)
+                };
+                let content = get(format!("/export/DEMO-2019/{file}")).await;
+                assert_eq!(content.status(), 200, "{file}");
+                let receipt = get(format!("/export/DEMO-2019/{file}.receipt.json")).await;
+                assert_eq!(receipt.status(), 200, "{file}");
+                let receipt = casetrail_app::Receipt::from_json(&body(&receipt)).unwrap();
+                assert_eq!(receipt.subject.name, format!("DEMO-2019-{file}"));
+                let summary = receipt.verify(Some(&key), Some(content.body())).unwrap();
+                assert!(summary.events > 0, "{file}");
+            }
+            // The newest checkpoint, signed by the same key.
+            let res = warp::test::request()
+                .path("/checkpoint")
+                .header("cookie", format!("session={session}"))
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 200);
+            let checkpoint = casetrail_app::SignedCheckpoint::from_json(&body(&res)).unwrap();
+            assert!(checkpoint.verify(Some(&key)).is_ok());
         });
+    }
+
+    #[test]
+    fn a_checkpoint_is_published_when_the_log_grew_and_only_then() {
+        let (_dir, shared) = shared();
+        let wb = &shared.workbench;
+        wb.add_user(
+            "first",
+            Role::Administrator,
+            "a long enough password",
+            "test",
+        )
+        .unwrap();
+        let size = wb.latest_checkpoint().unwrap().map(|c| c.checkpoint.size);
+        assert_eq!(size, None, "nothing published yet");
+        let first = shared.publish_checkpoint().unwrap().expect("the log grew");
+        assert_eq!(shared.publish_checkpoint().unwrap(), None, "nothing new");
+        wb.add_user("second", Role::Quality, "a long enough password", "test")
+            .unwrap();
+        let second = shared.publish_checkpoint().unwrap().expect("the log grew");
+        assert!(second > first);
+        let kept = wb.latest_checkpoint().unwrap().unwrap();
+        assert_eq!(kept.checkpoint.size, second);
+        assert!(kept.verify(Some(&shared.signer.public_key())).is_ok());
     }
 
     /// Who may do what: each row of docs/security.md as (method, path, status anonymous,
@@ -1103,10 +1205,11 @@ mod tests {
         ),
         (
             "GET",
-            "/export/DEMO-2019/answers.csv",
+            "/export/DEMO-2019/answers.csv.receipt.json",
             303,
             [422, 403, 422, 403],
         ),
+        ("GET", "/checkpoint", 303, [200, 403, 200, 200]),
         ("POST", "/quality/verify", 303, [403; 4]),
         ("GET", "/admin/users", 303, [403, 403, 403, 200]),
         ("POST", "/admin/users", 303, [403; 4]),

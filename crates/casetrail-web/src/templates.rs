@@ -49,6 +49,10 @@ const PARTIALS: &[(&str, &str)] = &[
         "barchart",
         include_str!("../../../web/templates/_barchart.hbs"),
     ),
+    (
+        "exports",
+        include_str!("../../../web/templates/_exports.hbs"),
+    ),
 ];
 
 fn registry() -> &'static Handlebars<'static> {
