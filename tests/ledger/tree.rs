@@ -140,25 +140,25 @@ fn verify_names_a_changed_or_missing_or_extra_tree_node() {
     let (dir, ledger) = temp_ledger();
     grow(&ledger, 40);
     drop(ledger);
-    // Level 2, index 3 covers records 12-15: the break is named at 15, which completes it.
-    let key = keys::tree_key(2, 3);
+    // Level 4, index 1 covers records 16-31: the break is named at 31, which completes it.
+    let key = keys::tree_key(4, 1);
     put_raw(dir.path(), CF_TREE, key, [7u8; 32]);
-    assert_tree_break_at(dir.path(), 15);
+    assert_tree_break_at(dir.path(), 31);
 
     delete_raw(dir.path(), CF_TREE, key);
-    let b = assert_tree_break_at(dir.path(), 15);
+    let b = assert_tree_break_at(dir.path(), 31);
     assert!(b.found.contains("no stored subtree"), "{b}");
 
     // Restore it from a fresh computation, then add a node no record implies.
     let good: Hash = {
         let l = Ledger::open_read_only(dir.path()).unwrap();
-        casetrail_merkle::root_of(&reference_range(&l, 12, 16), 4).unwrap()
+        casetrail_merkle::root_of(&reference_range(&l, 16, 32), 16).unwrap()
     };
     put_raw(dir.path(), CF_TREE, key, good.0);
     assert!(verify_closed(dir.path()).is_intact());
-    // Level 3, index 9 would cover records 72-79, which do not exist.
-    put_raw(dir.path(), CF_TREE, keys::tree_key(3, 9), [1u8; 32]);
-    assert_tree_break_at(dir.path(), 72);
+    // Level 5, index 2 would cover records 64-95, which do not exist.
+    put_raw(dir.path(), CF_TREE, keys::tree_key(5, 2), [1u8; 32]);
+    assert_tree_break_at(dir.path(), 64);
 }
 
 fn reference_range(ledger: &Ledger, from: u64, to: u64) -> MemoryTree {

@@ -97,13 +97,13 @@ fn actor() -> Actor {
     Actor::new("bench").expect("valid actor")
 }
 
-fn ledger_batch(dir: &str, merkle_tree: bool) -> anyhow::Result<()> {
+fn ledger_batch(dir: &str, merkle_tree: bool, batches: usize) -> anyhow::Result<()> {
     let ledger = Ledger::open_with(
         dir,
         Arc::new(SystemClock),
         casetrail_ledger::LedgerOptions { merkle_tree },
     )?;
-    let requests: Vec<AppendRequest> = (0..BATCHES)
+    let requests: Vec<AppendRequest> = (0..batches)
         .map(|b| {
             let events = (0..BATCH).map(|i| event((b * BATCH + i) as u64)).collect();
             AppendRequest::new(actor()).write(
@@ -117,7 +117,7 @@ fn ledger_batch(dir: &str, merkle_tree: bool) -> anyhow::Result<()> {
     for request in requests {
         ledger.append_blocking(request)?;
     }
-    report(BATCH * BATCHES, start.elapsed(), "");
+    report(BATCH * batches, start.elapsed(), "");
     Ok(())
 }
 
@@ -226,14 +226,22 @@ fn verify(dir: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How many batches of 1,000 a batch phase appends: its third argument, else 40.
+fn batches(args: &[String]) -> anyhow::Result<usize> {
+    Ok(match args.get(2) {
+        Some(n) => n.parse().context("batch count")?,
+        None => BATCHES,
+    })
+}
+
 pub fn run(args: &[String]) -> anyhow::Result<()> {
     let name = args.first().context("phase name")?;
     let dir = args.get(1).context("phase directory")?;
     match name.as_str() {
         "raw-batch" => raw_batch(dir),
         "raw-single" => raw_single(dir),
-        "ledger-batch" => ledger_batch(dir, true),
-        "ledger-batch-no-tree" => ledger_batch(dir, false),
+        "ledger-batch" => ledger_batch(dir, true, batches(args)?),
+        "ledger-batch-no-tree" => ledger_batch(dir, false, batches(args)?),
         "receipt" => receipt(dir, args.get(2).context("proof count")?.parse()?),
         "ledger-concurrent" => ledger_concurrent(dir),
         "populate" => populate(dir, args.get(2).context("event count")?.parse()?),

@@ -146,8 +146,16 @@ impl Ledger {
         let db = Arc::new(crate::db::open(path, true)?);
         let head = reads::stored_head(&db)?;
         let (_, head_rx) = watch::channel(head);
-        let frontier = tree::restore_frontier(&db, tree_size(head))?;
-        let (_, tree_rx) = watch::channel(tree_head(&frontier, head));
+        // A damaged log must still open for reading, so that verify can say where; its
+        // tree is then unknown (size 0), and proofs are refused until it is repaired.
+        let tree = match tree::restore_frontier(&db, tree_size(head)) {
+            Ok(frontier) => tree_head(&frontier, head),
+            Err(error) => {
+                tracing::warn!(%error, "the Merkle tree's right edge cannot be restored; run verify");
+                tree_head(&casetrail_merkle::Frontier::new(), None)
+            }
+        };
+        let (_, tree_rx) = watch::channel(tree);
         Ok(Ledger {
             inner: Arc::new(Inner {
                 db,

@@ -167,9 +167,6 @@ struct Walk {
 }
 
 fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> Walk {
-    // The tree is only followed from the first record: a walk from a checkpoint has no
-    // frontier to start from.
-    let mut frontier = (from == Position(0)).then(Frontier::new);
     let mut walk = Walk {
         checked: 0,
         last: None,
@@ -222,14 +219,6 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
         key_buf.clear();
         key_buf.extend_from_slice(&keys::type_key(view.event_type, expected));
         walk.implied.types.add(&keys_.types, &key_buf, &[]);
-        if let Some(f) = frontier.as_mut() {
-            let tree = &mut walk.implied.tree;
-            f.push_completing(record_leaf(&view.hash), |level, index, hash| {
-                if level >= TREE_STORED_FROM_LEVEL {
-                    tree.add(&keys_.tree, &keys::tree_key(level, index), &hash.0);
-                }
-            });
-        }
         prev = view.hash;
         walk.last = Some(Head {
             position: expected,
@@ -262,6 +251,29 @@ fn check_record(view: &RecordView<'_>, at: Position, prev: EventHash) -> Option<
         return Some(brk(at, BreakKind::WrongHash, computed, view.hash));
     }
     None
+}
+
+/// The subtrees the records imply, summed like index entries. It reads the hashes stored
+/// with the records (the walk checks them against the bytes), so it can run beside the walk,
+/// on the other core.
+fn implied_tree(db: &DB, keys_: &IndexKeys) -> Digest {
+    let mut digest = Digest::default();
+    let mut frontier = Frontier::new();
+    let mut it = db.raw_iterator_cf_opt(cf(db, CF_LOG), scan_options());
+    it.seek_to_first();
+    while let Some(value) = it.value() {
+        // A record that does not decode is the walk's to report.
+        let Ok(view) = RecordView::decode(value) else {
+            break;
+        };
+        frontier.push_completing(record_leaf(&view.hash), |level, index, hash| {
+            if level >= TREE_STORED_FROM_LEVEL {
+                digest.add(&keys_.tree, &keys::tree_key(level, index), &hash.0);
+            }
+        });
+        it.next();
+    }
+    digest
 }
 
 fn scan_indexes(db: &DB, keys_: &IndexKeys) -> Result<IndexDigests, LedgerError> {
@@ -319,11 +331,14 @@ fn check_head(db: &DB, walk: &Walk) -> Result<Option<Break>, LedgerError> {
 pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
     let keys_ = IndexKeys::new();
     let (walk, found) = thread::scope(|s| {
-        let indexes = s.spawn(|| scan_indexes(db, &keys_));
+        let indexes = s.spawn(|| {
+            let tree = implied_tree(db, &keys_);
+            scan_indexes(db, &keys_).map(|found| (tree, found))
+        });
         let walk = walk_log(db, Position(0), EventHash::genesis(), &keys_);
         (walk, indexes.join())
     });
-    let found = found.expect("the index scan does not panic")?;
+    let (implied_tree, found) = found.expect("the index scan does not panic")?;
     finish(db, walk, |walk| {
         if walk.implied.streams != found.streams
             || walk.implied.ids != found.ids
@@ -331,7 +346,7 @@ pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
         {
             return locate_index_break(db, Position(0), true);
         }
-        if walk.implied.tree != found.tree {
+        if implied_tree != found.tree {
             return locate_tree_break(db);
         }
         Ok(None)
