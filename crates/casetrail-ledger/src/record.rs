@@ -112,6 +112,17 @@ impl RecordFields<'_> {
     }
 }
 
+/// The hash stored with a record (its last 32 bytes), without decoding the rest: for the
+/// Merkle tree, whose leaves are these hashes. None for bytes too short to be a record.
+pub(crate) fn stored_hash(bytes: &[u8]) -> Option<EventHash> {
+    if bytes.len() < FIXED_LEN + HASH_LEN || bytes[0] != RECORD_FORMAT {
+        return None;
+    }
+    let mut hash = [0u8; HASH_LEN];
+    hash.copy_from_slice(&bytes[bytes.len() - HASH_LEN..]);
+    Some(EventHash(hash))
+}
+
 pub(crate) fn hash_body(body: &[u8]) -> EventHash {
     let mut hasher = blake3::Hasher::new_derive_key(RECORD_CONTEXT);
     hasher.update(body);
@@ -356,5 +367,8 @@ mod tests {
             hash.to_hex(),
             "3692097657874f9998d0891b4f22c5511eff44f60b6c3545f22f9e9079f7faaa"
         );
+        // The tree reads the stored hash from the record's last 32 bytes.
+        assert_eq!(stored_hash(&bytes), Some(hash));
+        assert_eq!(stored_hash(&bytes[..FIXED_LEN]), None);
     }
 }

@@ -53,11 +53,12 @@ impl StoredTree<'_> {
                 index,
                 problem: "no record at that position",
             })?;
-        let view = RecordView::decode(&bytes).map_err(|source| LedgerError::Corrupt {
-            position: Position(index),
-            source,
+        let hash = crate::record::stored_hash(&bytes).ok_or(LedgerError::TreeNode {
+            level: 0,
+            index,
+            problem: "the record there is too short to be one",
         })?;
-        Ok(record_leaf(&view.hash))
+        Ok(record_leaf(&hash))
     }
 }
 

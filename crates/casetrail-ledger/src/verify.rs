@@ -262,11 +262,11 @@ fn implied_tree(db: &DB, keys_: &IndexKeys) -> Digest {
     let mut it = db.raw_iterator_cf_opt(cf(db, CF_LOG), scan_options());
     it.seek_to_first();
     while let Some(value) = it.value() {
-        // A record that does not decode is the walk's to report.
-        let Ok(view) = RecordView::decode(value) else {
+        // A record that is not one is the walk's to report.
+        let Some(stored) = crate::record::stored_hash(value) else {
             break;
         };
-        frontier.push_completing(record_leaf(&view.hash), |level, index, hash| {
+        frontier.push_completing(record_leaf(&stored), |level, index, hash| {
             if level >= TREE_STORED_FROM_LEVEL {
                 digest.add(&keys_.tree, &keys::tree_key(level, index), &hash.0);
             }

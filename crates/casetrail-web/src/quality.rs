@@ -219,6 +219,7 @@ pub const EXPORT_FILES: &[&str] = &[
     "redcap-dictionary.csv",
     "redcap-data.csv",
     "answers.parquet",
+    "stage1-2019.parquet",
 ];
 
 /// Which export a download name belongs to (docs/exports.md).
@@ -242,7 +243,16 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
         Some(f) => (f.to_owned(), true),
         None => (file.clone(), false),
     };
-    let format = export_format(&wanted).ok_or_else(warp::reject::not_found)?;
+    // `stage1-YYYY.parquet`: the stage-1 episodes of a year; otherwise a findings file.
+    let stage1_year: Option<i32> = wanted
+        .strip_prefix("stage1-")
+        .and_then(|rest| rest.strip_suffix(".parquet"))
+        .and_then(|year| year.parse().ok())
+        .filter(|year| (1900..=2999).contains(year));
+    let format = match stage1_year {
+        Some(_) => casetrail_app::ExportFormat::Parquet,
+        None => export_format(&wanted).ok_or_else(warp::reject::not_found)?,
+    };
     let shared = ctx.shared.clone();
     let name = format!("{audit}-{wanted}");
     let download = format!("{audit}-{file}");
@@ -251,7 +261,7 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
             let options = casetrail_app::ExportOptions {
                 min_cell: casetrail_app::DEFAULT_MIN_CELL,
                 bom: true,
-                stage1_year: None,
+                stage1_year,
             };
             let export = wb.export(&audit, &shared.key, format, options)?;
             let file = export

@@ -1120,7 +1120,8 @@ mod tests {
                 let receipt = casetrail_app::Receipt::from_json(&body(&receipt)).unwrap();
                 assert_eq!(receipt.subject.name, format!("DEMO-2019-{file}"));
                 let summary = receipt.verify(Some(&key), Some(content.body())).unwrap();
-                assert!(summary.events > 0, "{file}");
+                // The stage-1 episodes summarise the whole log, which the root covers.
+                assert_eq!(summary.events > 0, !file.starts_with("stage1-"), "{file}");
             }
             // The newest checkpoint, signed by the same key.
             let res = warp::test::request()
