@@ -624,18 +624,19 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
             let now = receipt_cmd::now();
             let checkpoint = wb.checkpoint(&signer, &now)?;
-            let events = wb.audit_event_positions(&audit)?.len();
+            let events = wb.audit_event_positions(&audit)?;
             let page = casetrail_web::report_html(
                 &report,
                 stage1.as_ref(),
                 &now,
                 casetrail_web::ReportFile::Standalone,
-                Some((&checkpoint, events)),
+                Some((&checkpoint, events.len())),
             )?;
             let name = out
                 .file_name()
                 .map_or("report.html".into(), |n| n.to_string_lossy().into_owned());
-            let html = wb.report_with_receipt(&signer, &audit, &name, checkpoint, &page)?;
+            let html =
+                wb.report_with_receipt(&signer, &audit, &name, checkpoint, &page, &events)?;
             std::fs::write(&out, html).with_context(|| format!("writing {}", out.display()))?;
             out!("wrote {} (its receipt inside)", out.display());
             if let Some(pdf) = pdf {
@@ -666,7 +667,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     content_type: "application/pdf",
                     description: format!("audit report as PDF, audit {audit}"),
                     bytes,
-                    events: wb.audit_event_positions(&audit)?,
+                    events,
                 };
                 let receipt = wb.export_receipt(&signer, &file, &now)?;
                 let receipt_path = receipt_path(&pdf);

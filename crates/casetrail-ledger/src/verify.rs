@@ -3,8 +3,10 @@
 //! A full verify walks the log once, checking each record's position, previous hash and own
 //! hash, and folds the index entries each record implies into an order-independent digest
 //! (a sum of keyed BLAKE3 hashes). A second thread scans the three index column families into
-//! the same kind of digest. Equal digests mean the indexes hold exactly the implied entries.
-//! Only when they differ is the slow, precise pass run, to name the first broken position.
+//! the same kind of digest, and builds the Merkle tree from the hashes stored with the records
+//! to sum the subtrees they imply against the stored ones. Equal digests mean the indexes and
+//! the tree hold exactly what the records imply. Only when they differ is the slow, precise
+//! pass run, to name the first broken position.
 
 use std::thread;
 
@@ -155,7 +157,14 @@ struct IndexDigests {
     streams: Digest,
     ids: Digest,
     types: Digest,
-    tree: Digest,
+}
+
+/// What the second thread of a full verify finds: the stored index entries, and the tree the
+/// records imply against the tree that is stored.
+struct Scanned {
+    indexes: IndexDigests,
+    implied_tree: Digest,
+    stored_tree: Digest,
 }
 
 /// The outcome of walking the log: how far it held, and what it implied for the indexes.
@@ -276,13 +285,17 @@ fn implied_tree(db: &DB, keys_: &IndexKeys) -> Digest {
     digest
 }
 
-fn scan_indexes(db: &DB, keys_: &IndexKeys) -> Result<IndexDigests, LedgerError> {
-    let mut out = IndexDigests::default();
+fn scan(db: &DB, keys_: &IndexKeys) -> Result<Scanned, LedgerError> {
+    let mut out = Scanned {
+        indexes: IndexDigests::default(),
+        implied_tree: implied_tree(db, keys_),
+        stored_tree: Digest::default(),
+    };
     for (name, key, digest) in [
-        (CF_STREAMS, &keys_.streams, &mut out.streams),
-        (CF_EVENT_IDS, &keys_.ids, &mut out.ids),
-        (CF_TYPES, &keys_.types, &mut out.types),
-        (CF_TREE, &keys_.tree, &mut out.tree),
+        (CF_STREAMS, &keys_.streams, &mut out.indexes.streams),
+        (CF_EVENT_IDS, &keys_.ids, &mut out.indexes.ids),
+        (CF_TYPES, &keys_.types, &mut out.indexes.types),
+        (CF_TREE, &keys_.tree, &mut out.stored_tree),
     ] {
         let mut it = db.raw_iterator_cf_opt(cf(db, name), scan_options());
         it.seek_to_first();
@@ -331,22 +344,16 @@ fn check_head(db: &DB, walk: &Walk) -> Result<Option<Break>, LedgerError> {
 pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
     let keys_ = IndexKeys::new();
     let (walk, found) = thread::scope(|s| {
-        let indexes = s.spawn(|| {
-            let tree = implied_tree(db, &keys_);
-            scan_indexes(db, &keys_).map(|found| (tree, found))
-        });
+        let scanned = s.spawn(|| scan(db, &keys_));
         let walk = walk_log(db, Position(0), EventHash::genesis(), &keys_);
-        (walk, indexes.join())
+        (walk, scanned.join())
     });
-    let (implied_tree, found) = found.expect("the index scan does not panic")?;
+    let found = found.expect("the index scan does not panic")?;
     finish(db, walk, |walk| {
-        if walk.implied.streams != found.streams
-            || walk.implied.ids != found.ids
-            || walk.implied.types != found.types
-        {
+        if walk.implied != found.indexes {
             return locate_index_break(db, Position(0), true);
         }
-        if implied_tree != found.tree {
+        if found.implied_tree != found.stored_tree {
             return locate_tree_break(db);
         }
         Ok(None)

@@ -161,17 +161,36 @@ impl SignedCheckpoint {
     }
 }
 
+/// Checks both checkpoints' signatures: against `trusted` when it is given, else against
+/// `old`'s key, which `new` must share.
+pub fn verify_pair(
+    old: &SignedCheckpoint,
+    new: &SignedCheckpoint,
+    trusted: Option<&PublicKey>,
+) -> Result<(), ReceiptError> {
+    old.verify(trusted)?;
+    new.verify(Some(trusted.unwrap_or(&old.public_key)))
+}
+
 /// Checks that `new` extends `old` (the log was only appended to in between), given the
-/// consistency proof between their sizes. Both signatures are checked first, against
-/// `trusted` when it is given.
+/// consistency proof between their sizes: first both signatures ([`verify_pair`]), then
+/// [`check_consistency_proof`].
 pub fn check_consistency(
     old: &SignedCheckpoint,
     new: &SignedCheckpoint,
     proof: &[Hash],
     trusted: Option<&PublicKey>,
 ) -> Result<(), ReceiptError> {
-    old.verify(trusted)?;
-    new.verify(Some(trusted.unwrap_or(&old.public_key)))?;
+    verify_pair(old, new, trusted)?;
+    check_consistency_proof(old, new, proof)
+}
+
+/// The sizes and the proof alone, for a caller that has checked the signatures.
+pub fn check_consistency_proof(
+    old: &SignedCheckpoint,
+    new: &SignedCheckpoint,
+    proof: &[Hash],
+) -> Result<(), ReceiptError> {
     let (o, n) = (&old.checkpoint, &new.checkpoint);
     if n.size < o.size {
         return Err(ReceiptError::Rewound {

@@ -20,7 +20,10 @@ mod hex;
 mod keys;
 mod receipt;
 
-pub use checkpoint::{CHECKPOINT_FORMAT, Checkpoint, SignedCheckpoint, check_consistency};
+pub use checkpoint::{
+    CHECKPOINT_FORMAT, Checkpoint, SignedCheckpoint, check_consistency, check_consistency_proof,
+    verify_pair,
+};
 pub use embedded::{MARKER, embed_in_html, extract_from_html};
 pub use error::ReceiptError;
 pub use keys::{PublicKey, Signer, fingerprint};

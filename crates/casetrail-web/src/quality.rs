@@ -340,7 +340,7 @@ pub async fn report(
             let report = wb.audit_report(&id, &shared.key)?;
             let stage1 = query.year.map(|y| wb.stage1(y)).transpose()?;
             let checkpoint = wb.checkpoint(&shared.signer, &made_at)?;
-            let events = wb.audit_event_positions(&id)?.len();
+            let events = wb.audit_event_positions(&id)?;
             Ok((report, stage1, checkpoint, events))
         })
         .await?;
@@ -349,14 +349,14 @@ pub async fn report(
         stage1.as_ref(),
         &now,
         crate::report::ReportFile::Served,
-        Some((&checkpoint, events)),
+        Some((&checkpoint, events.len())),
     )
     .map_err(crate::ctx::server_error)?;
     let shared = ctx.shared.clone();
     let body = ctx
         .blocking(move |wb| {
             let name = format!("{audit}-report.html");
-            wb.report_with_receipt(&shared.signer, &audit, &name, checkpoint, &page)
+            wb.report_with_receipt(&shared.signer, &audit, &name, checkpoint, &page, &events)
         })
         .await?;
     Ok(crate::ctx::html(body, warp::http::StatusCode::OK))
