@@ -176,8 +176,10 @@ pub fn run(data: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let (bound, server) = casetrail_web::server::bind(shared, settings.addr);
+        // Standard error: whoever reads the address from standard output may stop reading
+        // after it, and a line written to a closed pipe would end the server.
+        eprintln!("{signed_with}");
         println!("casetrail serving on http://{bound}");
-        println!("{signed_with}");
         use std::io::Write;
         std::io::stdout().flush().ok();
         server.await;
