@@ -6,7 +6,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::cases::{CASES, case_file};
-use crate::{casetrail, ok, text};
+use crate::{casetrail, contains_word, ok, text};
 
 fn refused(data: &Path, args: &[&str]) -> String {
     let out = casetrail(data, args);
@@ -499,8 +499,10 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         page.contains("<style>"),
         "a report file carries its own styles"
     );
+    // As words: the integrity section and the receipt carry hexadecimal hashes, in which
+    // any run of digits turns up sooner or later.
     for id in ["SAG1", "SAG2", "SAG3", "SAG4", "Jonas Kristensen", "140378"] {
-        assert!(!page.contains(id), "{id} in the report");
+        assert!(!contains_word(&page, id), "{id} in the report");
     }
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
 

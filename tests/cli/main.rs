@@ -37,8 +37,26 @@ pub(crate) fn ok(data: &std::path::Path, args: &[&str]) -> String {
     text(&out.stdout)
 }
 
+/// Whether `word` occurs in `text` as a word of its own: not inside a longer run of letters
+/// and digits, such as the hexadecimal hashes a report's integrity section and receipt carry.
+pub(crate) fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
+}
+
 pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_word_inside_a_hash_is_not_that_word() {
+    assert!(contains_word("born 140378-1234", "140378"));
+    assert!(contains_word("140378", "140378"));
+    assert!(!contains_word("root 9f140378ab", "140378"));
+    assert!(!contains_word("SAG12", "SAG1"));
 }
 
 #[test]

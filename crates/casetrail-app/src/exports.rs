@@ -209,16 +209,33 @@ mod tests {
         assert!(cpr.is_none(), "a CPR-like number {cpr:?} in {name}");
     }
 
-    /// The first run of six digits, a dash and four digits, if any.
+    /// The first run of six digits, a dash and four digits standing on its own (not inside a
+    /// UUID or a hash), if any.
     fn regex_free_cpr(text: &str) -> Option<String> {
         let b = text.as_bytes();
+        let alnum = |i: Option<usize>| {
+            i.and_then(|i| b.get(i))
+                .is_some_and(u8::is_ascii_alphanumeric)
+        };
         (0..b.len().saturating_sub(10)).find_map(|i| {
             let w = &b[i..i + 11];
             (w[..6].iter().all(u8::is_ascii_digit)
                 && w[6] == b'-'
-                && w[7..].iter().all(u8::is_ascii_digit))
+                && w[7..].iter().all(u8::is_ascii_digit)
+                && !alnum(i.checked_sub(1))
+                && !alnum(Some(i + 11)))
             .then(|| String::from_utf8_lossy(w).into_owned())
         })
+    }
+
+    #[test]
+    fn a_cpr_number_is_found_on_its_own_and_not_inside_an_id() {
+        assert_eq!(
+            regex_free_cpr("født 140378-1234."),
+            Some("140378-1234".into())
+        );
+        assert_eq!(regex_free_cpr("140378-1234"), Some("140378-1234".into()));
+        assert_eq!(regex_free_cpr("urn:uuid:a1403781-2345-8abc"), None);
     }
 
     #[test]
