@@ -9,9 +9,9 @@ use casetrail_domain::readmission::{Readmission, classify};
 use casetrail_domain::stays::Stay;
 use casetrail_domain::{DayWindow, DiagnosisGroup, PatientId};
 use parquet::basic::Compression;
-use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int64Type};
+use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DataType, Int64Type};
 use parquet::file::properties::WriterProperties;
-use parquet::file::writer::SerializedFileWriter;
+use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::parser::parse_message_type;
 
 use crate::error::AppError;
@@ -77,45 +77,34 @@ fn write(message: &str, columns: &[Column]) -> Result<Vec<u8>, AppError> {
             .next_column()
             .map_err(parquet_error)?
             .expect("one writer per schema column");
-        fn split<T: Clone>(values: &[Option<T>]) -> (Vec<T>, Vec<i16>) {
-            let defs = values.iter().map(|v| i16::from(v.is_some())).collect();
-            (values.iter().flatten().cloned().collect(), defs)
-        }
-        let result = match &column.values {
-            Values::Text(v) => {
-                let (vals, defs) = split(v);
-                let vals: Vec<ByteArray> = vals
-                    .into_iter()
-                    .map(|v| ByteArray::from(v.into_bytes()))
-                    .collect();
-                out.typed::<ByteArrayType>().write_batch(
-                    &vals,
-                    column.nullable.then_some(&defs[..]),
-                    None,
-                )
-            }
-            Values::Int(v) => {
-                let (vals, defs) = split(v);
-                out.typed::<Int64Type>().write_batch(
-                    &vals,
-                    column.nullable.then_some(&defs[..]),
-                    None,
-                )
-            }
-            Values::Flag(v) => {
-                let (vals, defs) = split(v);
-                out.typed::<BoolType>().write_batch(
-                    &vals,
-                    column.nullable.then_some(&defs[..]),
-                    None,
-                )
-            }
-        };
-        result.map_err(parquet_error)?;
+        let nullable = column.nullable;
+        match &column.values {
+            Values::Text(v) => write_values::<ByteArrayType, _>(&mut out, v, nullable, |s| {
+                ByteArray::from(s.as_bytes())
+            }),
+            Values::Int(v) => write_values::<Int64Type, _>(&mut out, v, nullable, |n| *n),
+            Values::Flag(v) => write_values::<BoolType, _>(&mut out, v, nullable, |b| *b),
+        }?;
         out.close().map_err(parquet_error)?;
     }
     group.close().map_err(parquet_error)?;
     writer.into_inner().map_err(parquet_error)
+}
+
+/// Writes one column: the present values, and for a nullable column a definition level per
+/// row (1 present, 0 null).
+fn write_values<T: DataType, V>(
+    out: &mut SerializedColumnWriter<'_>,
+    values: &[Option<V>],
+    nullable: bool,
+    convert: impl Fn(&V) -> T::T,
+) -> Result<(), AppError> {
+    let present: Vec<T::T> = values.iter().flatten().map(convert).collect();
+    let levels: Vec<i16> = values.iter().map(|v| i16::from(v.is_some())).collect();
+    out.typed::<T>()
+        .write_batch(&present, nullable.then_some(&levels[..]), None)
+        .map(|_| ())
+        .map_err(parquet_error)
 }
 
 /// The answers, one row per answer (the columns of `answers.csv`, docs/exports.md).

@@ -137,20 +137,16 @@ fn create_seed(path: &Path) -> Result<[u8; 32], AppError> {
 }
 
 impl Workbench {
-    /// Signs a checkpoint of the tree as it stands, and keeps it beside the log when this
-    /// workbench may write.
-    pub fn checkpoint(
-        &self,
-        signer: &CheckpointSigner,
-        made_at: &str,
-    ) -> Result<SignedCheckpoint, AppError> {
+    /// Signs a checkpoint of the tree as it stands, stamped by the workbench's clock, and
+    /// keeps it beside the log when this workbench may write.
+    pub fn checkpoint(&self, signer: &CheckpointSigner) -> Result<SignedCheckpoint, AppError> {
         let tree = self.ledger().tree_head();
         let signed = Checkpoint {
             origin: signer.origin.clone(),
             size: tree.size,
             root: tree.root,
             head: tree.head.map(|h| h.0),
-            made_at: made_at.into(),
+            made_at: self.now_rfc3339(),
         }
         .sign(&signer.signer);
         if self.is_writable() {
@@ -166,12 +162,11 @@ impl Workbench {
         &self,
         signer: &CheckpointSigner,
         published: u64,
-        made_at: &str,
     ) -> Result<Option<u64>, AppError> {
         if self.ledger().tree_head().size <= published {
             return Ok(None);
         }
-        Ok(Some(self.checkpoint(signer, made_at)?.checkpoint.size))
+        Ok(Some(self.checkpoint(signer)?.checkpoint.size))
     }
 
     /// The newest checkpoint kept beside the log.
@@ -192,9 +187,8 @@ impl Workbench {
         subject: (&str, &str),
         content: &[u8],
         events: &[Position],
-        made_at: &str,
     ) -> Result<Receipt, AppError> {
-        let checkpoint = self.checkpoint(signer, made_at)?;
+        let checkpoint = self.checkpoint(signer)?;
         self.receipt_at(signer, checkpoint, subject, content, events)
     }
 

@@ -26,6 +26,8 @@ pub struct Workbench {
     data_dir: PathBuf,
     audits: Arc<crate::audit::AuditCache>,
     audit_writers: Arc<crate::audit::AuditWriters>,
+    /// The clock the ledger stamps records with, for everything else that needs a time.
+    clock: Arc<dyn Clock>,
 }
 
 pub(crate) fn ledger_dir(data_dir: &Path) -> PathBuf {
@@ -47,7 +49,7 @@ impl Workbench {
                     path: data_dir.to_owned(),
                     source,
                 })?;
-                let ledger = Ledger::open(&ledger_path, clock)?;
+                let ledger = Ledger::open(&ledger_path, Arc::clone(&clock))?;
                 let vault = KeyVault::open(vault_dir(data_dir))?;
                 (ledger, Some(Arc::new(vault)))
             }
@@ -73,6 +75,7 @@ impl Workbench {
             data_dir: data_dir.to_owned(),
             audits: Arc::default(),
             audit_writers: Arc::default(),
+            clock,
         })
     }
 
@@ -99,6 +102,14 @@ impl Workbench {
 
     pub(crate) fn audit_writers(&self) -> &crate::audit::AuditWriters {
         &self.audit_writers
+    }
+
+    /// Now, by the clock the workbench was opened with, in UTC as RFC 3339 (seconds).
+    pub(crate) fn now_rfc3339(&self) -> String {
+        let micros = self.clock.now().0;
+        chrono::DateTime::from_timestamp_micros(micros)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            .unwrap_or_else(|| micros.to_string())
     }
 
     pub fn is_writable(&self) -> bool {

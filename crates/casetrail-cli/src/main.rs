@@ -501,7 +501,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 other => other?,
             };
-            let checkpoint = wb.checkpoint(&signer, &receipt_cmd::now())?;
+            let checkpoint = wb.checkpoint(&signer)?;
             let json = checkpoint.to_json();
             match out {
                 Some(path) => {
@@ -622,13 +622,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let key = casetrail_app::pseudonym_key(&key_source(key), data)?;
             let report = wb.audit_report(&audit, &key)?;
             let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
-            let now = receipt_cmd::now();
-            let checkpoint = wb.checkpoint(&signer, &now)?;
+            let checkpoint = wb.checkpoint(&signer)?;
             let events = wb.audit_event_positions(&audit)?;
             let page = casetrail_web::report_html(
                 &report,
                 stage1.as_ref(),
-                &now,
+                &checkpoint.checkpoint.made_at,
                 casetrail_web::ReportFile::Standalone,
                 Some((&checkpoint, events.len())),
             )?;
@@ -669,7 +668,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     bytes,
                     events,
                 };
-                let receipt = wb.export_receipt(&signer, &file, &now)?;
+                let receipt = wb.export_receipt(&signer, &file)?;
                 let receipt_path = receipt_path(&pdf);
                 std::fs::write(&receipt_path, receipt.to_json())
                     .with_context(|| format!("writing {}", receipt_path.display()))?;
@@ -714,10 +713,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             let export = wb.export(&audit, &key, format, options)?;
             std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-            let now = receipt_cmd::now();
             for file in &export.files {
                 let path = out.join(&file.name);
-                let receipt = wb.export_receipt(&signer, file, &now)?;
+                let receipt = wb.export_receipt(&signer, file)?;
                 let receipt_path = receipt_path(&path);
                 // The file first, then its receipt: a receipt never names a file not written.
                 std::fs::write(&path, &file.bytes)

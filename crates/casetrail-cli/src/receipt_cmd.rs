@@ -41,13 +41,6 @@ impl SigningKeyArgs {
     }
 }
 
-pub fn now() -> String {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64);
-    casetrail_web::utc(micros)
-}
-
 /// A public key given as 64 hex digits, or as a file holding them (what `public-key --out`
 /// writes).
 pub fn trusted_key(given: Option<&str>) -> anyhow::Result<Option<PublicKey>> {

@@ -66,7 +66,7 @@ pub(crate) struct CheckpointFile {
     pub signature: String,
 }
 
-fn one_line(field: &'static str, text: &str) -> Result<(), ReceiptError> {
+pub(crate) fn one_line(field: &'static str, text: &str) -> Result<(), ReceiptError> {
     if text.chars().any(char::is_control) {
         return Err(ReceiptError::Malformed {
             field,

@@ -179,14 +179,8 @@ impl Receipt {
                 found: f.format,
             });
         }
-        if f.subject.name.chars().any(char::is_control)
-            || f.subject.description.chars().any(char::is_control)
-        {
-            return Err(ReceiptError::Malformed {
-                field: "subject",
-                problem: "holds a line break or another control character".into(),
-            });
-        }
+        crate::checkpoint::one_line("subject.name", &f.subject.name)?;
+        crate::checkpoint::one_line("subject.description", &f.subject.description)?;
         let checkpoint = SignedCheckpoint::from_file(f.checkpoint)?;
         if f.key_fingerprint != checkpoint.fingerprint() {
             return Err(ReceiptError::Malformed {

@@ -240,13 +240,6 @@ pub fn render_page(
 }
 
 /// A ledger timestamp as a UTC date and time, to the second.
-/// The system clock, in microseconds since 1970: the web edge's one clock.
-pub fn now_micros() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as i64)
-}
-
 pub fn utc(micros: i64) -> String {
     chrono::DateTime::from_timestamp_micros(micros)
         .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())

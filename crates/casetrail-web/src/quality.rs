@@ -270,8 +270,7 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
                 .find(|f| f.name == name)
                 .expect("every name export_format knows is in its export");
             if receipt {
-                let now = crate::ctx::utc(crate::ctx::now_micros());
-                let r = wb.export_receipt(&shared.signer, &file, &now)?;
+                let r = wb.export_receipt(&shared.signer, &file)?;
                 Ok(("application/json", r.to_json().into_bytes()))
             } else {
                 Ok((file.content_type, file.bytes))
@@ -301,7 +300,7 @@ pub async fn checkpoint(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
             shared.publish_checkpoint()?;
             match wb.latest_checkpoint()? {
                 Some(c) => Ok(c),
-                None => wb.checkpoint(&shared.signer, &crate::ctx::utc(crate::ctx::now_micros())),
+                None => wb.checkpoint(&shared.signer),
             }
         })
         .await?;
@@ -332,14 +331,12 @@ pub async fn report(
 ) -> Result<Box<dyn Reply>, Rejection> {
     ctx.require(&[Role::Facilitator, Role::Quality])?;
     let shared = ctx.shared.clone();
-    let now = crate::ctx::utc(crate::ctx::now_micros());
     let id = audit.clone();
-    let made_at = now.clone();
     let (report, stage1, checkpoint, events) = ctx
         .blocking(move |wb| {
             let report = wb.audit_report(&id, &shared.key)?;
             let stage1 = query.year.map(|y| wb.stage1(y)).transpose()?;
-            let checkpoint = wb.checkpoint(&shared.signer, &made_at)?;
+            let checkpoint = wb.checkpoint(&shared.signer)?;
             let events = wb.audit_event_positions(&id)?;
             Ok((report, stage1, checkpoint, events))
         })
@@ -347,7 +344,7 @@ pub async fn report(
     let page = crate::report::report_html(
         &report,
         stage1.as_ref(),
-        &now,
+        &checkpoint.checkpoint.made_at,
         crate::report::ReportFile::Served,
         Some((&checkpoint, events.len())),
     )

@@ -134,11 +134,9 @@ impl Shared {
     /// second while the server runs. Returns the new checkpoint's size.
     pub fn publish_checkpoint(&self) -> Result<Option<u64>, casetrail_app::AppError> {
         let published = self.published.load(Ordering::Relaxed);
-        let made = self.workbench.publish_checkpoint_if_grown(
-            &self.signer,
-            published,
-            &crate::ctx::utc(crate::ctx::now_micros()),
-        )?;
+        let made = self
+            .workbench
+            .publish_checkpoint_if_grown(&self.signer, published)?;
         if let Some(size) = made {
             self.published.store(size, Ordering::Relaxed);
         }
