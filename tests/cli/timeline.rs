@@ -346,10 +346,20 @@ fn release_binds_to_the_hash_and_a_changed_key_is_refused() {
 fn residual_risk_lists_what_redaction_left_and_decisions_take_it_off() {
     let s = setup();
     let key = s.key.to_str().unwrap();
-    let review = |case: &str| -> Vec<Value> {
+    let review_as = |case: &str, redaction: &str| -> Vec<Value> {
         serde_json::from_str::<Value>(&run_ok(
             &s.data,
-            &["review", "--case", case, "--format", "json", "--key", key],
+            &[
+                "review",
+                "--case",
+                case,
+                "--format",
+                "json",
+                "--key",
+                key,
+                "--redaction",
+                redaction,
+            ],
         ))
         .unwrap()
         .as_array()
@@ -361,11 +371,9 @@ fn residual_risk_lists_what_redaction_left_and_decisions_take_it_off() {
             .map(|f| f["term"].as_str().unwrap().to_string())
             .collect()
     };
-    let sag1 = review("SAG1");
-    let found = terms(&sag1);
-    assert!(found.contains("Regionshospitalet"), "{found:?}");
+    // Strict: only what the redactor left, and never a replacement or a personal string.
     for case in PATIENTS {
-        let list = review(case);
+        let list = review_as(case, "strict");
         for f in &list {
             let term = f["term"].as_str().unwrap();
             assert!(
@@ -373,6 +381,7 @@ fn residual_risk_lists_what_redaction_left_and_decisions_take_it_off() {
                 "{case}: a replacement listed: {term}"
             );
             assert!(f["occurrences"].as_u64().unwrap() >= 1);
+            assert!(f["context"].is_null(), "{case}: {f}");
         }
         let personal = personal_strings(PATIENTS.iter().position(|p| *p == case).unwrap());
         assert!(
@@ -381,8 +390,27 @@ fn residual_risk_lists_what_redaction_left_and_decisions_take_it_off() {
             terms(&list)
         );
     }
-    let sag3 = terms(&review("SAG3"));
+    // Review: the names and places the open-world rules replaced, each with its context.
+    let sag1 = review_as("SAG1", "review");
+    let hospital = sag1
+        .iter()
+        .find(|f| f["term"].as_str().unwrap().starts_with("Regionshospitalet"))
+        .unwrap_or_else(|| panic!("{:?}", terms(&sag1)));
+    assert_eq!(hospital["kind"], "replaced_place");
+    assert!(
+        hospital["context"]
+            .as_str()
+            .unwrap()
+            .contains("⟦Regionshospitalet"),
+        "{hospital}"
+    );
+    let sag3 = terms(&review_as("SAG3", "review"));
     assert!(sag3.contains("Banegårdspladsen"), "{sag3:?}");
+    let t = timeline(&s, "SAG3", &s.key, &["--anonymised"]);
+    assert!(
+        !t.to_string().contains("Banegårdspladsen"),
+        "replaced before the decision"
+    );
 
     run_ok(
         &s.data,
@@ -396,12 +424,12 @@ fn residual_risk_lists_what_redaction_left_and_decisions_take_it_off() {
             "accept",
         ],
     );
-    let after = terms(&review("SAG3"));
+    let after = terms(&review_as("SAG3", "review"));
     assert!(!after.contains("Banegårdspladsen"), "{after:?}");
     let t = timeline(&s, "SAG3", &s.key, &["--anonymised"]);
     assert!(
         t.to_string().contains("Banegårdspladsen"),
-        "accepted terms stay"
+        "an accepted word is restored"
     );
 
     let empty = casetrail(

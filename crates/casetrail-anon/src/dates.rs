@@ -132,6 +132,11 @@ const MONTHS: &[(&str, u32)] = &[
     ("dec", 12),
 ];
 
+/// The number of a Danish month named in full or abbreviated, lower-cased.
+pub(crate) fn month_number(lower: &str) -> Option<u32> {
+    MONTHS.iter().find(|(n, _)| *n == lower).map(|(_, m)| *m)
+}
+
 /// A date found in text, and the time of day written with it in ISO form (`T22:40`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TextDate {

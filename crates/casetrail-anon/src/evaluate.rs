@@ -1,6 +1,11 @@
-//! Measuring a redactor against a labelled corpus (`fixtures/redaction/`): recall per kind of
-//! identifier (the share found and replaced whole) and precision on clinical content (the
-//! share of unmarked tokens left as they were).
+//! Measuring a redactor against a labelled corpus (`fixtures/redaction/`) with the metrics of
+//! the Text Anonymization Benchmark (Pilán et al. 2022):
+//! - mention-level recall per kind: the share of marked mentions masked whole;
+//! - entity-level recall: an entity (one identifier of a note, however often it is written)
+//!   counts only when every one of its mentions is masked whole;
+//! - token-level recall per kind: the share of marked tokens masked;
+//! - token-level precision: the share of masked tokens that were marked;
+//! - and the share of unmarked (clinical) tokens left as they were.
 
 use std::collections::BTreeMap;
 
@@ -139,9 +144,37 @@ impl Tally {
     }
 }
 
+/// Direct identifiers, as the benchmark splits them from quasi-identifiers (places, postcodes
+/// and dates, which identify only together with other facts).
+pub const DIRECT: [Kind; 7] = [
+    Kind::Name,
+    Kind::Cpr,
+    Kind::Phone,
+    Kind::Email,
+    Kind::Address,
+    Kind::Url,
+    Kind::Number,
+];
+
+/// Whether the case's registry of people and places is given to the redactor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Registry {
+    /// As case timelines redact: the people and places the case registered are known.
+    Case,
+    /// As the open world: nothing registered, only what the rules find.
+    None,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Score {
+    /// Mention-level recall per kind.
     pub recall: BTreeMap<Kind, Tally>,
+    /// Entity-level recall per kind.
+    pub entities: BTreeMap<Kind, Tally>,
+    /// Token-level recall per kind.
+    pub tokens: BTreeMap<Kind, Tally>,
+    /// Token-level precision: masked tokens that were marked, of all masked tokens.
+    pub precision: Tally,
     pub clinical_kept: Tally,
     /// Marked identifiers not removed whole: note id, kind, text.
     pub missed: Vec<(String, Kind, String)>,
@@ -149,9 +182,42 @@ pub struct Score {
     pub over_redacted: Vec<(String, String)>,
 }
 
+impl Score {
+    /// Entity-level recall over every direct identifier together.
+    pub fn direct_entities(&self) -> Tally {
+        DIRECT
+            .iter()
+            .filter_map(|k| self.entities.get(k))
+            .fold(Tally::default(), |a, t| Tally {
+                hit: a.hit + t.hit,
+                total: a.total + t.total,
+            })
+    }
+
+    /// Token-level recall over every direct identifier together.
+    pub fn direct_tokens(&self) -> Tally {
+        DIRECT
+            .iter()
+            .filter_map(|k| self.tokens.get(k))
+            .fold(Tally::default(), |a, t| Tally {
+                hit: a.hit + t.hit,
+                total: a.total + t.total,
+            })
+    }
+}
+
 /// The redactor a case timeline would use for this note: its people and places known, dates
 /// relative to 1 January of its year.
 pub fn redactor_for(note: &Note) -> Redactor {
+    redactor_with(note, Registry::Case)
+}
+
+/// The redactor for this note, with or without the case's registry.
+pub fn redactor_with(note: &Note, registry: Registry) -> Redactor {
+    let index = NaiveDate::from_ymd_opt(note.year.unwrap_or(2019), 1, 1).expect("1 January");
+    if registry == Registry::None {
+        return Redactor::new(&[]).with_dating(Dating::Relative { index });
+    }
     let mut known: Vec<KnownName> = note
         .known
         .iter()
@@ -162,15 +228,76 @@ pub fn redactor_for(note: &Note) -> Redactor {
             .iter()
             .map(|p| KnownName::place(p.clone(), "[Sted]")),
     );
-    let index = NaiveDate::from_ymd_opt(note.year.unwrap_or(2019), 1, 1).expect("1 January");
     Redactor::new(&known).with_dating(Dating::Relative { index })
 }
 
-/// Scores the redactor on every note.
+/// Scores the redactor on every note, with each note's registry.
 pub fn score(notes: &[Note]) -> Score {
+    score_with(notes, Registry::Case)
+}
+
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// The tokens (runs of letters and digits) of `text`, as byte ranges.
+fn token_spans(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_token_byte(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && is_token_byte(bytes[i]) {
+            i += 1;
+        }
+        out.push((start, i));
+    }
+    out
+}
+
+/// What makes two mentions one entity: the same kind, and for names a shared name part
+/// ("Jette Kjær" and "Jette"), for everything else the same text.
+fn entity_key(kind: Kind, text: &str) -> Vec<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w.to_lowercase())
+        .collect();
+    if kind == Kind::Name {
+        words
+    } else {
+        vec![words.join(" ")]
+    }
+}
+
+/// Mentions of one note grouped into entities: for each entity, whether all were masked.
+fn entities(note: &Note, masked: &[bool]) -> Vec<(Kind, bool)> {
+    let mut groups: Vec<(Kind, Vec<String>, bool)> = Vec::new();
+    for (m, &whole) in note.marked.iter().zip(masked) {
+        let key = entity_key(m.kind, &note.text[m.start..m.end]);
+        match groups
+            .iter_mut()
+            .find(|(k, words, _)| *k == m.kind && words.iter().any(|w| key.contains(w)))
+        {
+            Some(group) => {
+                group.1.extend(key);
+                group.2 &= whole;
+            }
+            None => groups.push((m.kind, key, whole)),
+        }
+    }
+    groups.into_iter().map(|(k, _, w)| (k, w)).collect()
+}
+
+/// Scores the redactor on every note, with or without the registry.
+pub fn score_with(notes: &[Note], registry: Registry) -> Score {
     let mut score = Score::default();
     for note in notes {
-        let found = redactor_for(note).find_dated(&note.text, note.year);
+        let found = redactor_with(note, registry).find_dated(&note.text, note.year);
         let bytes = note.text.as_bytes();
         let covered = |start: usize, end: usize| {
             // Whole: every letter and digit of the span inside some finding ("Karen Holm" may
@@ -179,9 +306,25 @@ pub fn score(notes: &[Note]) -> Score {
                 .filter(|&b| bytes[b].is_ascii_alphanumeric() || bytes[b] >= 0x80)
                 .all(|b| found.iter().any(|f| f.start <= b && b < f.end))
         };
+        let tokens = token_spans(&note.text);
+        let is_masked = |(s, e): (usize, usize)| found.iter().any(|f| f.start < e && s < f.end);
+        for &(s, e) in &tokens {
+            let marked = note.marked.iter().find(|m| m.start < e && s < m.end);
+            if let Some(m) = marked {
+                let t = score.tokens.entry(m.kind).or_default();
+                t.total += 1;
+                t.hit += usize::from(is_masked((s, e)));
+            }
+            if is_masked((s, e)) {
+                score.precision.total += 1;
+                score.precision.hit += usize::from(marked.is_some());
+            }
+        }
+        let mut whole = Vec::with_capacity(note.marked.len());
         for m in &note.marked {
             let tally = score.recall.entry(m.kind).or_default();
             tally.total += 1;
+            whole.push(covered(m.start, m.end));
             if covered(m.start, m.end) {
                 tally.hit += 1;
             } else {
@@ -192,18 +335,13 @@ pub fn score(notes: &[Note]) -> Score {
                 ));
             }
         }
+        for (kind, all) in entities(note, &whole) {
+            let t = score.entities.entry(kind).or_default();
+            t.total += 1;
+            t.hit += usize::from(all);
+        }
         // Clinical tokens: words and numbers outside every mark.
-        let mut i = 0;
-        while i < bytes.len() {
-            let is_token = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80;
-            if !is_token(bytes[i]) {
-                i += 1;
-                continue;
-            }
-            let start = i;
-            while i < bytes.len() && is_token(bytes[i]) {
-                i += 1;
-            }
+        for &(start, i) in &tokens {
             if note.marked.iter().any(|m| m.start < i && start < m.end) {
                 continue;
             }

@@ -1,5 +1,5 @@
-//! Common Danish first names and surnames, shipped with the project: a capitalised word on
-//! these lists is taken for a name even when nobody registered it for the case.
+//! Common Danish first names and surnames, shipped with the project: names the Danish
+//! lexicon may lack are taken for proper nouns by the open-world rules.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -20,21 +20,7 @@ fn names() -> &'static HashSet<String> {
     })
 }
 
-/// A capitalised gazetteer name (or its genitive) starting at `at`: its end.
-pub(crate) fn name_at(text: &str, at: usize) -> Option<usize> {
-    let rest = &text[at..];
-    if !rest.chars().next().is_some_and(char::is_uppercase) {
-        return None;
-    }
-    let len = rest
-        .char_indices()
-        .find(|(_, c)| !c.is_alphabetic())
-        .map_or(rest.len(), |(i, _)| i);
-    let word = rest[..len].to_lowercase();
-    let known = names();
-    if known.contains(&word) {
-        return Some(at + len);
-    }
-    let bare = word.strip_suffix('s')?;
-    known.contains(bare).then_some(at + len)
+/// Whether a lower-cased word is a first name or surname on the shipped lists.
+pub(crate) fn is_name(lower: &str) -> bool {
+    names().contains(lower)
 }

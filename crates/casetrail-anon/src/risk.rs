@@ -50,6 +50,39 @@ pub enum RiskKind {
     UnknownCapitalised,
     /// Five digits or more in a row: perhaps a case number, a licence plate, an account.
     LongDigits,
+    /// A word the open-world rules replaced as a person's name (listed under the `review`
+    /// policy, so a harmless word can be restored).
+    ReplacedName,
+    /// A word the open-world rules replaced as a place or institution.
+    ReplacedPlace,
+}
+
+/// Whether the names and places the open-world rules replace are listed for review.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedactionPolicy {
+    /// Every candidate is replaced, and only what still looks identifying is listed: the
+    /// default for released case files.
+    #[default]
+    Strict,
+    /// Candidates are replaced and listed with their context, for the facilitator to restore
+    /// a harmless word with one recorded decision.
+    Review,
+}
+
+impl RedactionPolicy {
+    pub const ALL: [RedactionPolicy; 2] = [RedactionPolicy::Strict, RedactionPolicy::Review];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RedactionPolicy::Strict => "strict",
+            RedactionPolicy::Review => "review",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<RedactionPolicy> {
+        RedactionPolicy::ALL.into_iter().find(|p| p.as_str() == s)
+    }
 }
 
 /// One term to review, with how often and where it occurs.
@@ -60,6 +93,8 @@ pub struct RiskFinding {
     pub occurrences: usize,
     /// Where it occurs first: the reference the caller gave that text.
     pub first_seen: String,
+    /// For a replaced word, the words around its first occurrence in the original text.
+    pub context: Option<String>,
 }
 
 /// Words of a redacted text, outside the `[…]` replacements.
@@ -128,6 +163,7 @@ pub fn residual_risk<'a>(
                     kind,
                     occurrences: 1,
                     first_seen: place.clone(),
+                    context: None,
                 });
         }
     }

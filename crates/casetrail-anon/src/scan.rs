@@ -3,8 +3,14 @@
 //! Hand-written rather than regular expressions: the shapes are few and fixed, a single pass
 //! over bytes keeps redaction fast, and each rule reads as what it means.
 
+use std::collections::BTreeSet;
+use std::sync::{Mutex, MutexGuard};
+
 use crate::dates::{Dating, date_at};
 use crate::names::{KnownName, NameMatcher};
+use crate::open_names::{self, NameClass};
+use crate::people::People;
+use crate::references;
 
 /// What kind of identifier was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -20,6 +26,10 @@ pub enum Kind {
     Place,
     /// An exact date written in the text.
     Date,
+    /// A web address.
+    Url,
+    /// A car registration number, or an account, journal or case number its label names.
+    Number,
 }
 
 impl Kind {
@@ -34,10 +44,12 @@ impl Kind {
             Kind::Postcode => "[POSTNR BY]",
             Kind::Place => "[STED]",
             Kind::Date => "[DATO]",
+            Kind::Url => "[URL]",
+            Kind::Number => "[NUMMER]",
         }
     }
 
-    pub const ALL: [Kind; 8] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Cpr,
         Kind::Phone,
         Kind::Email,
@@ -46,6 +58,8 @@ impl Kind {
         Kind::Postcode,
         Kind::Place,
         Kind::Date,
+        Kind::Url,
+        Kind::Number,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +72,8 @@ impl Kind {
             Kind::Postcode => "postcode",
             Kind::Place => "place",
             Kind::Date => "date",
+            Kind::Url => "url",
+            Kind::Number => "number",
         }
     }
 }
@@ -73,12 +89,59 @@ pub struct Finding {
 }
 
 /// Redacts free text. Build once per case (its known people and places, its dating), use for
-/// every note.
-#[derive(Debug, Clone, Default)]
+/// every note: people nobody registered keep one `[Person N]` label through all of them.
+#[derive(Debug, Default)]
 pub struct Redactor {
     names: NameMatcher,
     /// How exact dates in the text are rewritten; without one they become `[DATO]`.
     dating: Option<Dating>,
+    /// Words the open-world rules would take for names that the facilitator restored,
+    /// lower-cased.
+    restored: BTreeSet<String>,
+    people: Mutex<People>,
+    /// What the open-world rules replaced, for the review.
+    replaced: Mutex<Vec<Replaced>>,
+}
+
+/// A word the open-world rules replaced (not a registered name, not a number by its shape):
+/// what a facilitator reviews under the `review` policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replaced {
+    pub term: String,
+    pub kind: Kind,
+    pub replacement: String,
+    /// The words around it in the original text, the term marked `⟦…⟧`.
+    pub context: String,
+}
+
+/// How far the context of a replaced word reaches each side, in characters.
+const CONTEXT_CHARS: usize = 40;
+
+fn context_of(text: &str, start: usize, end: usize) -> String {
+    let before: String = {
+        let mut v: Vec<char> = text[..start].chars().rev().take(CONTEXT_CHARS).collect();
+        v.reverse();
+        v.into_iter().collect()
+    };
+    let after: String = text[end..].chars().take(CONTEXT_CHARS).collect();
+    format!(
+        "{}⟦{}⟧{}",
+        before.replace('\n', " "),
+        &text[start..end],
+        after.replace('\n', " ")
+    )
+}
+
+impl Clone for Redactor {
+    fn clone(&self) -> Self {
+        Redactor {
+            names: self.names.clone(),
+            dating: self.dating,
+            restored: self.restored.clone(),
+            people: Mutex::new(self.people_book().clone()),
+            replaced: Mutex::new(self.replaced()),
+        }
+    }
 }
 
 fn is_word(b: u8) -> bool {
@@ -91,6 +154,25 @@ fn digits_at(bytes: &[u8], at: usize, n: usize) -> bool {
 
 fn two(bytes: &[u8], at: usize) -> u32 {
     u32::from(bytes[at] - b'0') * 10 + u32::from(bytes[at + 1] - b'0')
+}
+
+/// The length of a line break (with the spaces around it) at `at`, or 0.
+fn line_break(bytes: &[u8], at: usize) -> usize {
+    let mut i = at;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    if bytes.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if bytes.get(i) != Some(&b'\n') {
+        return 0;
+    }
+    i += 1;
+    while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i - at
 }
 
 /// A CPR number starting at `at`: `DDMMYY`, an optional `-` or space, then four characters
@@ -107,6 +189,10 @@ fn cpr_at(bytes: &[u8], at: usize) -> Option<usize> {
     let mut i = at + 6;
     if matches!(bytes.get(i), Some(b'-' | b' ')) {
         i += 1;
+    }
+    // A number broken over a line after its hyphen: "070761-\n4285".
+    if bytes.get(i - 1) == Some(&b'-') {
+        i += line_break(bytes, i);
     }
     let serial = bytes.get(i..i + 4)?;
     let digit_serial = serial.iter().all(u8::is_ascii_digit);
@@ -135,8 +221,9 @@ fn phone_at(bytes: &[u8], at: usize) -> Option<usize> {
         let mut j = i;
         for (g, &len) in shape.iter().enumerate() {
             if g > 0 {
-                match bytes.get(j) {
-                    Some(b' ' | b'-' | b'.') => j += 1,
+                match (bytes.get(j), line_break(bytes, j)) {
+                    (_, n) if n > 0 => j += n,
+                    (Some(b' ' | b'-' | b'.'), _) => j += 1,
                     _ => continue 'shape,
                 }
             }
@@ -152,27 +239,54 @@ fn phone_at(bytes: &[u8], at: usize) -> Option<usize> {
     None
 }
 
-/// An e-mail address around the `@` at `at`: returns its start and end.
+/// An e-mail address around the `@` at `at`: returns its start and end. Local part and
+/// domain may hold Danish letters (`annette@døfler.dk`); the top-level domain is ASCII.
 fn email_around(bytes: &[u8], at: usize) -> Option<(usize, usize)> {
-    let local = |b: u8| b.is_ascii_alphanumeric() || b".%+-_".contains(&b);
+    let local = |b: u8| b.is_ascii_alphanumeric() || b >= 0x80 || b".%+-_".contains(&b);
     let mut start = at;
     while start > 0 && local(bytes[start - 1]) {
         start -= 1;
     }
+    // Not into a non-letter character before the address (a dash, a quotation mark).
+    while start < at && bytes[start] >= 0x80 && !starts_letter(bytes, start) {
+        start += 1;
+        while start < at && (bytes[start] & 0xC0) == 0x80 {
+            start += 1;
+        }
+    }
     let mut end = at + 1;
     while end < bytes.len()
-        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'-' || bytes[end] == b'.')
+        && (bytes[end].is_ascii_alphanumeric()
+            || bytes[end] >= 0x80
+            || bytes[end] == b'-'
+            || bytes[end] == b'.')
     {
         end += 1;
     }
-    while end > at + 1 && bytes[end - 1] == b'.' {
+    // Back to a character boundary, and not into trailing non-ASCII punctuation.
+    while end > at + 1 && (bytes[end - 1] >= 0x80 || bytes[end - 1] == b'.') {
         end -= 1;
     }
-    let domain = &bytes[at + 1..end];
-    let dot = domain.iter().rposition(|&b| b == b'.')?;
-    let tld = &domain[dot + 1..];
-    (start < at && dot > 0 && tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic))
-        .then_some((start, end))
+    // The address ends after the last label that is a top-level domain (two ASCII letters
+    // or more): "a@b.dk.Ø" ends at "dk".
+    loop {
+        let domain = &bytes[at + 1..end];
+        let dot = domain.iter().rposition(|&b| b == b'.')?;
+        let tld = &domain[dot + 1..];
+        if tld.len() >= 2 && tld.iter().all(u8::is_ascii_alphabetic) {
+            return (start < at && dot > 0).then_some((start, end));
+        }
+        end = at + 1 + dot;
+    }
+}
+
+/// Whether the UTF-8 character at `at` is a letter.
+fn starts_letter(bytes: &[u8], at: usize) -> bool {
+    let end = (at + 4).min(bytes.len());
+    (at + 1..=end)
+        .find_map(|e| std::str::from_utf8(&bytes[at..e]).ok())
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphabetic)
 }
 
 impl Redactor {
@@ -180,8 +294,60 @@ impl Redactor {
     pub fn new(known: &[KnownName]) -> Redactor {
         Redactor {
             names: NameMatcher::new(known),
-            dating: None,
+            ..Redactor::default()
         }
+    }
+
+    /// Words the facilitator restored: the open-world rules leave them in the text.
+    pub fn with_restored<I, S>(mut self, terms: I) -> Redactor
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        self.restored
+            .extend(terms.into_iter().map(|t| t.as_ref().to_lowercase()));
+        self
+    }
+
+    fn people_book(&self) -> MutexGuard<'_, People> {
+        // Labels are plain data: a panic elsewhere leaves them usable.
+        self.people.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every replacement the open-world rules made so far, in order.
+    pub fn replaced(&self) -> Vec<Replaced> {
+        self.replaced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// An open-world name at `at`, unless the facilitator restored its words.
+    fn open_name_at(&self, text: &str, at: usize) -> Option<(Kind, usize, usize, Option<String>)> {
+        let (end, class) = open_names::name_at(text, at)?;
+        let span = &text[at..end];
+        if !self.restored.is_empty()
+            && span
+                .split(|c: char| !c.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .all(|w| self.restored.contains(&w.to_lowercase()))
+        {
+            return None;
+        }
+        let (kind, replacement) = match class {
+            NameClass::Person => (Kind::Name, self.people_book().label(span)),
+            NameClass::Place => (Kind::Place, Kind::Place.placeholder().to_string()),
+        };
+        self.replaced
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Replaced {
+                term: span.to_string(),
+                kind,
+                replacement: replacement.clone(),
+                context: context_of(text, at, end),
+            });
+        Some((kind, at, end, Some(replacement)))
     }
 
     /// Dates in the text are rewritten by the case's date policy rather than hidden.
@@ -232,21 +398,29 @@ impl Redactor {
                         crate::places::postcode_at(text, i).map(|e| (Kind::Postcode, i, e, None))
                     })
             } else if boundary && (b.is_ascii_alphabetic() || b >= 0xC0) {
-                // Known people and places first (they have labels), unless a longer street
-                // address starts here ("Engvej 14" is an address even where "Engvej" also
-                // names a known place); then common names.
+                // Links and labelled numbers first; then known people and places (they have
+                // labels), unless a longer street address starts here ("Engvej 14" is an
+                // address even where "Engvej" also names a known place); then names nobody
+                // registered.
                 let address = crate::places::address_at(text, i);
-                self.names
-                    .at(text, i)
-                    .filter(|&(e, _, _)| address.is_none_or(|a| e >= a))
-                    .map(|(e, label, person)| {
-                        let kind = if person { Kind::Name } else { Kind::Place };
-                        (kind, i, e, Some(label.to_string()))
+                references::url_at(text, i)
+                    .map(|e| (Kind::Url, i, e, None))
+                    .or_else(|| {
+                        references::labelled_number_at(text, i)
+                            .map(|(s, e)| (Kind::Number, s, e, None))
+                    })
+                    .or_else(|| references::plate_at(bytes, i).map(|e| (Kind::Number, i, e, None)))
+                    .or_else(|| {
+                        self.names
+                            .at(text, i)
+                            .filter(|&(e, _, _)| address.is_none_or(|a| e >= a))
+                            .map(|(e, label, person)| {
+                                let kind = if person { Kind::Name } else { Kind::Place };
+                                (kind, i, e, Some(label.to_string()))
+                            })
                     })
                     .or_else(|| address.map(|e| (Kind::Address, i, e, None)))
-                    .or_else(|| {
-                        crate::gazetteer::name_at(text, i).map(|e| (Kind::Name, i, e, None))
-                    })
+                    .or_else(|| self.open_name_at(text, i))
             } else {
                 None
             };
@@ -355,7 +529,7 @@ mod tests {
             "kl. 22.15, 1/2 tablet, BT 140/90, 3-4 gange dagligt",
             "indlagt 3 døgn, afsnit P3, Psykiatrisk Akutmodtagelse",
             "GAF 35, BMI 31,2, puls 110",
-            "sagsnr. 123456",
+            "kontoret ringede, sagen er lukket",
         ] {
             assert_eq!(plain(text), text);
         }
@@ -410,8 +584,8 @@ mod tests {
         );
         assert_eq!(
             plain("ved Engvej og Skolevej"),
-            "ved Engvej og Skolevej",
-            "a street without a number is not an address"
+            "ved [STED] og [STED]",
+            "a street without a number is a place, not an address"
         );
         assert_eq!(
             plain("2019 blev det værre, 2030 patienter"),
@@ -423,11 +597,11 @@ mod tests {
     fn common_danish_names_are_found_without_being_registered() {
         assert_eq!(
             plain("Søsteren Hanne Kristensen kom."),
-            "Søsteren [NAVN] [NAVN] kom."
+            "Søsteren [Person 1] kom."
         );
         assert_eq!(
             plain("Mettes mor og Jens ringede"),
-            "[NAVN] mor og [NAVN] ringede"
+            "[Person 1] mor og [Person 2] ringede"
         );
         assert_eq!(
             plain("mette og jens"),
@@ -453,14 +627,72 @@ mod tests {
             "[Mor] bekymring og [Patienten] angst"
         );
         assert_eq!(
-            r.redact("Karensdag og Holmegaard"),
-            "Karensdag og Holmegaard",
+            r.redact("Karensdag og holmene"),
+            "Karensdag og holmene",
             "only whole words"
         );
         assert_eq!(
             r.redact("Bent Madsen (070761-4285, 20 30 40 50, bent@example.dk)"),
             "[Patienten] ([CPR], [TELEFON], [E-MAIL])"
         );
+    }
+
+    #[test]
+    fn labelled_numbers_plates_and_links() {
+        assert_eq!(
+            plain("J.nr. 2019-004512, sagsnr. 123456, reg.nr. 1551 konto 3476201987"),
+            "J.nr. [NUMMER], sagsnr. [NUMMER], reg.nr. [NUMMER] konto [NUMMER]"
+        );
+        assert_eq!(plain("bilen CV 42 881 holdt"), "bilen [NUMMER] holdt");
+        assert_eq!(
+            plain("se https://www.example.dk/side?id=4 og www.bosted.dk."),
+            "se [URL] og [URL]."
+        );
+    }
+
+    #[test]
+    fn numbers_broken_over_a_line_and_danish_letters_in_addresses() {
+        assert_eq!(plain("ring 56 72\n50 15 i dag"), "ring [TELEFON] i dag");
+        assert_eq!(plain("cpr 070761-\n4285."), "cpr [CPR].");
+        assert_eq!(
+            plain("Skriv til annette@døfler.dk eller søren.ø@kommune.dk."),
+            "Skriv til [E-MAIL] eller [E-MAIL]."
+        );
+        assert_eq!(
+            plain("Bor på Birkegårdsvej 39, Bårup, 4370 St.Merløse."),
+            "Bor på [ADRESSE], [STED], [POSTNR BY]."
+        );
+    }
+
+    #[test]
+    fn unregistered_people_keep_one_label_through_the_case() {
+        let r = Redactor::default();
+        assert_eq!(
+            r.redact("Ring til Michael Brodersen eller Stig Olsen."),
+            "Ring til [Person 1] eller [Person 2]."
+        );
+        assert_eq!(
+            r.redact("Brodersen kom ikke, men Stig kom."),
+            "[Person 1] kom ikke, men [Person 2] kom."
+        );
+        assert_eq!(
+            r.redact("Helle Thorning-Schmidt mødte hr. Bjarne Laustsen."),
+            "[Person 3] mødte hr. [Person 4]."
+        );
+    }
+
+    #[test]
+    fn restored_words_stay_and_replacements_are_logged_with_context() {
+        let r = Redactor::default().with_restored(["Kompasset"]);
+        assert_eq!(
+            r.redact("mødtes i Kompasset med Stig"),
+            "mødtes i Kompasset med [Person 1]"
+        );
+        let log = r.replaced();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].term, "Stig");
+        assert_eq!(log[0].replacement, "[Person 1]");
+        assert_eq!(log[0].context, "mødtes i Kompasset med ⟦Stig⟧");
     }
 
     #[test]

@@ -18,8 +18,10 @@ use crate::dates::{Dating, age_band};
 use crate::labels::{Labeller, person_role, place_role, sector_da};
 use crate::names::KnownName;
 use crate::pseudonym::PseudonymKey;
-use crate::risk::{RiskFinding, is_ordinary_word, is_town, residual_risk};
-use crate::scan::Redactor;
+use crate::risk::{
+    RedactionPolicy, RiskFinding, RiskKind, is_ordinary_word, is_town, residual_risk,
+};
+use crate::scan::{Redactor, Replaced};
 
 /// Opens a sealed personal field of the case's patient; None once the key is gone.
 pub type Opener<'a> = &'a dyn Fn(&'static str, &Sealed) -> Option<String>;
@@ -327,6 +329,8 @@ struct Standing {
     events: Vec<DomainEvent>,
     decided: BTreeSet<String>,
     redact: Vec<String>,
+    /// Terms the facilitator accepted: the open-world rules leave them in the text.
+    accepted: Vec<String>,
 }
 
 fn standing(case: &CaseEvents<'_>) -> Standing {
@@ -335,13 +339,15 @@ fn standing(case: &CaseEvents<'_>) -> Standing {
         events: Vec::with_capacity(applied.standing.len()),
         decided: BTreeSet::new(),
         redact: Vec::new(),
+        accepted: Vec::new(),
     };
     for s in applied.standing {
         if let DomainEvent::RiskReviewed(r) = &s.event {
             if let Some(term) = (case.open)("term", &r.term) {
                 out.decided.insert(term.to_lowercase());
-                if r.decision == RiskDecision::Redact {
-                    out.redact.push(term);
+                match r.decision {
+                    RiskDecision::Redact => out.redact.push(term),
+                    RiskDecision::Accept => out.accepted.push(term),
                 }
             }
             continue;
@@ -353,7 +359,7 @@ fn standing(case: &CaseEvents<'_>) -> Standing {
 
 /// Builds the timeline of one case for the given view.
 pub fn build(case: &CaseEvents<'_>, key: &PseudonymKey, view: View) -> HashedTimeline {
-    let (timeline, _) = build_with_texts(case, standing(case), key, view);
+    let (timeline, _, _) = build_with_texts(case, standing(case), key, view);
     HashedTimeline {
         content_hash: timeline.content_hash(),
         timeline,
@@ -361,11 +367,55 @@ pub fn build(case: &CaseEvents<'_>, key: &PseudonymKey, view: View) -> HashedTim
 }
 
 /// What still looks identifying in the anonymised timeline, terms already decided left out.
-pub fn review(case: &CaseEvents<'_>, key: &PseudonymKey, policy: DatePolicy) -> Vec<RiskFinding> {
+/// Under [`RedactionPolicy::Review`] the names and places the open-world rules replaced are
+/// listed too, each with its context, so a harmless word can be restored by accepting it.
+pub fn review(
+    case: &CaseEvents<'_>,
+    key: &PseudonymKey,
+    policy: DatePolicy,
+    redaction: RedactionPolicy,
+) -> Vec<RiskFinding> {
     let standing = standing(case);
     let decided = standing.decided.clone();
-    let (_, texts) = build_with_texts(case, standing, key, View::Anonymised(policy));
-    residual_risk(texts.iter().map(|(w, t)| (w.clone(), t.as_str())), &decided)
+    let (_, texts, replaced) = build_with_texts(case, standing, key, View::Anonymised(policy));
+    let mut found = residual_risk(texts.iter().map(|(w, t)| (w.clone(), t.as_str())), &decided);
+    if redaction == RedactionPolicy::Review {
+        found.extend(replaced_findings(&texts, &replaced, &decided));
+    }
+    found
+}
+
+/// One finding per replaced term: how often, the first text its replacement stands in, and
+/// the context of its first occurrence.
+fn replaced_findings(
+    texts: &[(String, String)],
+    replaced: &[Replaced],
+    decided: &BTreeSet<String>,
+) -> Vec<RiskFinding> {
+    let mut out: BTreeMap<(RiskKind, String), RiskFinding> = BTreeMap::new();
+    for r in replaced {
+        if decided.contains(&r.term.to_lowercase()) {
+            continue;
+        }
+        let kind = if r.kind == crate::Kind::Place {
+            RiskKind::ReplacedPlace
+        } else {
+            RiskKind::ReplacedName
+        };
+        out.entry((kind, r.term.clone()))
+            .and_modify(|f| f.occurrences += 1)
+            .or_insert_with(|| RiskFinding {
+                term: r.term.clone(),
+                kind,
+                occurrences: 1,
+                first_seen: texts
+                    .iter()
+                    .find(|(_, t)| t.contains(&r.replacement))
+                    .map_or_else(String::new, |(w, _)| w.clone()),
+                context: Some(r.context.clone()),
+            });
+    }
+    out.into_values().collect()
 }
 
 fn build_with_texts(
@@ -373,9 +423,14 @@ fn build_with_texts(
     standing: Standing,
     key: &PseudonymKey,
     view: View,
-) -> (Timeline, Vec<(String, String)>) {
+) -> (Timeline, Vec<(String, String)>, Vec<Replaced>) {
     let scope = case.patient.as_str();
-    let Standing { events, redact, .. } = standing;
+    let Standing {
+        events,
+        redact,
+        accepted,
+        ..
+    } = standing;
     let id = identity(&events, case.open);
     let all_stays: Vec<Stay> = stays(events.iter()).into_values().flatten().collect();
     let (index, index_text) = index_of(&events, &all_stays);
@@ -452,7 +507,9 @@ fn build_with_texts(
     for term in &redact {
         known.push(KnownName::place(term.clone(), "[FJERNET]"));
     }
-    let redactor = Redactor::new(&known).with_dating(dating);
+    let redactor = Redactor::new(&known)
+        .with_dating(dating)
+        .with_restored(&accepted);
     let cx = Context {
         anonymised,
         dating,
@@ -612,7 +669,8 @@ fn build_with_texts(
         material,
         consents,
     };
-    (timeline, texts)
+    let replaced = cx.redactor.replaced();
+    (timeline, texts, replaced)
 }
 
 fn consent(

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use casetrail_anon::timeline::{self, CaseEvents, HashedTimeline, View};
-use casetrail_anon::{PseudonymKey, RiskFinding};
+use casetrail_anon::{PseudonymKey, RedactionPolicy, RiskFinding};
 use casetrail_domain::{
     CaseFileReleased, ContentHash, DatePolicy, DomainEvent, EventRef, PatientId, RiskDecision,
     RiskReviewed,
@@ -204,16 +204,19 @@ impl Workbench {
         self.build(&stream, stream.events.len(), key, view)
     }
 
-    /// What still looks identifying in the anonymised timeline, for the facilitator.
+    /// What still looks identifying in the anonymised timeline, for the facilitator; under
+    /// the `review` redaction policy also every name and place the open-world rules replaced,
+    /// with its context, for a harmless word to be restored by accepting it.
     pub fn review(
         &self,
         case: &str,
         key: &PseudonymKey,
         policy: DatePolicy,
+        redaction: RedactionPolicy,
     ) -> Result<Vec<RiskFinding>, AppError> {
         let stream = self.case_stream(case)?;
         self.with_case(&stream, stream.events.len(), |events| {
-            timeline::review(events, key, policy)
+            timeline::review(events, key, policy, redaction)
         })
     }
 

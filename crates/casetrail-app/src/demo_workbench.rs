@@ -9,7 +9,8 @@ use casetrail_domain::{DatePolicy, Datelike, NaiveDate};
 
 use crate::audit::{DEFACTUM_2019, NewAudit};
 use crate::error::AppError;
-use crate::import::{ImportOptions, Quiet};
+use crate::import::Quiet;
+use crate::uploads::UploadKind;
 use crate::users::Role;
 use crate::workbench::Workbench;
 
@@ -209,47 +210,26 @@ impl Workbench {
             return Ok(done);
         }
         let by = "demo";
-        let dir = self.data_dir().join("demo-input");
-        std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-            path: dir.clone(),
-            source,
-        })?;
-        let write = |name: &str, text: &str| -> Result<std::path::PathBuf, AppError> {
-            let path = dir.join(name);
-            std::fs::write(&path, text).map_err(|source| AppError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            Ok(path)
-        };
         for (name, text) in FIXTURE_CASES {
-            self.import_file(
-                &write(name, text)?,
-                ImportOptions::default(),
-                by,
-                &mut Quiet,
-            )?;
+            let kind = UploadKind::of_name(name).unwrap_or(UploadKind::JsonLines);
+            self.import_bytes(text.as_bytes(), kind, by, &mut Quiet)?;
         }
-        let long = write("sag-5.jsonl", &long_case_jsonl(LONG_CASE, LONG_CASE_EVENTS))?;
-        self.import_file(&long, ImportOptions::default(), by, &mut Quiet)?;
-        let region = dir.join("region-2019.csv");
-        let file = std::fs::File::create(&region).map_err(|source| AppError::Io {
-            path: region.clone(),
-            source,
-        })?;
+        let long = long_case_jsonl(LONG_CASE, LONG_CASE_EVENTS);
+        self.import_bytes(long.as_bytes(), UploadKind::JsonLines, by, &mut Quiet)?;
+        let mut region = Vec::new();
         casetrail_synth::write_csv(
             casetrail_synth::Config {
                 patients: REGION_PATIENTS,
                 year: 2019,
                 seed: 2019,
             },
-            std::io::BufWriter::new(file),
+            &mut region,
         )
         .map_err(|e| AppError::Io {
-            path: region.clone(),
+            path: self.data_dir().join("region-2019.csv"),
             source: std::io::Error::other(e),
         })?;
-        self.import_file(&region, ImportOptions::default(), by, &mut Quiet)?;
+        self.import_bytes(&region, UploadKind::Csv, by, &mut Quiet)?;
 
         let existing: Vec<String> = self.users()?.into_iter().map(|u| u.name).collect();
         for user in &users {

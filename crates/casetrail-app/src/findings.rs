@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 
 use casetrail_anon::PseudonymKey;
+
+use crate::spreadsheet;
 use casetrail_audit::audit::{Answer, Value};
 use casetrail_audit::questionnaire::QuestionKind;
 use serde::Serialize;
@@ -266,7 +268,7 @@ impl Findings {
             ])
             .map_err(csv_error)?;
             for a in &self.answers {
-                w.write_record([
+                w.write_record(spreadsheet::record([
                     a.audit.as_str(),
                     if self.preliminary { "true" } else { "false" },
                     &a.panel,
@@ -277,7 +279,7 @@ impl Findings {
                     &a.value,
                     &a.value_label,
                     &a.justification,
-                ])
+                ]))
                 .map_err(csv_error)?;
             }
             w.flush().map_err(|e| csv_error(e.into()))?;
@@ -313,7 +315,8 @@ impl Findings {
                     r.median.clone(),
                     r.alpha_question.clone(),
                 ]);
-                w.write_record(&row).map_err(csv_error)?;
+                w.write_record(spreadsheet::record(&row))
+                    .map_err(csv_error)?;
             }
             w.flush().map_err(|e| csv_error(e.into()))?;
         }

@@ -105,7 +105,8 @@ fn write_rejected(
             .collect();
         let mut record = vec![r.line.to_string(), reasons.join("; ")];
         record.extend(r.fields.iter().cloned());
-        out.write_record(&record).map_err(|e| io(e.into()))?;
+        out.write_record(crate::spreadsheet::record(&record))
+            .map_err(|e| io(e.into()))?;
     }
     out.flush().map_err(&io)?;
     drop(io);

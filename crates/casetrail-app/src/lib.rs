@@ -20,10 +20,13 @@ mod import;
 mod material;
 mod parquet_export;
 mod pathway;
+mod private;
 mod projection;
 mod receipts;
 mod redcap;
 mod report;
+pub mod spreadsheet;
+mod uploads;
 mod users;
 mod workbench;
 
@@ -33,7 +36,9 @@ pub use audit::{
     AuditStatus, AuditSummary, DEFACTUM_2019, MemberCase, NewAudit, QuestionAgreement,
 };
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
-pub use casetrail_anon::{HashedTimeline, PseudonymKey, RiskFinding, RiskKind, Timeline, timeline};
+pub use casetrail_anon::{
+    HashedTimeline, PseudonymKey, RedactionPolicy, RiskFinding, RiskKind, Timeline, timeline,
+};
 pub use casetrail_audit::Questionnaire;
 pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
 pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};
@@ -63,6 +68,7 @@ pub use projection::StaysProjection;
 pub use receipts::{CheckpointSigner, DEFAULT_ORIGIN, signing_key};
 pub use redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
 pub use report::{AuditReport, QuestionResult, Quote, ReportCase};
+pub use uploads::UploadKind;
 pub use users::{MIN_PASSWORD_CHARS, Role, User};
 pub use workbench::{Access, Workbench};
 

@@ -148,10 +148,11 @@ fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
     {
         let mut w = csv::Writer::from_writer(&mut out);
         for row in rows {
-            w.write_record(row).map_err(|e| AppError::Io {
-                path: "redcap.csv".into(),
-                source: std::io::Error::other(e),
-            })?;
+            w.write_record(crate::spreadsheet::record(row))
+                .map_err(|e| AppError::Io {
+                    path: "redcap.csv".into(),
+                    source: std::io::Error::other(e),
+                })?;
         }
         w.flush().map_err(|source| AppError::Io {
             path: "redcap.csv".into(),

@@ -39,16 +39,14 @@ pub(crate) fn vault_dir(data_dir: &Path) -> PathBuf {
 }
 
 impl Workbench {
-    /// Opens the data directory. Read-write creates it when missing; read-only requires it
-    /// and opens no keys.
+    /// Opens the data directory. Read-write creates it when missing and makes it private
+    /// (owner-only modes, the process's file mask 077; see `private.rs`); read-only requires
+    /// it and opens no keys.
     pub fn open(data_dir: &Path, access: Access, clock: Arc<dyn Clock>) -> Result<Self, AppError> {
         let ledger_path = ledger_dir(data_dir);
         let (ledger, vault) = match access {
             Access::ReadWrite => {
-                std::fs::create_dir_all(data_dir).map_err(|source| AppError::Io {
-                    path: data_dir.to_owned(),
-                    source,
-                })?;
+                crate::private::make_private(data_dir)?;
                 let ledger = Ledger::open(&ledger_path, Arc::clone(&clock))?;
                 let vault = KeyVault::open(vault_dir(data_dir))?;
                 (ledger, Some(Arc::new(vault)))

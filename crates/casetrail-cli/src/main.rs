@@ -191,6 +191,10 @@ enum Command {
         case: CaseArgs,
         #[arg(long, value_enum, default_value = "text")]
         format: PathwayFormat,
+        /// `review` also lists every name and place the open-world rules replaced, with its
+        /// context, so a harmless word can be restored with `decide --accept`.
+        #[arg(long, value_enum, default_value = "strict")]
+        redaction: RedactionArg,
     },
     /// Record the decision on a residual-risk term: keep it (--accept) or redact it.
     Decide {
@@ -317,6 +321,14 @@ struct CaseArgs {
     /// DATA/pseudonym.key, created on first use.
     #[arg(long)]
     key: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum RedactionArg {
+    /// Replace every candidate; list only what still looks identifying.
+    Strict,
+    /// Replace every candidate and list the replaced names and places too.
+    Review,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -787,10 +799,18 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Review { case, format } => {
+        Command::Review {
+            case,
+            format,
+            redaction,
+        } => {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
             let key = casetrail_app::pseudonym_key(&key_source(case.key), data)?;
-            let findings = wb.review(&case.case, &key, case.policy.into())?;
+            let redaction = match redaction {
+                RedactionArg::Strict => casetrail_app::RedactionPolicy::Strict,
+                RedactionArg::Review => casetrail_app::RedactionPolicy::Review,
+            };
+            let findings = wb.review(&case.case, &key, case.policy.into(), redaction)?;
             match format {
                 PathwayFormat::Json => out!("{}", serde_json::to_string_pretty(&findings)?),
                 PathwayFormat::Text => {
@@ -799,11 +819,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     }
                     for f in &findings {
                         out!(
-                            "{:<20} {:<22} {:>3}×  first in {}",
+                            "{:<20} {:<22} {:>3}×  first in {}{}",
                             f.term,
                             format!("{:?}", f.kind),
                             f.occurrences,
-                            f.first_seen
+                            f.first_seen,
+                            f.context
+                                .as_ref()
+                                .map_or_else(String::new, |c| format!(": {c}"))
                         );
                     }
                 }

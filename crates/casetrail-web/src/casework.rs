@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use casetrail_app::{
-    AppError, Criteria, DatePolicy, DiagnosisGroup, ImportOptions, NaiveDate, RiskDecision, Role,
-    Viewed,
+    AppError, Criteria, DatePolicy, DiagnosisGroup, NaiveDate, RiskDecision, Role, Viewed,
 };
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -134,55 +133,26 @@ pub async fn import_upload(
     let (file, bytes) = upload.files.remove("extract").unwrap_or_default();
     let mut page = import_page(&ctx, &session);
     page.file = file.clone();
-    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    if bytes.is_empty() || !matches!(extension.as_deref(), Some("csv" | "jsonl" | "ndjson")) {
+    let kind = casetrail_app::UploadKind::of_name(&file);
+    let (Some(kind), false) = (kind, bytes.is_empty()) else {
         page.problem = Some(text(ctx.lang, "import_wrong_file").to_owned());
         let body = crate::templates::render("import", &page).map_err(server_error)?;
         return Ok(html(body, StatusCode::BAD_REQUEST));
-    }
+    };
     let by = session.user.clone();
     let job = Arc::new(ImportJob::new(file));
     let id = ctx.shared.start_import(job.clone());
     let shared = ctx.shared.clone();
-    // The import runs on its own; the reader follows it on /import/{id}.
+    // The import runs on its own; the reader follows it on /import/{id}. The façade keeps
+    // the bytes only while it imports them.
     tokio::task::spawn_blocking(move || {
         let outcome =
-            save_upload(&shared.workbench, &by, &bytes, extension.as_deref()).and_then(|path| {
-                shared.workbench.import_file(
-                    &path,
-                    ImportOptions::default(),
-                    &by,
-                    &mut JobProgress(job.clone()),
-                )
-            });
+            shared
+                .workbench
+                .import_bytes(&bytes, kind, &by, &mut JobProgress(job.clone()));
         job.finish(outcome);
     });
     Ok(see_other(format!("/import/{id}")))
-}
-
-/// The upload is kept beside the data: what was imported, byte for byte.
-fn save_upload(
-    wb: &casetrail_app::Workbench,
-    by: &str,
-    bytes: &[u8],
-    extension: Option<&str>,
-) -> Result<std::path::PathBuf, AppError> {
-    let dir = wb.data_dir().join("uploads");
-    std::fs::create_dir_all(&dir).map_err(|source| AppError::Io {
-        path: dir.clone(),
-        source,
-    })?;
-    let name = format!(
-        "{by}-{}.{}",
-        casetrail_app::hex::encode(&blake3::hash(bytes).as_bytes()[..8]),
-        extension.unwrap_or("csv")
-    );
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).map_err(|source| AppError::Io {
-        path: path.clone(),
-        source,
-    })?;
-    Ok(path)
 }
 
 /// An import under way, as its page shows it.
@@ -525,6 +495,7 @@ struct FindingRow {
     kind: String,
     occurrences: usize,
     first_seen: String,
+    context: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -605,19 +576,46 @@ struct CaseFilePage {
     consents: Vec<ConsentRow>,
     material: Vec<MaterialRow>,
     findings: Vec<FindingRow>,
+    /// Whether the replaced names are listed too (`?redaction=review`).
+    reviewing: bool,
     releases: Vec<ReleaseRow>,
     sources: Vec<&'static str>,
 }
 
-pub async fn case_file(ctx: Ctx, case: String) -> Result<Box<dyn Reply>, Rejection> {
+/// How the case file's review lists findings: `?redaction=review` also lists every name and
+/// place the open-world rules replaced. Any other value is refused by the query parser.
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseFileQuery {
+    #[serde(default)]
+    redaction: Option<RedactionQuery>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RedactionQuery {
+    Strict,
+    Review,
+}
+
+pub async fn case_file(
+    ctx: Ctx,
+    case: String,
+    query: CaseFileQuery,
+) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.require(FACILITATOR)?.clone();
     let shared = ctx.shared.clone();
     let id = case.clone();
+    let reviewing = query.redaction == Some(RedactionQuery::Review);
+    let redaction = if reviewing {
+        casetrail_app::RedactionPolicy::Review
+    } else {
+        casetrail_app::RedactionPolicy::Strict
+    };
     let (pathway, working, findings, releases) = ctx
         .blocking(move |wb| {
             let pathway = wb.pathway(&id)?;
             let working = wb.timeline(&id, &shared.key, Some(DatePolicy::RelativeDays))?;
-            let findings = wb.review(&id, &shared.key, DatePolicy::RelativeDays)?;
+            let findings = wb.review(&id, &shared.key, DatePolicy::RelativeDays, redaction)?;
             Ok((pathway, working, findings, wb.releases(&id)?))
         })
         .await?;
@@ -661,8 +659,10 @@ pub async fn case_file(ctx: Ctx, case: String) -> Result<Box<dyn Reply>, Rejecti
                     kind: format!("{:?}", f.kind),
                     occurrences: f.occurrences,
                     first_seen: f.first_seen,
+                    context: f.context,
                 })
                 .collect(),
+            reviewing,
             releases: releases
                 .into_iter()
                 .map(|r| ReleaseRow {

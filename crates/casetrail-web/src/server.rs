@@ -593,7 +593,8 @@ pub fn routes(
             warp::path!("cases" / String)
                 .and(get())
                 .and(c())
-                .and_then(|case, c| casework::case_file(c, case)),
+                .and(warp::query())
+                .and_then(|case, c, q| casework::case_file(c, case, q)),
         ),
         boxed(
             warp::path!("cases" / String)
