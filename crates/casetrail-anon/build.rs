@@ -14,16 +14,7 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-// Bits of the value stored per form; `src/lexicon.rs` reads the same bits.
-const WORD: u64 = 1;
-const PROPRIUM: u64 = 2;
-const PLACE: u64 = 4;
-const BEGIN: u64 = 8;
-const MIDDLE: u64 = 16;
-const END: u64 = 32;
-/// A capitalised entry that is no proprium: an abbreviation ("FCK") or a lexicalised name
-/// of a thing ("Weimarrepublik").
-const CAPITAL: u64 = 64;
+include!("src/lexicon_bits.rs");
 
 // Hunspell flags in da_DK.aff (`FLAG num`).
 const F_PROPRIUM: u32 = 9;

@@ -34,10 +34,21 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The pseudonym key the server runs with, so the test can name cases as members see them.
+const PSEUDONYM_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+/// The name a panel member knows a case by.
+fn pseudonym(case: &str) -> String {
+    casetrail_app::PseudonymKey::parse_hex(PSEUDONYM_KEY)
+        .unwrap()
+        .case_pseudonym(case)
+}
+
 /// `casetrail serve --demo` on a free port; returns the process and its base URL.
 fn serve(data: &Path) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_casetrail"))
         .env("CASETRAIL_SIGNING_KEY", data.with_extension("signing.key"))
+        .env("CASETRAIL_PSEUDONYM_KEY", PSEUDONYM_KEY)
         .args([
             "--data",
             data.to_str().unwrap(),
@@ -331,9 +342,31 @@ async fn facilitator_imports_selects_releases_and_forms_a_panel(j: &Journey<'_>)
 async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
     j.sign_in("a.laege").await;
     let mine = j.text("#my-cases").await;
-    assert!(mine.contains("SAG1") && mine.contains("SAG5") && !mine.contains("SAG3"));
+    assert!(
+        mine.contains(&pseudonym("SAG1"))
+            && mine.contains(&pseudonym("SAG5"))
+            && !mine.contains(&pseudonym("SAG3")),
+        "{mine}"
+    );
+    for id in ["SAG1", "SAG5", "patient-"] {
+        assert!(
+            !mine.contains(id),
+            "a member sees the patient id {id}: {mine}"
+        );
+    }
     j.shot("06-my-cases").await;
-    j.click("#my-cases a[href='/my/DEMO-2019/SAG1']").await;
+    j.click(&format!(
+        "#my-cases a[href='/my/DEMO-2019/{}']",
+        pseudonym("SAG1")
+    ))
+    .await;
+    let page = j.body().await;
+    assert!(!page.contains("SAG1"), "the case page names the patient id");
+    let title = j.c.title().await.unwrap();
+    assert!(
+        title.contains(&pseudonym("SAG1")) && !title.contains("SAG1"),
+        "{title}"
+    );
 
     // The timeline: lanes, stays and marks; nothing identifying.
     let marks =
@@ -408,7 +441,9 @@ async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
     j.shot("08-questionnaire-submitted").await;
 
     // A case of another panel is not theirs to open.
-    j.go("/my/DEMO-2019/SAG3").await;
+    j.go(&format!("/my/DEMO-2019/{}", pseudonym("SAG3"))).await;
+    j.eventually("h1", "Ingen adgang").await;
+    j.go("/my/DEMO-2019/SAG1").await;
     j.eventually("h1", "Ingen adgang").await;
     j.shot("09-other-panel-refused").await;
     // The questions asked once per audit, on the start page.

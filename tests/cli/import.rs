@@ -34,7 +34,8 @@ fn an_invalid_row_rejects_the_whole_file_and_writes_nothing() {
     let out = casetrail(&data, &["import", "--skip-invalid", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("1 rows for 1 patients; 2 events appended"),
+        text(&out.stdout)
+            .contains("1 rows for 1 patients (1 new, 0 already in the record); 2 events appended"),
         "{}",
         text(&out.stdout)
     );

@@ -182,27 +182,25 @@ pub struct Score {
     pub over_redacted: Vec<(String, String)>,
 }
 
+fn sum_direct(per_kind: &BTreeMap<Kind, Tally>) -> Tally {
+    DIRECT
+        .iter()
+        .filter_map(|k| per_kind.get(k))
+        .fold(Tally::default(), |a, t| Tally {
+            hit: a.hit + t.hit,
+            total: a.total + t.total,
+        })
+}
+
 impl Score {
     /// Entity-level recall over every direct identifier together.
     pub fn direct_entities(&self) -> Tally {
-        DIRECT
-            .iter()
-            .filter_map(|k| self.entities.get(k))
-            .fold(Tally::default(), |a, t| Tally {
-                hit: a.hit + t.hit,
-                total: a.total + t.total,
-            })
+        sum_direct(&self.entities)
     }
 
     /// Token-level recall over every direct identifier together.
     pub fn direct_tokens(&self) -> Tally {
-        DIRECT
-            .iter()
-            .filter_map(|k| self.tokens.get(k))
-            .fold(Tally::default(), |a, t| Tally {
-                hit: a.hit + t.hit,
-                total: a.total + t.total,
-            })
+        sum_direct(&self.tokens)
     }
 }
 

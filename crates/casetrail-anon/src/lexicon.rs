@@ -9,14 +9,7 @@ use fst::Map;
 
 static BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lexicon.fst"));
 
-// The bits build.rs stores per form.
-const WORD: u64 = 1;
-const PROPRIUM: u64 = 2;
-const PLACE: u64 = 4;
-const BEGIN: u64 = 8;
-const MIDDLE: u64 = 16;
-const END: u64 = 32;
-const CAPITAL: u64 = 64;
+include!("lexicon_bits.rs");
 
 fn map() -> &'static Map<&'static [u8]> {
     static MAP: OnceLock<Map<&'static [u8]>> = OnceLock::new();

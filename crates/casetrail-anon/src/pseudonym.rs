@@ -67,6 +67,12 @@ impl PseudonymKey {
             .collect()
     }
 
+    /// The name a case goes by wherever people outside the case file see it (panel pages,
+    /// exports, the report): `C-` and a keyed pseudonym of its patient id.
+    pub fn case_pseudonym(&self, case: &str) -> String {
+        format!("C-{}", self.pseudonym("export-case", case))
+    }
+
     /// A per-case sort key: orders the people and places of one role within a case, so the
     /// letters and numbers they get say nothing about who they are, and differ between cases.
     pub(crate) fn order(&self, case: &str, subject: &str) -> [u8; 32] {

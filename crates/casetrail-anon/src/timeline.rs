@@ -653,7 +653,7 @@ fn build_with_texts(
     let timeline = Timeline {
         format: "casetrail-timeline/1",
         case: if anonymised {
-            format!("Sag {}", key.pseudonym("case", scope))
+            format!("Sag {}", key.case_pseudonym(scope))
         } else {
             scope.to_string()
         },

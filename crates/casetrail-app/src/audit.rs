@@ -363,7 +363,10 @@ pub struct MemberCase {
     pub audit: String,
     pub audit_title: String,
     pub panel: String,
+    /// The case's patient id: for the workbench's own lookups, never shown to the member.
     pub case: String,
+    /// What the member sees and links to: the keyed case pseudonym (`C-…`).
+    pub pseudonym: String,
     pub release_version: u32,
     pub content_hash: String,
     pub submitted: bool,
@@ -441,7 +444,12 @@ impl Workbench {
     }
 
     /// The cases `member` is to score, in every audit where they sit on a panel.
-    pub fn member_cases(&self, member: &str) -> Result<Vec<MemberCase>, AppError> {
+    /// The cases assigned to a panel member, each with the pseudonym the member knows it by.
+    pub fn member_cases(
+        &self,
+        member: &str,
+        key: &casetrail_anon::PseudonymKey,
+    ) -> Result<Vec<MemberCase>, AppError> {
         let mut out = Vec::new();
         for audit in self.audit_ids()? {
             let (state, _, _) = self.audit_state(&audit)?;
@@ -455,6 +463,7 @@ impl Workbench {
                         audit_title: state.title.clone(),
                         panel: name.clone(),
                         case: case.clone(),
+                        pseudonym: key.case_pseudonym(case),
                         release_version: *version,
                         content_hash: hash.clone(),
                         submitted: state.has_submitted(member, Some(case)),

@@ -331,7 +331,7 @@ mod tests {
         }
         assert_eq!(status.submissions.len(), 14, "panel B: 7 members x 2 cases");
         assert!(status.state.scoring_open);
-        assert_eq!(wb.member_cases("a.politi").unwrap().len(), 3);
+        assert_eq!(wb.member_cases("a.politi", &key).unwrap().len(), 3);
         assert_eq!(wb.releases(LONG_CASE).unwrap()[0].stream_version, 2_000);
         let head = wb.head();
         assert!(wb.load_workbench_demo(&key).unwrap().already_loaded);

@@ -44,6 +44,22 @@ pub enum AppError {
     },
     #[error("there is no patient {patient} in the record")]
     UnknownPatient { patient: String },
+    #[error("there is no export file {name}")]
+    NoSuchExport { name: String },
+    #[error(
+        "{count} patient id(s) of this extract already belong to other people in the record (their CPR numbers differ): {patients}. Nothing was imported. Correct the extract, or import those patients under new ids with --rename-patient OLD=NEW"
+    )]
+    IdentityConflict { count: usize, patients: String },
+    #[error("{pair:?} is not a rename: write OLD=NEW with two different patient ids")]
+    BadRename { pair: String },
+    #[error(
+        "the event id {id} of patient {patient} is already stored in {stream}: two events cannot share an id. Nothing was imported; give the line another id, or none"
+    )]
+    EventIdTaken {
+        id: String,
+        patient: String,
+        stream: String,
+    },
     #[error("patient {patient} was already forgotten")]
     AlreadyForgotten { patient: String },
     #[error(
@@ -159,11 +175,13 @@ impl AppError {
             NoData { .. } | UnknownPatient { .. } | NoUser { .. } | NoAudit { .. } => {
                 ErrorKind::NotFound
             }
-            NoSuchRelease { .. } => ErrorKind::NotFound,
+            NoSuchRelease { .. } | NoSuchExport { .. } => ErrorKind::NotFound,
             AuditRule { .. }
             | ReleaseUnchanged { .. }
             | UserExists { .. }
             | AlreadyForgotten { .. }
+            | IdentityConflict { .. }
+            | EventIdTaken { .. }
             | Forgotten { .. } => ErrorKind::Conflict,
             Ledger(LedgerError::VersionConflict { .. }) => ErrorKind::Conflict,
             ImportFile { .. }
@@ -174,6 +192,7 @@ impl AppError {
             | WeakPassword { .. }
             | Questionnaire { .. }
             | EmptyTerm
+            | BadRename { .. }
             | BadForm { .. }
             | Pdf { .. }
             | LogRewound { .. }

@@ -105,7 +105,7 @@ impl Workbench {
                 what: format!("audit {audit} has no revealed panel yet: nothing to export"),
             });
         }
-        let case_pseudonym = |case: &str| format!("C-{}", key.pseudonym("export-case", case));
+        let case_pseudonym = |case: &str| key.case_pseudonym(case);
         let member_pseudonym = |m: &str| format!("M-{}", key.pseudonym("export-member", m));
         let clean = |text: &str| crate::redact_text(text, &[], Some(key), None);
         let panel_of = |member: &str| {
@@ -350,6 +350,43 @@ fn csv_error(e: csv::Error) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_a_spreadsheet_would_run_are_written_as_text() {
+        let starts = ["=", "+", "-", "@", "\t", "\r"];
+        let answers = starts
+            .iter()
+            .map(|s| AnswerRow {
+                audit: "A".into(),
+                panel: "P".into(),
+                case: "C-1".into(),
+                question: "efforts".into(),
+                member: "M-1".into(),
+                member_sector: "region".into(),
+                value: "2".into(),
+                value_label: "-1 point".into(),
+                justification: format!("{s}HYPERLINK(\"http://x\",\"klik\")"),
+            })
+            .collect();
+        let f = Findings {
+            format: "test",
+            audit: "A".into(),
+            title: "t".into(),
+            preliminary: false,
+            min_cell: 5,
+            answers,
+            summary: Vec::new(),
+        };
+        let bytes = f.answers_csv(false).unwrap();
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), starts.len());
+        for (row, start) in rows.iter().zip(starts) {
+            assert_eq!(&row[9], format!("'{start}HYPERLINK(\"http://x\",\"klik\")"));
+            assert_eq!(&row[8], "'-1 point");
+            assert_eq!(&row[7], "2");
+        }
+    }
 
     #[test]
     fn small_counts_are_suppressed_and_the_median_is_a_step() {

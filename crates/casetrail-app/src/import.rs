@@ -19,16 +19,20 @@ use casetrail_ledger::{
 use casetrail_protect::PatientKey;
 
 use crate::error::AppError;
+use crate::identity::Renames;
 use crate::workbench::decode_stored;
 use crate::workbench::{Workbench, actor};
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
 const EVENTS_PER_APPEND: usize = 2_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportOptions {
     /// Import the valid rows and write the rejected ones beside the input, instead of refusing.
     pub skip_invalid: bool,
+    /// Patient ids of the extract imported under other ids (contacts CSV): how a facilitator
+    /// keeps two people apart when the extract reuses an id the record already holds.
+    pub renames: Renames,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +45,8 @@ pub struct ImportSummary {
     pub patients: usize,
     pub appended: usize,
     pub already_stored: usize,
+    /// Patients the record did not hold before this import.
+    pub new_patients: usize,
 }
 
 /// An import under way: who does it, the patients' keys, which of them are new, the counts.
@@ -251,6 +257,7 @@ impl Workbench {
             patients: keys.len(),
             appended: 0,
             already_stored: 0,
+            new_patients: fresh.len(),
         };
         Ok(Begun {
             actor,
@@ -268,11 +275,19 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let parsed =
+        let mut parsed =
             parse_contacts(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
                 path: file.to_owned(),
                 source,
             })?;
+        if !options.renames.is_empty() {
+            for row in &mut parsed.rows {
+                if let Some(new) = options.renames.apply(&row.patient) {
+                    row.patient = new.clone();
+                }
+            }
+        }
+        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
         let patients = parsed.rows.iter().map(|r| &r.patient);
         let mut b = self.begin(
             file,
@@ -337,6 +352,23 @@ impl Workbench {
         Ok(b.summary)
     }
 
+    /// Whether this event is stored already. An id stored in another patient's stream is
+    /// refused: it is another event, and dropping it as "already stored" would lose it.
+    fn already_stored(&self, event: &ImportEvent) -> Result<bool, AppError> {
+        let Some(position) = self.ledger().position_of(EventId(event.id))? else {
+            return Ok(false);
+        };
+        let stream = casetrail_import::stream_name(&event.patient);
+        match self.ledger().get(position)? {
+            Some(record) if record.stream.as_str() != stream => Err(AppError::EventIdTaken {
+                id: casetrail_domain::hex::encode(&event.id),
+                patient: event.patient.to_string(),
+                stream: record.stream.as_str().to_owned(),
+            }),
+            _ => Ok(true),
+        }
+    }
+
     /// Appends what `produce` hands over, skipping events already stored (those of patients
     /// in `unstored` are known not to be, and are not looked up). One thread appends
     /// while this one prepares the next chunk, so sealing overlaps with the synced writes.
@@ -387,10 +419,10 @@ impl Workbench {
                         batch.push(event);
                         continue;
                     }
-                    match self.ledger().position_of(EventId(event.id)) {
-                        Ok(Some(_)) => summary.already_stored += 1,
-                        Ok(None) => batch.push(event),
-                        Err(e) => failure = Some(e.into()),
+                    match self.already_stored(&event) {
+                        Ok(true) => summary.already_stored += 1,
+                        Ok(false) => batch.push(event),
+                        Err(e) => failure = Some(e),
                     }
                 }
                 match requests_for(actor, &mut batch) {

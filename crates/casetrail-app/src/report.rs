@@ -91,7 +91,7 @@ impl Workbench {
             }) => (topic, criteria),
             _ => Default::default(),
         };
-        let pseudonym = |case: &str| format!("C-{}", key.pseudonym("export-case", case));
+        let pseudonym = |case: &str| key.case_pseudonym(case);
         let clean = |text: &str| crate::redact_text(text, &[], Some(key), None);
         let mut cases = Vec::new();
         for (panel_name, panel) in &state.panels {

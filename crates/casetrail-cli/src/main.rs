@@ -108,6 +108,10 @@ enum Command {
         /// Import the valid rows; write the rejected ones, with reasons, beside the input.
         #[arg(long)]
         skip_invalid: bool,
+        /// Import a patient of the extract under another id (`OLD=NEW`, repeatable): for an
+        /// extract that reuses an id the record already holds for another person.
+        #[arg(long = "rename-patient", value_name = "OLD=NEW")]
+        renames: Vec<String>,
         #[command(flatten)]
         who: Who,
     },
@@ -584,17 +588,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             file,
             skip_invalid,
+            renames,
             who,
         } => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
-            let options = ImportOptions { skip_invalid };
+            let options = ImportOptions {
+                skip_invalid,
+                renames: casetrail_app::Renames::parse(renames.iter().map(String::as_str))?,
+            };
             match wb.import_file(&file, options, &who.name, &mut progress::Bar::default()) {
                 Ok(s) => {
                     out!(
-                        "imported {}: {} rows for {} patients; {} events appended, {} already stored",
+                        "imported {}: {} rows for {} patients ({} new, {} already in the record); {} events appended, {} already stored",
                         file.display(),
                         s.rows,
                         s.patients,
+                        s.new_patients,
+                        s.patients - s.new_patients,
                         s.appended,
                         s.already_stored
                     );

@@ -24,7 +24,7 @@ pub struct ServeArgs {
     #[arg(long)]
     demo: bool,
     /// A TOML file with any of: addr, log_format, secure_cookies, session_hours, key_file,
-    /// signing_key.
+    /// signing_key, trusted_proxies.
     #[arg(long, env = "CASETRAIL_CONFIG")]
     config: Option<PathBuf>,
     /// Log lines as `text` (default) or `json`.
@@ -36,6 +36,11 @@ pub struct ServeArgs {
     /// Hours a session lasts (1-24). Default 8.
     #[arg(long, env = "CASETRAIL_SESSION_HOURS")]
     session_hours: Option<u64>,
+    /// The address of a reverse proxy in front of the workbench (repeatable). Only requests
+    /// from these addresses have their `X-Forwarded-For` read; from anywhere else the header
+    /// is ignored, so a client cannot choose the address it is throttled by.
+    #[arg(long = "trusted-proxy", value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// The pseudonym key file (else CASETRAIL_PSEUDONYM_KEY, else DATA/pseudonym.key).
     #[arg(long)]
     key: Option<PathBuf>,
@@ -61,6 +66,7 @@ struct ConfigFile {
     session_hours: Option<u64>,
     key_file: Option<PathBuf>,
     signing_key: Option<PathBuf>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
 }
 
 /// The settings the server runs with, once every source is merged and checked.
@@ -73,6 +79,7 @@ pub struct Settings {
     pub key_file: Option<PathBuf>,
     /// Where the checkpoint signing key is (None: the default place).
     pub signing_key: Option<PathBuf>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
@@ -113,6 +120,11 @@ impl ServeArgs {
             session_hours,
             key_file: self.key.clone().or(file.key_file),
             signing_key: self.signing.signing_key.clone().or(file.signing_key),
+            trusted_proxies: if self.trusted_proxies.is_empty() {
+                file.trusted_proxies.unwrap_or_default()
+            } else {
+                self.trusted_proxies.clone()
+            },
         })
     }
 }
@@ -171,6 +183,7 @@ pub fn run(data: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         session_ttl: Duration::from_secs(settings.session_hours * 3600),
         secure_cookies: settings.secure_cookies,
         signer: Some(Arc::new(signer)),
+        trusted_proxies: settings.trusted_proxies.clone(),
     };
     let shared = casetrail_web::server::Shared::with_options(wb, key, options);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

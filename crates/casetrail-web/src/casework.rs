@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use warp::http::StatusCode;
 use warp::{Buf, Rejection, Reply};
 
+use crate::bounds;
 use crate::charts::{BarChart, bar_chart, percent};
 use crate::ctx::{Chrome, Ctx, html, render_page, see_other, server_error};
 use crate::i18n::text;
@@ -87,49 +88,89 @@ impl Multipart {
     }
 }
 
-async fn read_multipart(form: warp::multipart::FormData) -> Result<Multipart, Rejection> {
-    let parts: Vec<(String, Option<String>, Vec<u8>)> = form
-        .and_then(|part| async move {
-            let name = part.name().to_owned();
-            let file = part.filename().map(str::to_owned);
-            let bytes = part
-                .stream()
-                .try_fold(Vec::new(), |mut acc, mut chunk| async move {
-                    while chunk.has_remaining() {
-                        let piece = chunk.chunk();
-                        acc.extend_from_slice(piece);
-                        let n = piece.len();
-                        chunk.advance(n);
-                    }
-                    Ok(acc)
-                })
-                .await?;
-            Ok((name, file, bytes))
-        })
-        .try_collect()
+/// Parts a multipart form may have, and the bytes a text field may hold.
+const MAX_PARTS: usize = 16;
+const MAX_FIELD_BYTES: usize = 64 * 1024;
+
+/// A part's bytes, at most `limit` of them (the route's body limit bounds files).
+async fn part_bytes(part: warp::multipart::Part, limit: usize) -> Result<Vec<u8>, String> {
+    let name = part.name().to_owned();
+    let mut stream = part.stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.try_next().await.map_err(|e| e.to_string())? {
+        let mut chunk = chunk;
+        while chunk.has_remaining() {
+            let piece = chunk.chunk();
+            if bytes.len() + piece.len() > limit {
+                return Err(format!("the field {name} is longer than {limit} bytes"));
+            }
+            bytes.extend_from_slice(piece);
+            let n = piece.len();
+            chunk.advance(n);
+        }
+    }
+    Ok(bytes)
+}
+
+/// Reads a multipart form for a session of one of `roles`. The role is checked before a byte
+/// of the body is read, and the form's first part must be its CSRF token, checked before
+/// the rest (a file) is read; so nobody without a valid form makes the server read an upload.
+/// A body that is no valid multipart form is a 422 that says why.
+async fn read_multipart(
+    ctx: &Ctx,
+    roles: &[Role],
+    mut form: warp::multipart::FormData,
+) -> Result<(crate::sessions::Session, Multipart), Rejection> {
+    ctx.require(roles)?;
+    let unreadable = |e: String| ctx.invalid(format!("the upload is not a readable form: {e}"));
+    let first = form
+        .try_next()
         .await
-        .map_err(server_error)?;
+        .map_err(|e| unreadable(e.to_string()))?
+        .ok_or_else(|| unreadable("it is empty".into()))?;
+    if first.name() != "csrf" {
+        return Err(warp::reject::custom(crate::ctx::StaleForm {
+            lang: ctx.lang,
+        }));
+    }
+    let csrf = part_bytes(first, 128).await.map_err(unreadable)?;
+    let session = ctx
+        .check_form(roles, &String::from_utf8_lossy(&csrf))?
+        .clone();
     let mut out = Multipart::default();
-    for (name, file, bytes) in parts {
-        match file {
+    let mut parts = 1;
+    while let Some(part) = form
+        .try_next()
+        .await
+        .map_err(|e| unreadable(e.to_string()))?
+    {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(unreadable(format!("it has more than {MAX_PARTS} parts")));
+        }
+        let name = part.name().to_owned();
+        match part.filename().map(str::to_owned) {
             Some(file) => {
+                let bytes = part_bytes(part, usize::MAX).await.map_err(unreadable)?;
                 out.files.insert(name, (file, bytes));
             }
             None => {
+                let bytes = part_bytes(part, MAX_FIELD_BYTES)
+                    .await
+                    .map_err(unreadable)?;
                 out.fields
                     .insert(name, String::from_utf8_lossy(&bytes).into_owned());
             }
         }
     }
-    Ok(out)
+    Ok((session, out))
 }
 
 pub async fn import_upload(
     ctx: Ctx,
     form: warp::multipart::FormData,
 ) -> Result<Box<dyn Reply>, Rejection> {
-    let mut upload = read_multipart(form).await?;
-    let session = ctx.check_form(FACILITATOR, upload.field("csrf"))?.clone();
+    let (session, mut upload) = read_multipart(&ctx, FACILITATOR, form).await?;
     let (file, bytes) = upload.files.remove("extract").unwrap_or_default();
     let mut page = import_page(&ctx, &session);
     page.file = file.clone();
@@ -283,7 +324,10 @@ struct Stage1Page {
 
 pub async fn stage1(ctx: Ctx, query: YearQuery) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.require(FACILITATOR)?;
-    let year = query.year.unwrap_or(2019);
+    let year = match query.year {
+        None => 2019,
+        Some(y) => bounds::year(y).ok_or_else(|| ctx.invalid(bounds::year_problem(y)))?,
+    };
     let r = ctx.blocking(move |wb| wb.stage1(year)).await?;
     let lang = ctx.lang;
     let count = |n: u64| (n, n.to_string());
@@ -729,11 +773,8 @@ pub async fn attach_material(
     case: String,
     form: warp::multipart::FormData,
 ) -> Result<Box<dyn Reply>, Rejection> {
-    let mut upload = read_multipart(form).await?;
-    let by = ctx
-        .check_form(FACILITATOR, upload.field("csrf"))?
-        .user
-        .clone();
+    let (session, mut upload) = read_multipart(&ctx, FACILITATOR, form).await?;
+    let by = session.user;
     let id = case.clone();
     ctx.blocking(move |wb| {
         let bad = |what: &str| AppError::BadForm {

@@ -113,6 +113,15 @@ impl Ctx {
         }
     }
 
+    /// A request the user can mend: shown as 422 with what was wrong.
+    pub fn invalid(&self, detail: impl Into<String>) -> Rejection {
+        warp::reject::custom(UserError {
+            lang: self.lang,
+            kind: ErrorKind::Invalid,
+            detail: detail.into(),
+        })
+    }
+
     /// Checks a form's CSRF token against the session's.
     pub fn check_form(&self, roles: &[Role], csrf: &str) -> Result<&Session, Rejection> {
         let session = self.require(roles)?;

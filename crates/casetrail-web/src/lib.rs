@@ -4,6 +4,8 @@
 //! sessions, the operational routes, and the printable timeline page.
 
 mod audits;
+mod bounded;
+mod bounds;
 mod casework;
 mod charts;
 mod ctx;

@@ -24,6 +24,8 @@ const TOP: f64 = 30.0;
 const LANE: f64 = 40.0;
 /// The plans band sits under the sector lanes.
 const PLAN_ROW: f64 = 34.0;
+/// At most this many day ticks on the axis, whatever the window.
+const MAX_TICKS: i64 = 64;
 
 /// A period of days to show; `None` ends mean the whole pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -313,7 +315,8 @@ pub fn chart(
         .find(|s| span / *s as f64 <= 12.0)
         .unwrap_or(730);
     let first = window.from.div_euclid(step) * step;
-    let ticks = (0..)
+    // A budget on ticks as well as the bounded window: a layout never loops on its input.
+    let ticks = (0..MAX_TICKS)
         .map(|k| first + k * step)
         .take_while(|d| *d <= window.to)
         .filter(|d| *d >= window.from)

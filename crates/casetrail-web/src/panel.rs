@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
 use crate::audits::{parse_value, question_text, sector_name, value_text};
+use crate::bounds;
 use crate::ctx::{Chrome, Ctx, render_page, see_other, server_error};
 use crate::i18n::{Lang, text};
 use crate::lifelines::{Chart, Window, chart, extent, when};
@@ -65,9 +66,10 @@ pub async fn my_cases(ctx: Ctx, query: SavedQuery) -> Result<Box<dyn Reply>, Rej
     let session = ctx.require(MEMBER)?;
     let user = session.user.clone();
     let lang = ctx.lang;
+    let key = ctx.shared.key.clone();
     let (cases, audits) = ctx
         .blocking(move |wb| {
-            let cases = wb.member_cases(&user)?;
+            let cases = wb.member_cases(&user, &key)?;
             let mut ids: Vec<(String, String)> = cases
                 .iter()
                 .map(|c| (c.audit.clone(), c.audit_title.clone()))
@@ -127,7 +129,8 @@ pub async fn save_audit_answers(
     let csrf = form.get("csrf").cloned().unwrap_or_default();
     let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
     let user = member.clone();
-    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    let key = ctx.shared.key.clone();
+    let cases = ctx.blocking(move |wb| wb.member_cases(&user, &key)).await?;
     if !cases.iter().any(|c| c.audit == audit) {
         return Err(ctx.forbidden());
     }
@@ -298,13 +301,15 @@ struct CasePage<'a> {
     panel_answers: Vec<PanelAnswer>,
 }
 
-/// The member's case, or Forbidden: cases of other panels are not theirs to open.
-async fn assigned(ctx: &Ctx, audit: &str, case: &str) -> Result<MemberCase, Rejection> {
+/// The member's case named by its pseudonym, or Forbidden: cases of other panels are not
+/// theirs to open, and a patient id is no name a member knows a case by.
+async fn assigned(ctx: &Ctx, audit: &str, pseudonym: &str) -> Result<MemberCase, Rejection> {
     let user = ctx.require(MEMBER)?.user.clone();
-    let cases = ctx.blocking(move |wb| wb.member_cases(&user)).await?;
+    let key = ctx.shared.key.clone();
+    let cases = ctx.blocking(move |wb| wb.member_cases(&user, &key)).await?;
     cases
         .into_iter()
-        .find(|c| c.audit == audit && c.case == case)
+        .find(|c| c.audit == audit && c.pseudonym == pseudonym)
         .ok_or_else(|| ctx.forbidden())
 }
 
@@ -396,11 +401,12 @@ fn timeline_view(
 pub async fn case_page(
     ctx: Ctx,
     audit: String,
-    case: String,
+    pseudonym: String,
     query: CaseQuery,
 ) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.require(MEMBER)?.clone();
-    let assignment = assigned(&ctx, &audit, &case).await?;
+    let assignment = assigned(&ctx, &audit, &pseudonym).await?;
+    let case = assignment.case.clone();
     let timeline = released(
         &ctx,
         &case,
@@ -429,14 +435,17 @@ pub async fn case_page(
         .await?;
     let lang = ctx.lang;
     let whole = extent(&timeline.timeline);
-    let window = match (query.from, query.to) {
-        (Some(from), Some(to)) if to > from && to - from <= 40_000 => Window { from, to },
-        _ => Window {
-            from: whole.0.max(-30),
-            to: whole.1.min(whole.0.max(-30) + DEFAULT_SPAN),
+    let opening = whole.0.clamp(-bounds::MAX_DAY, bounds::MAX_DAY).max(-30);
+    let window = bounds::window(
+        query.from,
+        query.to,
+        Window {
+            from: opening,
+            to: whole.1.clamp(opening + 1, opening + DEFAULT_SPAN),
         },
-    };
-    let base = format!("/my/{audit}/{case}");
+    );
+    let source = bounds::filter(query.source.as_deref()).map(str::to_owned);
+    let base = format!("/my/{audit}/{pseudonym}");
     let mine: BTreeMap<&str, &Answer> = answers
         .iter()
         .filter(|a| a.member == session.user && a.case.as_deref() == Some(case.as_str()))
@@ -485,7 +494,7 @@ pub async fn case_page(
         release: assignment.release_version,
         from: window.from,
         to: window.to,
-        source: query.source.clone(),
+        source: source.clone(),
         lang,
     };
     let timeline_html = match ctx.shared.fragment(&key) {
@@ -494,14 +503,7 @@ pub async fn case_page(
             let html = Arc::new(
                 crate::templates::render(
                     "case_timeline",
-                    &timeline_view(
-                        lang,
-                        &timeline,
-                        window,
-                        whole,
-                        &base,
-                        query.source.as_deref(),
-                    ),
+                    &timeline_view(lang, &timeline, window, whole, &base, source.as_deref()),
                 )
                 .map_err(server_error)?,
             );
@@ -524,7 +526,7 @@ pub async fn case_page(
         saved: query.saved.is_some(),
         panel_answers,
         audit,
-        case,
+        case: pseudonym,
     };
     render_page("case", &view)
 }
@@ -532,14 +534,14 @@ pub async fn case_page(
 pub async fn save_answers(
     ctx: Ctx,
     audit: String,
-    case: String,
+    pseudonym: String,
     form: BTreeMap<String, String>,
 ) -> Result<Box<dyn Reply>, Rejection> {
     let csrf = form.get("csrf").cloned().unwrap_or_default();
     let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
-    let assignment = assigned(&ctx, &audit, &case).await?;
+    let assignment = assigned(&ctx, &audit, &pseudonym).await?;
     let submit = form.get("action").map(String::as_str) == Some("submit");
-    let (audit_id, case_id) = (audit.clone(), case.clone());
+    let (audit_id, case_id) = (audit.clone(), assignment.case.clone());
     ctx.blocking(move |wb| {
         let q = wb.audit_questionnaire(&audit_id)?;
         let (_, answers) = wb.audit_answers(&audit_id, Some(&member))?;
@@ -585,5 +587,5 @@ pub async fn save_answers(
         Ok(())
     })
     .await?;
-    Ok(see_other(format!("/my/{audit}/{case}?saved=1")))
+    Ok(see_other(format!("/my/{audit}/{pseudonym}?saved=1")))
 }

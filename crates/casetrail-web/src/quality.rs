@@ -1,7 +1,7 @@
 //! Quality staff and administrators: closed audits with their findings, the ledger head and
 //! a verify button; user accounts.
 
-use casetrail_app::Role;
+use casetrail_app::{AppError, Role};
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
@@ -247,8 +247,7 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
     let stage1_year: Option<i32> = wanted
         .strip_prefix("stage1-")
         .and_then(|rest| rest.strip_suffix(".parquet"))
-        .and_then(|year| year.parse().ok())
-        .filter(|year| (1900..=2999).contains(year));
+        .and_then(crate::bounds::year_text);
     let format = match stage1_year {
         Some(_) => casetrail_app::ExportFormat::Parquet,
         None => export_format(&wanted).ok_or_else(warp::reject::not_found)?,
@@ -268,7 +267,7 @@ pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Rep
                 .files
                 .into_iter()
                 .find(|f| f.name == name)
-                .expect("every name export_format knows is in its export");
+                .ok_or(AppError::NoSuchExport { name })?;
             if receipt {
                 let r = wb.export_receipt(&shared.signer, &file)?;
                 Ok(("application/json", r.to_json().into_bytes()))
@@ -335,7 +334,14 @@ pub async fn report(
     let (report, stage1, checkpoint, events) = ctx
         .blocking(move |wb| {
             let report = wb.audit_report(&id, &shared.key)?;
-            let stage1 = query.year.map(|y| wb.stage1(y)).transpose()?;
+            let year = query
+                .year
+                .map(|y| crate::bounds::year(y).ok_or(y))
+                .transpose()
+                .map_err(|y| AppError::BadForm {
+                    what: crate::bounds::year_problem(y),
+                })?;
+            let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
             let checkpoint = wb.checkpoint(&shared.signer)?;
             let events = wb.audit_event_positions(&id)?;
             Ok((report, stage1, checkpoint, events))

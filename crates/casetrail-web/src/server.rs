@@ -14,6 +14,7 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 use warp::{Filter, Rejection, Reply};
 
+use crate::bounded::Bounded;
 use crate::ctx::{
     Ctx, Forbidden, NotSignedIn, ServerError, StaleForm, UserError, ctx, html, see_other,
     server_error,
@@ -57,8 +58,8 @@ pub struct Shared {
     pub(crate) key: PseudonymKey,
     /// Released timelines, verified against their hash once; they never change.
     pub(crate) released_cache: Mutex<HashMap<(String, u32), Arc<HashedTimeline>>>,
-    /// Imports started since the server started, by id.
-    imports: Mutex<HashMap<String, Arc<casework::ImportJob>>>,
+    /// Imports started since the server started, by id (the newest `MAX_IMPORTS`).
+    imports: Mutex<Bounded<String, Arc<casework::ImportJob>>>,
     /// Rendered timeline parts of released versions (see `FragmentKey`).
     fragments: Mutex<HashMap<FragmentKey, Arc<String>>>,
     /// Whether cookies carry `Secure` (served over TLS, directly or behind a proxy).
@@ -69,7 +70,11 @@ pub struct Shared {
     pub(crate) signer: Arc<CheckpointSigner>,
     /// The size of the last checkpoint this server published.
     published: AtomicU64,
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
+
+/// Import jobs remembered for their pages; older ones are forgotten.
+const MAX_IMPORTS: usize = 256;
 
 /// What a rendered timeline part depends on. A released version never changes, so the
 /// part is the same for every reader of that version, period, filter and language.
@@ -95,6 +100,8 @@ pub struct Options {
     pub secure_cookies: bool,
     /// The checkpoint signing key; without one, a key for this process only (tests).
     pub signer: Option<Arc<CheckpointSigner>>,
+    /// Proxies whose `X-Forwarded-For` is believed; from any other peer it is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for Options {
@@ -103,8 +110,32 @@ impl Default for Options {
             session_ttl: SESSION_TTL,
             secure_cookies: false,
             signer: None,
+            trusted_proxies: Vec::new(),
         }
     }
+}
+
+/// The address a request is throttled by: the peer's, or, when the peer is a trusted proxy,
+/// the nearest address in `X-Forwarded-For` that is not itself a trusted proxy (proxies
+/// append, so the entries before are whatever the client chose to send).
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded: Option<&str>,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let Some(forwarded) = forwarded else {
+        return Some(peer);
+    };
+    forwarded
+        .rsplit(',')
+        .take(32)
+        .map_while(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .find(|a| !trusted.contains(a))
+        .or(Some(peer))
 }
 
 impl Shared {
@@ -119,7 +150,7 @@ impl Shared {
             key,
             released_cache: Mutex::new(HashMap::new()),
             fragments: Mutex::new(HashMap::new()),
-            imports: Mutex::new(HashMap::new()),
+            imports: Mutex::new(Bounded::new(MAX_IMPORTS)),
             secure_cookies: options.secure_cookies,
             requests: AtomicU64::new(0),
             latencies: Latencies::default(),
@@ -127,6 +158,7 @@ impl Shared {
                 Arc::new(CheckpointSigner::ephemeral(casetrail_app::DEFAULT_ORIGIN))
             }),
             published: AtomicU64::new(0),
+            trusted_proxies: options.trusted_proxies,
         })
     }
 
@@ -149,13 +181,17 @@ impl Shared {
         let id = token()[..16].to_owned();
         self.imports
             .lock()
-            .expect("not poisoned")
+            .unwrap_or_else(|e| e.into_inner())
             .insert(id.clone(), job);
         id
     }
 
     pub(crate) fn import(&self, id: &str) -> Option<Arc<casework::ImportJob>> {
-        self.imports.lock().expect("not poisoned").get(id).cloned()
+        self.imports
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id.to_owned())
+            .cloned()
     }
 
     pub(crate) fn fragment(&self, key: &FragmentKey) -> Option<Arc<String>> {
@@ -253,15 +289,19 @@ async fn post_signin(
     form: SignIn,
 ) -> Result<Box<dyn Reply>, Rejection> {
     let (shared, lang) = (ctx.shared.clone(), ctx.lang);
-    if !cookie.is_some_and(|c| same(&c, &form.csrf)) {
+    // The sign-in form's token is one the server made: 64 hex digits, never empty.
+    let made_here = |c: &str| c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit());
+    if !cookie.is_some_and(|c| made_here(&c) && same(&c, &form.csrf)) {
         return signin_page(&shared, lang, Some("signin_stale"), StatusCode::FORBIDDEN);
     }
-    // Per name and per address: guessing many names from one place is throttled too. Behind
-    // a proxy the first X-Forwarded-For address is the client's.
-    let address = forwarded
-        .and_then(|f| f.split(',').next().map(|a| a.trim().to_owned()))
-        .or_else(|| remote.map(|r| r.ip().to_string()))
-        .unwrap_or_default();
+    // Per name and per address: guessing many names from one place is throttled too.
+    let address = client_address(
+        remote.map(|r| r.ip()),
+        forwarded.as_deref(),
+        &shared.trusted_proxies,
+    )
+    .map(|a| a.to_string())
+    .unwrap_or_default();
     let address_key = format!("address:{address}");
     if !shared.sessions.may_try(&form.name) || !shared.sessions.may_try_address(&address_key) {
         return signin_page(
@@ -479,7 +519,8 @@ pub fn routes(
 ) -> impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone {
     let c = || ctx(shared.clone());
     let form = || warp::body::content_length_limit(64 * 1024);
-    let get = warp::get;
+    // HEAD is answered wherever GET is (hyper sends the headers without the body).
+    let get = || warp::get().or(warp::head()).unify();
     let post = warp::post;
     let list: Vec<Route> = vec![
         boxed(warp::path!("healthz").and(get()).and_then(healthz)),
@@ -781,6 +822,140 @@ mod tests {
         (dir, Shared::new(wb, PseudonymKey::from_bytes([9; 32])))
     }
 
+    /// Requests an attacker sends: each gets a bounded answer with the status the docs name,
+    /// and the server goes on serving.
+    #[test]
+    fn hostile_requests_get_bounded_answers_and_the_server_goes_on() {
+        let (_dir, shared) = shared();
+        shared
+            .workbench
+            .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
+            .unwrap();
+        let sag1 = shared.key.case_pseudonym("SAG1");
+        let runtime = runtime();
+        runtime.block_on(async move {
+            let api = routes(shared);
+            let session = |user: &'static str| {
+                let api = api.clone();
+                async move {
+                    let res = sign_in(&api, user, DEMO_PASSWORD).await;
+                    cookie_value(&res, "session")
+                }
+            };
+            let member = session("a.psykiatri").await;
+            let facilitator = session("facilitator").await;
+            let get = |path: String, token: String| {
+                let api = api.clone();
+                async move {
+                    warp::test::request()
+                        .path(&path)
+                        .header("cookie", format!("session={token}"))
+                        .reply(&api)
+                        .await
+                }
+            };
+            // A window whose width overflows: the default window, at once.
+            let started = std::time::Instant::now();
+            for query in [
+                "from=-9223372036854775808&to=0",
+                "from=0&to=9223372036854775807",
+                "from=-9223372036854775808&to=9223372036854775807",
+                "from=99999999999&to=99999999999999",
+                &format!("from=0&to=30&source={}", "x".repeat(5_000)),
+            ] {
+                let res = get(format!("/my/DEMO-2019/{sag1}?{query}"), member.clone()).await;
+                assert_eq!(res.status(), 200, "{query}");
+            }
+            assert!(started.elapsed() < Duration::from_secs(20));
+            let res = get(format!("/my/DEMO-2019/{sag1}?from=x"), member.clone()).await;
+            assert_eq!(res.status(), 400, "an unreadable number");
+            // A year written another way is no file of the export; far years are refused.
+            for (path, status) in [
+                ("/export/DEMO-2019/stage1-02019.parquet", 404),
+                ("/export/DEMO-2019/stage1-+2019.parquet", 404),
+                ("/export/DEMO-2019/stage1-99999.parquet", 404),
+                ("/stage1?year=99999", 422),
+                ("/stage1?year=-2147483648", 422),
+                ("/report/DEMO-2019?year=2147483647", 422),
+            ] {
+                let res = get(path.to_owned(), facilitator.clone()).await;
+                assert_eq!(res.status().as_u16(), status, "{path}");
+            }
+            // HEAD is served where GET is.
+            let res = warp::test::request()
+                .method("HEAD")
+                .path("/healthz")
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 200, "HEAD /healthz");
+            let res = warp::test::request()
+                .method("HEAD")
+                .path("/signin")
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 200, "HEAD /signin");
+            // An empty token and an empty cookie do not make a sign-in form.
+            let res = warp::test::request()
+                .method("POST")
+                .path("/signin")
+                .header("cookie", "csrf=")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("name=facilitator&password={DEMO_PASSWORD}&csrf="))
+                .reply(&api)
+                .await;
+            assert_eq!(res.status(), 403, "an empty CSRF pair signs nobody in");
+            // A malformed multipart body is the user's to mend: 422, not 500.
+            let page = get("/import".into(), facilitator.clone()).await;
+            let csrf = body(&page)
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap()
+                .to_owned();
+            for malformed in [
+                "--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n".to_owned(),
+                "not multipart at all".to_owned(),
+                format!("--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XX\r\nContent-Disposition: form-data; name=\"extract\"; filename=\"a.csv\"\r\n\r\nunterminated"),
+            ] {
+                let res = warp::test::request()
+                    .method("POST")
+                    .path("/import")
+                    .header("cookie", format!("session={facilitator}"))
+                    .header("content-type", "multipart/form-data; boundary=XX")
+                    .body(malformed.clone())
+                    .reply(&api)
+                    .await;
+                assert!(
+                    matches!(res.status().as_u16(), 422 | 403),
+                    "{malformed:?}: {}",
+                    res.status()
+                );
+            }
+            // The server still answers.
+            let res = get("/healthz".into(), String::new()).await;
+            assert_eq!(res.status(), 200);
+        });
+    }
+
+    #[test]
+    fn forwarded_addresses_count_only_from_a_trusted_proxy() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = ip("10.1.1.1");
+        let peer = Some(ip("192.0.2.7"));
+        // No proxy configured: the header is the client's to forge, and is ignored.
+        assert_eq!(client_address(peer, Some("127.0.0.1"), &[]), peer);
+        // From the proxy: the nearest address it appended, not the client's own entries.
+        assert_eq!(
+            client_address(Some(proxy), Some("127.0.0.1, 198.51.100.4"), &[proxy]),
+            Some(ip("198.51.100.4"))
+        );
+        assert_eq!(client_address(Some(proxy), None, &[proxy]), Some(proxy));
+        assert_eq!(
+            client_address(Some(proxy), Some("garbage"), &[proxy]),
+            Some(proxy)
+        );
+    }
+
     #[test]
     fn health_metrics_unknown_routes_and_security_headers() {
         let (_dir, shared) = shared();
@@ -992,7 +1167,7 @@ mod tests {
             Options {
                 session_ttl: Duration::from_millis(200),
                 secure_cookies: true,
-                signer: None,
+                ..Options::default()
             },
         );
         runtime.block_on(async move {
@@ -1057,6 +1232,7 @@ mod tests {
                 patients: 3,
                 appended: 10,
                 already_stored: 0,
+                new_patients: 3,
             }));
             let res = page(id).await;
             assert!(
@@ -1187,9 +1363,10 @@ mod tests {
         ("GET", "/access", 303, [200, 403, 403, 403]),
         ("GET", "/my", 303, [403, 200, 403, 403]),
         ("POST", "/my/DEMO-2019", 303, [403; 4]),
-        ("GET", "/my/DEMO-2019/SAG1", 303, [403, 200, 403, 403]),
-        ("GET", "/my/DEMO-2019/SAG3", 303, [403, 403, 403, 403]),
-        ("POST", "/my/DEMO-2019/SAG1", 303, [403; 4]),
+        ("GET", "/my/DEMO-2019/{SAG1}", 303, [403, 200, 403, 403]),
+        ("GET", "/my/DEMO-2019/{SAG3}", 303, [403, 403, 403, 403]),
+        ("GET", "/my/DEMO-2019/SAG1", 303, [403, 403, 403, 403]),
+        ("POST", "/my/DEMO-2019/{SAG1}", 303, [403; 4]),
         ("GET", "/quality", 303, [403, 403, 200, 403]),
         (
             "GET",
@@ -1223,6 +1400,13 @@ mod tests {
             .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
             .unwrap();
         let users = ["facilitator", "a.psykiatri", "kvalitet", "admin"];
+        // A member names a case by its pseudonym, the only name a member is shown.
+        let key = shared.key.clone();
+        let named = move |path: &str| {
+            ["SAG1", "SAG3"].iter().fold(path.to_owned(), |p, case| {
+                p.replace(&format!("{{{case}}}"), &key.case_pseudonym(case))
+            })
+        };
         let runtime = runtime();
         runtime.block_on(async move {
             let api = routes(shared);
@@ -1240,6 +1424,7 @@ mod tests {
                         .zip(signed_in)
                         .map(|((u, s), status)| (*u, Some(s), *status)),
                 );
+                let path = &named(path);
                 for (who, session, expected) in viewers {
                     let mut request = warp::test::request().method(method).path(path);
                     if let Some(token) = session {

@@ -2,11 +2,12 @@
 //! Tokens are 32 random bytes from the operating system; a session expires after its time to
 //! live whatever happens.
 
-use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use casetrail_app::Role;
+
+use crate::bounded::Bounded;
 
 /// At most this many failed sign-ins per name within the window.
 pub const MAX_FAILURES: usize = 5;
@@ -14,6 +15,11 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// At most this many failed sign-ins from one address within the window, whatever the names:
 /// higher than per name, since an office may share one address.
 pub const MAX_ADDRESS_FAILURES: usize = 20;
+/// Names and addresses whose failures are remembered at once; the oldest go first. A name
+/// is remembered by a hash of it, so a long name costs no more than a short one.
+pub const MAX_TRACKED: usize = 20_000;
+/// Live sessions at once; expired ones are dropped first, then the oldest.
+pub const MAX_SESSIONS: usize = 10_000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -27,8 +33,14 @@ pub struct Session {
 #[derive(Debug)]
 pub struct Sessions {
     ttl: Duration,
-    live: Mutex<HashMap<String, Session>>,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
+    live: Mutex<Bounded<String, Session>>,
+    /// Failure times per name or address (by the hash of its lower-cased form), at most
+    /// the lock's count each.
+    failures: Mutex<Bounded<[u8; 32], Vec<Instant>>>,
+}
+
+fn tracked(key: &str) -> [u8; 32] {
+    *blake3::hash(key.to_lowercase().as_bytes()).as_bytes()
 }
 
 /// A fresh random token, 64 hex digits.
@@ -51,8 +63,8 @@ impl Sessions {
     pub fn new(ttl: Duration) -> Self {
         Sessions {
             ttl,
-            live: Mutex::new(HashMap::new()),
-            failures: Mutex::new(HashMap::new()),
+            live: Mutex::new(Bounded::new(MAX_SESSIONS)),
+            failures: Mutex::new(Bounded::new(MAX_TRACKED)),
         }
     }
 
@@ -69,20 +81,22 @@ impl Sessions {
             csrf: self::token(),
             expires: Instant::now() + self.ttl,
         };
-        self.live
-            .lock()
-            .expect("not poisoned")
-            .insert(token.clone(), session);
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        if live.len() >= MAX_SESSIONS {
+            let now = Instant::now();
+            live.retain(|_, s| s.expires > now);
+        }
+        live.insert(token.clone(), session);
         token
     }
 
     /// The live session of a token; an expired one is dropped.
     pub fn get(&self, token: &str) -> Option<Session> {
-        let mut live = self.live.lock().expect("not poisoned");
-        match live.get(token) {
+        let mut live = self.live.lock().unwrap_or_else(|e| e.into_inner());
+        match live.get(&token.to_owned()) {
             Some(s) if s.expires > Instant::now() => Some(s.clone()),
             Some(_) => {
-                live.remove(token);
+                live.remove(&token.to_owned());
                 None
             }
             None => None,
@@ -90,14 +104,20 @@ impl Sessions {
     }
 
     pub fn end(&self, token: &str) {
-        self.live.lock().expect("not poisoned").remove(token);
+        self.live
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&token.to_owned());
     }
 
+    /// Failures of a name or address within the window; asking creates nothing.
     fn recent(&self, key: &str, now: Instant) -> usize {
-        let mut failures = self.failures.lock().expect("not poisoned");
-        let list = failures.entry(key.to_lowercase()).or_default();
-        list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
-        list.len()
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures.get(&tracked(key)).map_or(0, |list| {
+            list.iter()
+                .filter(|t| now.duration_since(**t) < FAILURE_WINDOW)
+                .count()
+        })
     }
 
     /// Whether another sign-in attempt for this name is allowed now.
@@ -111,19 +131,36 @@ impl Sessions {
     }
 
     pub fn failed(&self, name: &str) {
-        self.failures
-            .lock()
-            .expect("not poisoned")
-            .entry(name.to_lowercase())
-            .or_default()
-            .push(Instant::now());
+        let now = Instant::now();
+        let key = tracked(name);
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        match failures.get_mut(&key) {
+            Some(list) => {
+                list.retain(|t| now.duration_since(*t) < FAILURE_WINDOW);
+                list.push(now);
+                // More than the largest lock's count tells nothing more.
+                if list.len() > MAX_ADDRESS_FAILURES {
+                    list.remove(0);
+                }
+            }
+            None => failures.insert(key, vec![now]),
+        }
     }
 
     pub fn succeeded(&self, name: &str) {
         self.failures
             .lock()
-            .expect("not poisoned")
-            .remove(&name.to_lowercase());
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&tracked(name));
+    }
+
+    /// Names and addresses whose failures are remembered now.
+    #[cfg(test)]
+    pub fn tracked(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .len()
     }
 }
 
@@ -169,6 +206,21 @@ mod tests {
         assert!(!s.may_try_address("address:10.0.0.1"));
         assert!(s.may_try_address("address:10.0.0.2"));
         assert!(s.may_try("name0"), "one failure per name is not a lock");
+    }
+
+    #[test]
+    fn many_new_names_cost_bounded_memory_and_asking_records_nothing() {
+        let s = Sessions::new(Duration::from_secs(60));
+        let long = "x".repeat(60_000);
+        for i in 0..(MAX_TRACKED + 5_000) {
+            assert!(s.may_try(&format!("{long}{i}")));
+            s.failed(&format!("{long}{i}"));
+        }
+        assert_eq!(s.tracked(), MAX_TRACKED);
+        for i in 0..1_000 {
+            assert!(s.may_try(&format!("never-failed-{i}")));
+        }
+        assert_eq!(s.tracked(), MAX_TRACKED, "may_try made no entries");
     }
 
     #[test]
