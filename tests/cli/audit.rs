@@ -519,8 +519,49 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
     );
     assert!(checked.contains("content checked"), "{checked}");
     let pdf_receipt = out.join("report.pdf.receipt.json");
-    let checked = ok(&data, &["verify-receipt", pdf_receipt.to_str().unwrap()]);
+    // Without a trusted key a receipt that holds together is not enough: exit 3, and the
+    // fingerprint to compare.
+    let untrusted = casetrail(&data, &["verify-receipt", pdf_receipt.to_str().unwrap()]);
+    assert_eq!(
+        untrusted.status.code(),
+        Some(3),
+        "{}",
+        text(&untrusted.stderr)
+    );
+    assert!(text(&untrusted.stderr).contains("UNTRUSTED"));
+    // The fingerprint as the organisation publishes it (`casetrail public-key`).
+    let published = ok(&data, &["public-key"]);
+    let fingerprint = published
+        .split_whitespace()
+        .find(|w| w.len() == 39 && w.matches(':').count() == 7)
+        .unwrap_or_else(|| panic!("{published}"))
+        .to_owned();
+    assert!(text(&untrusted.stderr).contains(&fingerprint));
+    let checked = ok(
+        &data,
+        &[
+            "verify-receipt",
+            pdf_receipt.to_str().unwrap(),
+            "--trust-fingerprint",
+            &fingerprint,
+        ],
+    );
     assert!(checked.contains("content checked"), "{checked}");
+    let other = casetrail(
+        &data,
+        &[
+            "verify-receipt",
+            pdf_receipt.to_str().unwrap(),
+            "--trust-fingerprint",
+            "0000:0000:0000:0000:0000:0000:0000:0000",
+        ],
+    );
+    assert_eq!(other.status.code(), Some(1), "another key's fingerprint");
+    let malformed = dir.path().join("malformed.receipt.json");
+    std::fs::write(&malformed, "{\"not\": \"a receipt\"}").unwrap();
+    let refused = casetrail(&data, &["verify-receipt", malformed.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1), "{}", text(&refused.stderr));
+    assert!(text(&refused.stderr).contains("REJECTED"));
     let altered = dir.path().join("altered.html");
     std::fs::write(
         &altered,

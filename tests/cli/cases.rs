@@ -205,7 +205,7 @@ fn contacts_imported_from_csv_export_with_every_personal_field_opened() {
     let export = dir.path().join("out.jsonl");
     let out = casetrail(&data, &["export-events", export.to_str().unwrap()]);
     assert!(
-        text(&out.stdout).contains("exported 7 events to"),
+        text(&out.stdout).contains("exported 7 events of the patients' pathways to"),
         "{}",
         text(&out.stdout)
     );

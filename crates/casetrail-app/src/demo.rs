@@ -1,15 +1,16 @@
-//! Sample data for the demo: a few synthetic pathways written as events.
+//! Sample data for the demo: a few synthetic pathways, written through the importer like any
+//! extract, so every event the demo writes is one every reader reads (the stage-1 analysis,
+//! the selection, the projection, `export-events` and its re-import).
 //!
-//! Everything here is invented. Event ids are derived from fixed keys, so running the demo
-//! twice writes nothing the second time: the ledger recognises each append as a resend.
+//! Everything here is invented. Each line carries an id derived from a fixed key, so running
+//! the demo twice writes nothing the second time.
 
-use casetrail_ledger::{
-    Actor, AppendRequest, EventId, EventType, ExpectedVersion, Head, NewEvent, StreamId,
-    VerifyReport,
-};
+use casetrail_ledger::{EventId, Head, VerifyReport};
 use serde_json::json;
 
 use crate::error::AppError;
+use crate::import::Quiet;
+use crate::uploads::UploadKind;
 use crate::workbench::Workbench;
 
 /// What the demo did.
@@ -22,88 +23,116 @@ pub struct DemoSummary {
     pub verify: VerifyReport,
 }
 
-/// One synthetic pathway: (event type, payload) in order.
+/// One synthetic pathway: (event type, data) in order, in the import format of
+/// `docs/import.md`.
 fn pathway(n: usize) -> Vec<(&'static str, serde_json::Value)> {
+    let patient = format!("demo-{:02}", n + 1);
     let ward = ["Sengeafsnit A", "Sengeafsnit B"][n % 2];
     let diagnosis = ["DF201", "DF603"][n % 2];
+    let contact = |i: usize, sector: &str, kind: &str, start: String, priority: &str| {
+        json!({"contact": format!("{patient}-C{i}"), "patient": patient, "sector": sector,
+               "kind": kind, "organisation": "Demo", "unit": "Demo", "start": start, "end": null,
+               "priority": priority, "diagnoses": [], "court_ordered": false, "note": null})
+    };
+    let admission = |i: usize, start: String| {
+        json!({"stay": format!("{patient}-A{i}"), "patient": patient, "ward": ward,
+               "priority": "acute", "main_diagnosis": diagnosis, "court_ordered": false,
+               "start": start})
+    };
+    let discharge = |i: usize, end: String| json!({"stay": format!("{patient}-A{i}"), "patient": patient, "end": end});
     vec![
         (
             "PatientRegistered",
-            json!({"birth_year": 1990 + n, "sex": if n.is_multiple_of(2) { "F" } else { "M" }, "municipality": "Demo Kommune"}),
+            json!({"patient": patient, "cpr": format!("0101{:02}-400{n}", 90 + n),
+                   "name": format!("Demo Person {}", n + 1), "birth_year": 1990 + n,
+                   "sex": if n.is_multiple_of(2) { "female" } else { "male" },
+                   "municipality": "Demo Kommune"}),
         ),
         (
             "ContactRecorded",
-            json!({"sector": "general_practice", "kind": "gp_consultation", "start": format!("2019-03-0{}", n + 1)}),
+            contact(
+                1,
+                "general_practice",
+                "gp_consultation",
+                format!("2019-03-0{}", n + 1),
+                "planned",
+            ),
         ),
         (
             "ContactRecorded",
-            json!({"sector": "out_of_hours", "kind": "out_of_hours_doctor", "start": format!("2019-03-0{}T22:40", n + 2)}),
+            contact(
+                2,
+                "out_of_hours",
+                "out_of_hours_doctor",
+                format!("2019-03-0{}T22:40", n + 2),
+                "acute",
+            ),
         ),
         (
             "AdmissionStarted",
-            json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-0{}T23:55", n + 2)}),
+            admission(1, format!("2019-03-0{}T23:55", n + 2)),
         ),
         (
             "DischargeRecorded",
-            json!({"end": format!("2019-03-0{}T10:00", n + 4)}),
+            discharge(1, format!("2019-03-0{}T10:00", n + 4)),
         ),
         (
             "PlanChanged",
-            json!({"plan": "discharge_agreement", "change": "created", "participants": ["region", "municipality"]}),
+            json!({"plan": format!("{patient}-P1"), "patient": patient,
+                   "kind": "discharge_agreement", "action": "created",
+                   "at": format!("2019-03-0{}", n + 4), "participants": ["region", "municipality"],
+                   "content": "Udskrivningsaftale med bostøtten."}),
         ),
         (
             "ContactRecorded",
-            json!({"sector": "municipality", "kind": "housing_support", "start": format!("2019-03-1{}", n)}),
+            contact(
+                3,
+                "municipality",
+                "housing_support",
+                format!("2019-03-1{n}"),
+                "planned",
+            ),
         ),
         (
             "AdmissionStarted",
-            json!({"ward": ward, "acute": true, "main_diagnosis": diagnosis, "start": format!("2019-03-1{}T21:10", n + 2)}),
+            admission(2, format!("2019-03-1{}T21:10", n + 2)),
         ),
         (
             "DischargeRecorded",
-            json!({"end": format!("2019-03-1{}T09:30", n + 3)}),
+            discharge(2, format!("2019-03-1{}T09:30", n + 3)),
         ),
     ]
 }
 
 const DEMO_PATIENTS: usize = 4;
 
+/// The demo as JSON Lines, each line with its fixed id.
+fn demo_lines() -> String {
+    let mut out = String::new();
+    for n in 0..DEMO_PATIENTS {
+        for (i, (event_type, data)) in pathway(n).into_iter().enumerate() {
+            let id = EventId::derive(format!("demo/v2/{n}/{i}").as_bytes());
+            let line = json!({"id": casetrail_domain::hex::encode(&id.0), "type": event_type, "data": data});
+            out.push_str(&line.to_string());
+            out.push('\n');
+        }
+    }
+    out
+}
+
 impl Workbench {
     /// Appends the sample pathways (once), then verifies the whole chain.
     pub fn load_demo(&self) -> Result<DemoSummary, AppError> {
-        let actor = Actor::new("demo")?;
-        let mut appended = 0;
-        let mut already_stored = 0;
-        for n in 0..DEMO_PATIENTS {
-            let stream = StreamId::new(format!("patient-demo-{:02}", n + 1))?;
-            let mut events = Vec::new();
-            for (i, (event_type, payload)) in pathway(n).into_iter().enumerate() {
-                let payload = serde_json::to_vec(&payload).map_err(|source| AppError::Encode {
-                    what: event_type,
-                    source,
-                })?;
-                events.push(NewEvent {
-                    id: EventId::derive(format!("demo/v1/{stream}/{i}").as_bytes()),
-                    event_type: EventType::new(event_type)?,
-                    schema_version: 1,
-                    metadata: br#"{"source":"demo"}"#.to_vec(),
-                    payload,
-                });
-            }
-            let count = events.len();
-            let request =
-                AppendRequest::new(actor.clone()).write(stream, ExpectedVersion::Any, events);
-            let outcome = self.ledger().append_blocking(request)?;
-            if outcome.already_stored {
-                already_stored += count;
-            } else {
-                appended += count;
-            }
-        }
+        let summary = self.import_bytes(
+            demo_lines().as_bytes(),
+            UploadKind::JsonLines,
+            "demo",
+            &mut Quiet,
+        )?;
         Ok(DemoSummary {
             streams: DEMO_PATIENTS,
-            appended,
-            already_stored,
+            appended: summary.appended,
+            already_stored: summary.already_stored,
             head: self.head(),
             verify: self.verify(None)?,
         })

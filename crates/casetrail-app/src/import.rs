@@ -455,11 +455,23 @@ impl Workbench {
 
     /// Writes every event of the log as a JSON line, personal fields opened. Events of
     /// forgotten patients cannot be opened and are left out; returns (written, left out).
-    pub fn export_events(&self, out: &mut dyn Write) -> Result<(usize, usize), AppError> {
+    ///
+    /// Only the patients' pathway streams are exported (`patient-…`): users, audits and the
+    /// access log are no pathway events, are not read back by the importer, and stay in the
+    /// log; the third number counts them.
+    pub fn export_events(&self, out: &mut dyn Write) -> Result<(usize, usize, usize), AppError> {
         let mut keys: HashMap<PatientId, Option<PatientKey>> = HashMap::new();
-        let (mut written, mut left_out) = (0, 0);
+        let (mut written, mut left_out, mut other) = (0, 0, 0);
         for record in self.ledger().read_all(Position(0)) {
             let record = record?;
+            if !record
+                .stream
+                .as_str()
+                .starts_with(casetrail_import::STREAM_PREFIX)
+            {
+                other += 1;
+                continue;
+            }
             let event = decode_stored(&record)?;
             if matches!(event, DomainEvent::PatientErased(_)) {
                 left_out += 1;
@@ -491,6 +503,6 @@ impl Workbench {
                 None => left_out += 1,
             }
         }
-        Ok((written, left_out))
+        Ok((written, left_out, other))
     }
 }

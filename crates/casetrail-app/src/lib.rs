@@ -64,7 +64,10 @@ pub use findings::{AnswerRow, DEFAULT_MIN_CELL, Findings, SummaryRow};
 pub use forget::Forgotten;
 pub use identity::Renames;
 pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
-pub use material::{MAX_PDF_BYTES, pdf_text};
+pub use material::{
+    MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
+    pdf_text_sandboxed, read_pdfs_with,
+};
 pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use projection::StaysProjection;
 pub use receipts::{CheckpointSigner, DEFAULT_ORIGIN, signing_key};

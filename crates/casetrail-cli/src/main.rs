@@ -46,6 +46,11 @@ struct DataDir {
 enum Command {
     /// Append synthetic sample pathways (once), print the head and verify the chain.
     Demo,
+    /// Read a PDF from standard input and print its text, under memory, CPU and output
+    /// limits: the server runs this as a child for every uploaded PDF, so a hostile file
+    /// ends this process, not the server.
+    #[command(hide = true)]
+    PdfText,
     /// Print the position and hash of the last record: the value to write down.
     Head,
     /// Recompute the hash chain and every index; exit 1 naming the first broken position.
@@ -71,6 +76,11 @@ enum Command {
         /// The public key the receipt must be signed with (64 hex digits, or a file).
         #[arg(long)]
         public_key: Option<String>,
+        /// The fingerprint of the key the receipt must be signed with, as `casetrail
+        /// public-key` prints it. Without this or --public-key a receipt that holds together
+        /// exits 3: its key is not known to be the organisation's.
+        #[arg(long, conflicts_with = "public_key")]
+        trust_fingerprint: Option<String>,
         /// The exported file, when it is not beside the receipt under its own name.
         #[arg(long)]
         content: Option<PathBuf>,
@@ -473,6 +483,26 @@ fn print_head(head: Option<Head>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `casetrail pdf-text`: limits first, then at most `MAX_PDF_BYTES` from standard input.
+fn pdf_text_child() -> anyhow::Result<ExitCode> {
+    use std::io::{Read, Write};
+    casetrail_app::limit_this_process_for_pdf()?;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(casetrail_app::MAX_PDF_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    match casetrail_app::pdf_text_here(&bytes) {
+        Ok(text) => {
+            std::io::stdout().write_all(text.as_bytes())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let data = &cli.data.path;
     match cli.command {
@@ -505,8 +535,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::VerifyReceipt {
             file,
             public_key,
+            trust_fingerprint,
             content,
-        } => receipt_cmd::verify_receipt(&file, public_key.as_deref(), content.as_deref()),
+        } => receipt_cmd::verify_receipt(
+            &file,
+            public_key.as_deref(),
+            trust_fingerprint.as_deref(),
+            content.as_deref(),
+        ),
         Command::Checkpoint { signing, out } => {
             let signer = signing.open(data)?;
             let wb = match Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock)) {
@@ -753,14 +789,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::ExportEvents { out } => {
             let wb = Workbench::open(data, Access::ReadOnly, Arc::new(SystemClock))?;
-            let file = std::fs::File::create(&out)
-                .with_context(|| format!("creating {}", out.display()))?;
-            let mut writer = std::io::BufWriter::new(file);
-            let (written, left_out) = wb.export_events(&mut writer)?;
-            std::io::Write::flush(&mut writer)
-                .with_context(|| format!("writing {}", out.display()))?;
+            // Written beside, then renamed: a failure leaves no partial file under the name.
+            let partial = out.with_extension("partial");
+            let write = || -> anyhow::Result<(usize, usize, usize)> {
+                let file = std::fs::File::create(&partial)
+                    .with_context(|| format!("creating {}", partial.display()))?;
+                let mut writer = std::io::BufWriter::new(file);
+                let counts = wb.export_events(&mut writer)?;
+                let file = writer
+                    .into_inner()
+                    .map_err(|e| e.into_error())
+                    .with_context(|| format!("writing {}", partial.display()))?;
+                file.sync_all()
+                    .with_context(|| format!("writing {}", partial.display()))?;
+                std::fs::rename(&partial, &out).with_context(|| {
+                    format!("renaming {} to {}", partial.display(), out.display())
+                })?;
+                Ok(counts)
+            };
+            let (written, left_out, other) = write().inspect_err(|_| {
+                let _ = std::fs::remove_file(&partial);
+            })?;
             out!(
-                "exported {written} events to {}; {left_out} of forgotten patients left out",
+                "exported {written} events of the patients' pathways to {}; {left_out} of forgotten patients left out; {other} events of users, audits and the access log are not exported (they stay in the log)",
                 out.display()
             );
             Ok(ExitCode::SUCCESS)
@@ -936,6 +987,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Audit(args) => audit_cmd::run(data, args),
         Command::Serve(args) => serve_cmd::run(data, args),
+        Command::PdfText => pdf_text_child(),
         Command::User { command } => match command {
             UserCommand::Add {
                 user: name,

@@ -89,15 +89,44 @@ fn load_receipt(
     }
 }
 
+/// A fingerprint as people write it down: hex digits, any case, with or without `:` or spaces.
+fn plain_fingerprint(text: &str) -> String {
+    text.chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+/// Exit codes: 0 verified with a trusted key; 1 rejected (a changed file, a bad proof or
+/// signature, another key than the trusted one, or no receipt at all); 3 every check holds
+/// but the signing key was not said to be trusted (no `--public-key`, no
+/// `--trust-fingerprint`): a receipt anyone can make with a key of their own proves nothing
+/// until its key is the organisation's.
 pub fn verify_receipt(
     file: &Path,
     public_key: Option<&str>,
+    trust_fingerprint: Option<&str>,
     content: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
     let trusted = trusted_key(public_key)?;
-    let (receipt, bytes, from) = load_receipt(file, content)?;
+    let (receipt, bytes, from) = match load_receipt(file, content) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("REJECTED: {e:#}");
+            return Ok(ExitCode::from(1));
+        }
+    };
     match receipt.verify(trusted.as_ref(), bytes.as_deref()) {
         Ok(s) => {
+            if let Some(wanted) = trust_fingerprint
+                && plain_fingerprint(wanted) != plain_fingerprint(&s.fingerprint)
+            {
+                eprintln!(
+                    "REJECTED: the receipt is signed by key {}, not by the trusted key {wanted}",
+                    s.fingerprint
+                );
+                return Ok(ExitCode::from(1));
+            }
             out!(
                 "receipt verified: {} was made from the log at checkpoint {} (root {}), signed by key {}",
                 s.subject,
@@ -114,11 +143,12 @@ pub fn verify_receipt(
                     receipt.subject.name
                 );
             }
-            if trusted.is_none() {
-                out!(
-                    "  checked against the key inside the receipt: compare {} with the fingerprint your organisation published (casetrail public-key), or give --public-key",
-                    s.fingerprint
+            if trusted.is_none() && trust_fingerprint.is_none() {
+                eprintln!(
+                    "UNTRUSTED: the receipt holds together, but it is signed by key {} and nothing says that key is your organisation's: compare it with the fingerprint your organisation published (casetrail public-key), then give --trust-fingerprint {} or --public-key",
+                    s.fingerprint, s.fingerprint
                 );
+                return Ok(ExitCode::from(3));
             }
             Ok(ExitCode::SUCCESS)
         }

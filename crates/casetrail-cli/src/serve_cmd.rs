@@ -179,6 +179,9 @@ pub fn run(data: &Path, args: ServeArgs) -> anyhow::Result<ExitCode> {
         signer.public_key().fingerprint(),
         signer.path().display()
     );
+    // Uploaded PDFs are read by a child of this program under limits, never in the server.
+    let program = std::env::current_exe().context("finding this program, to read PDFs with")?;
+    casetrail_app::read_pdfs_with(casetrail_app::PdfReader::Sandboxed(program));
     let options = casetrail_web::server::Options {
         session_ttl: Duration::from_secs(settings.session_hours * 3600),
         secure_cookies: settings.secure_cookies,

@@ -18,9 +18,12 @@ pub struct ImportEvent {
     pub event: DomainEvent,
 }
 
+/// What every patient's pathway stream is named with: `patient-` and the patient id.
+pub const STREAM_PREFIX: &str = "patient-";
+
 /// The ledger stream of a patient's pathway.
 pub fn stream_name(patient: &PatientId) -> String {
-    format!("patient-{patient}")
+    format!("{STREAM_PREFIX}{patient}")
 }
 
 /// Every field of a row, in a fixed order with separators no field can contain.

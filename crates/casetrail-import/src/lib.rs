@@ -12,7 +12,7 @@ mod jsonl;
 mod parse;
 
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use convert::{ImportEvent, stream_name, to_events, to_events_in_chunks};
+pub use convert::{ImportEvent, STREAM_PREFIX, stream_name, to_events, to_events_in_chunks};
 pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
 
