@@ -668,3 +668,49 @@ fn another_questionnaire_needs_no_code_and_a_broken_one_is_refused_by_line() {
     assert_eq!(s["answers"][0]["value"]["text"], "Fælles vagtnummer");
     assert_eq!(s["state"]["questionnaire"], "lokal");
 }
+
+#[test]
+fn an_audit_id_that_is_no_id_is_refused_and_no_export_leaves_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = dir.path().join("out");
+    for id in ["../../elsewhere/evil", "a/b", "<script>y", "a b", ".", ""] {
+        let created = casetrail(
+            &data,
+            &[
+                "audit",
+                "--id",
+                id,
+                "--actor",
+                "facilitator",
+                "create",
+                "--title",
+                "T",
+            ],
+        );
+        assert_eq!(
+            created.status.code(),
+            Some(2),
+            "{id:?}: {}",
+            text(&created.stderr)
+        );
+        assert!(text(&created.stderr).contains("not an audit id"), "{id:?}");
+        let export = casetrail(
+            &data,
+            &[
+                "export",
+                "--audit",
+                id,
+                "--format",
+                "json",
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_ne!(export.status.code(), Some(0), "{id:?}");
+    }
+    assert!(
+        !dir.path().join("elsewhere").exists(),
+        "nothing outside --out"
+    );
+}

@@ -519,6 +519,14 @@ fn grow(text: &str, mut end: usize) -> usize {
 
 /// An institution starting at `at`: head words and names, or a name and a suffix word.
 fn institution_at(text: &str, at: usize, first: &str) -> Option<usize> {
+    // One capitalised word alone is no institution: most names are passed over here.
+    let end = at + first.len();
+    let followed = text[end..]
+        .strip_prefix(' ')
+        .is_some_and(|r| r.starts_with(|c: char| c.is_uppercase()));
+    if !followed && !is_institution_head(&first.to_lowercase()) {
+        return None;
+    }
     let mut tokens = vec![(at, first)];
     let mut end = at + first.len();
     while tokens.len() < 4 {
@@ -566,6 +574,11 @@ fn institution_at(text: &str, at: usize, first: &str) -> Option<usize> {
 
 /// An open-world name starting at `at` (a word start): its end and what it is.
 pub(crate) fn name_at(text: &str, at: usize) -> Option<(usize, NameClass)> {
+    // Most words are lower-case and start no name (but for `von`/`van`): the fast way out.
+    let first = text[at..].chars().next()?;
+    if first.is_lowercase() && !(text[at..].starts_with("von ") || text[at..].starts_with("van ")) {
+        return None;
+    }
     let end = token_end(text, at);
     if end == at {
         return None;

@@ -37,11 +37,17 @@ const LABELS: &[&str] = &[
 /// A labelled number starting at the label at `at`: where the number starts and ends. The
 /// number may hold digits, letters, `-` and `/`, and has at least three digits.
 pub(crate) fn labelled_number_at(text: &str, at: usize) -> Option<(usize, usize)> {
-    let rest = &text[at..];
-    let lower_head: String = rest.chars().take(16).collect::<String>().to_lowercase();
+    let head = &text.as_bytes()[at..];
+    // Every label starts with one of these letters: most words are passed over at once.
+    if !head
+        .first()
+        .is_some_and(|b| b"jJsSrRkKpPiImMlL".contains(b))
+    {
+        return None;
+    }
     let label = LABELS
         .iter()
-        .filter(|l| lower_head.starts_with(*l))
+        .filter(|l| head.len() >= l.len() && head[..l.len()].eq_ignore_ascii_case(l.as_bytes()))
         .max_by_key(|l| l.len())?;
     let mut i = at + label.len();
     // A label is a word of its own: "kontoret" is no "konto".
@@ -100,9 +106,10 @@ pub(crate) fn plate_at(bytes: &[u8], at: usize) -> Option<usize> {
 /// punctuation that closes the sentence around it.
 pub(crate) fn url_at(text: &str, at: usize) -> Option<usize> {
     let rest = &text[at..];
-    let lower: String = rest.chars().take(8).collect::<String>().to_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("www."))
-    {
+    let starts = |p: &str| {
+        rest.len() >= p.len() && rest.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+    };
+    if !(starts("https://") || starts("http://") || starts("www.")) {
         return None;
     }
     let len = rest

@@ -99,8 +99,15 @@ pub struct Redactor {
     /// lower-cased.
     restored: BTreeSet<String>,
     people: Mutex<People>,
-    /// What the open-world rules replaced, for the review.
-    replaced: Mutex<Vec<Replaced>>,
+    /// What the open-world rules replaced, for the review: one entry per term, so the log
+    /// grows with the case's distinct names, not with its text.
+    replaced: Mutex<ReplacedLog>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ReplacedLog {
+    entries: Vec<Replaced>,
+    index: std::collections::HashMap<String, usize>,
 }
 
 /// A word the open-world rules replaced (not a registered name, not a number by its shape):
@@ -110,8 +117,10 @@ pub struct Replaced {
     pub term: String,
     pub kind: Kind,
     pub replacement: String,
-    /// The words around it in the original text, the term marked `⟦…⟧`.
+    /// The words around its first occurrence in the original text, the term marked `⟦…⟧`.
     pub context: String,
+    /// How often it was replaced.
+    pub occurrences: usize,
 }
 
 /// How far the context of a replaced word reaches each side, in characters.
@@ -139,7 +148,12 @@ impl Clone for Redactor {
             dating: self.dating,
             restored: self.restored.clone(),
             people: Mutex::new(self.people_book().clone()),
-            replaced: Mutex::new(self.replaced()),
+            replaced: Mutex::new(
+                self.replaced
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .clone(),
+            ),
         }
     }
 }
@@ -319,6 +333,7 @@ impl Redactor {
         self.replaced
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .entries
             .clone()
     }
 
@@ -338,15 +353,21 @@ impl Redactor {
             NameClass::Person => (Kind::Name, self.people_book().label(span)),
             NameClass::Place => (Kind::Place, Kind::Place.placeholder().to_string()),
         };
-        self.replaced
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(Replaced {
-                term: span.to_string(),
-                kind,
-                replacement: replacement.clone(),
-                context: context_of(text, at, end),
-            });
+        let mut log = self.replaced.lock().unwrap_or_else(|e| e.into_inner());
+        match log.index.get(span) {
+            Some(&i) => log.entries[i].occurrences += 1,
+            None => {
+                let i = log.entries.len();
+                log.index.insert(span.to_owned(), i);
+                log.entries.push(Replaced {
+                    term: span.to_string(),
+                    kind,
+                    replacement: replacement.clone(),
+                    context: context_of(text, at, end),
+                    occurrences: 1,
+                });
+            }
+        }
         Some((kind, at, end, Some(replacement)))
     }
 

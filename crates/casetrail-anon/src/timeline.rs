@@ -403,11 +403,11 @@ fn replaced_findings(
             RiskKind::ReplacedName
         };
         out.entry((kind, r.term.clone()))
-            .and_modify(|f| f.occurrences += 1)
+            .and_modify(|f| f.occurrences += r.occurrences)
             .or_insert_with(|| RiskFinding {
                 term: r.term.clone(),
                 kind,
-                occurrences: 1,
+                occurrences: r.occurrences,
                 first_seen: texts
                     .iter()
                     .find(|(_, t)| t.contains(&r.replacement))

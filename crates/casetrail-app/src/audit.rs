@@ -68,7 +68,28 @@ fn agreement_of(of: String, units: &[Vec<Option<f64>>]) -> QuestionAgreement {
     }
 }
 
+/// The longest audit id.
+pub const MAX_AUDIT_ID: usize = 64;
+
+/// Whether `audit` is an audit id: 1-64 of `A-Z a-z 0-9 - _`, starting with a letter or a
+/// digit. An id names a stream, a URL path segment and the files an export writes, so it can
+/// hold no `/`, `.`, space or markup: `../x`, `a/b` and `<script>` are no ids.
+pub fn is_audit_id(audit: &str) -> bool {
+    (1..=MAX_AUDIT_ID).contains(&audit.len())
+        && audit.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && audit
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The stream of an audit; every use of an audit id passes here, so a malformed one is
+/// refused wherever it enters (a form, a URL, the command line).
 pub(crate) fn stream(audit: &str) -> Result<StreamId, AppError> {
+    if !is_audit_id(audit) {
+        return Err(AppError::AuditId {
+            value: audit.chars().take(80).collect(),
+        });
+    }
     Ok(StreamId::new(format!("audit-{audit}"))?)
 }
 
@@ -480,6 +501,30 @@ impl Workbench {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_ids_have_one_grammar() {
+        for good in ["DEMO-2019", "A1", "rm_2026-q1", &"a".repeat(64)] {
+            assert!(is_audit_id(good), "{good}");
+        }
+        for bad in [
+            "",
+            "<script>y",
+            "../../../x",
+            "a/b",
+            "a b",
+            ".",
+            "-a",
+            "æble",
+            &"a".repeat(65),
+        ] {
+            assert!(!is_audit_id(bad), "{bad:?}");
+            assert!(
+                matches!(stream(bad), Err(AppError::AuditId { .. })),
+                "{bad:?}"
+            );
+        }
+    }
 
     fn member(panel: &str, member: &str, sector: &str) -> AuditEvent {
         AuditEvent::MemberAdded {

@@ -47,6 +47,10 @@ pub enum AppError {
     #[error("there is no export file {name}")]
     NoSuchExport { name: String },
     #[error(
+        "{value:?} is not an audit id: use 1-64 letters A-Z, digits, - and _, starting with a letter or a digit (for example RM-2026-1)"
+    )]
+    AuditId { value: String },
+    #[error(
         "{count} patient id(s) of this extract already belong to other people in the record (their CPR numbers differ): {patients}. Nothing was imported. Correct the extract, or import those patients under new ids with --rename-patient OLD=NEW"
     )]
     IdentityConflict { count: usize, patients: String },
@@ -193,6 +197,7 @@ impl AppError {
             | Questionnaire { .. }
             | EmptyTerm
             | BadRename { .. }
+            | AuditId { .. }
             | BadForm { .. }
             | Pdf { .. }
             | LogRewound { .. }

@@ -34,7 +34,8 @@ mod workbench;
 pub use access::{AccessEntry, CaseAccess, Viewed};
 pub use agreement::{AlphaReport, alpha_of_file};
 pub use audit::{
-    AuditStatus, AuditSummary, DEFACTUM_2019, MemberCase, NewAudit, QuestionAgreement,
+    AuditStatus, AuditSummary, DEFACTUM_2019, MAX_AUDIT_ID, MemberCase, NewAudit,
+    QuestionAgreement, is_audit_id,
 };
 pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casetrail_anon::{

@@ -931,6 +931,25 @@ mod tests {
                     res.status()
                 );
             }
+            // Ids are checked where they enter: none of these becomes an audit.
+            let page = get("/audits".into(), facilitator.clone()).await;
+            let csrf = body(&page)
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .unwrap()
+                .to_owned();
+            for id in ["%3Cscript%3Ey", "..%2F..%2F..%2Fx", "a%2Fb", "a+b", ".", ""] {
+                let res = warp::test::request()
+                    .method("POST")
+                    .path("/audits")
+                    .header("cookie", format!("session={facilitator}"))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(format!("csrf={csrf}&id={id}&title=T&topic=&criteria="))
+                    .reply(&api)
+                    .await;
+                assert_eq!(res.status(), 422, "audit id {id:?}");
+            }
             // The server still answers.
             let res = get("/healthz".into(), String::new()).await;
             assert_eq!(res.status(), 200);
