@@ -221,7 +221,7 @@ impl ImportJob {
         {
             tracing::error!(error = %e, file = %self.file, "import failed");
         }
-        *self.outcome.lock().expect("not poisoned") = Some(outcome);
+        *self.outcome.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
     }
 }
 
@@ -250,7 +250,7 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
     })?;
     let mut page = import_page(&ctx, session);
     page.file = job.file.clone();
-    let outcome = job.outcome.lock().expect("not poisoned");
+    let outcome = job.outcome.lock().unwrap_or_else(|e| e.into_inner());
     let status = match &*outcome {
         None => {
             let (done, total) = (

@@ -23,6 +23,9 @@ impl Lang {
 
 pub type Texts = BTreeMap<String, String>;
 
+// The translation files are compiled in and read by a test: a broken one is a build defect,
+// found before any request.
+#[allow(clippy::panic)]
 fn parse(name: &str, text: &str) -> Texts {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("web/i18n/{name} does not read: {e}"))
 }
@@ -37,12 +40,19 @@ pub fn texts(lang: Lang) -> &'static Texts {
     }
 }
 
+fn key_text(key: &str) -> &'static str {
+    tracing::warn!(key, "no text for this key in web/i18n");
+    "…"
+}
+
 /// One text by key, for messages chosen in code.
 pub fn text(lang: Lang, key: &str) -> &'static str {
     texts(lang)
         .get(key)
         .map(String::as_str)
-        .unwrap_or_else(|| panic!("no text {key:?} in web/i18n"))
+        // The test of the translation files checks every key used; a miss shows the key
+        // rather than end the request.
+        .unwrap_or_else(|| key_text(key))
 }
 
 #[cfg(test)]

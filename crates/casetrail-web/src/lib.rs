@@ -2,6 +2,11 @@
 //! `web/` and receive view structs made here, never domain types. The workbench pages of the
 //! three roles (facilitator, panel member, quality staff) and the administrator, sign-in and
 //! sessions, the operational routes, and the printable timeline page.
+// No handler may end a request by panicking: errors become statuses in `server::recover`.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 mod audits;
 mod bounded;

@@ -237,8 +237,9 @@ pub fn chart(
             outside += 1;
             continue;
         }
+        let what = details.last().map_or("", |d| d.what.as_str());
         stays.push(Bar {
-            title: format!("{id}: {}", details.last().expect("pushed").what),
+            title: format!("{id}: {what}"),
             id,
             x: x(a),
             y: lane_y(0) + 8.0,

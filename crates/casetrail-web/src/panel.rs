@@ -199,7 +199,7 @@ async fn released(
         .shared
         .released_cache
         .lock()
-        .expect("not poisoned")
+        .unwrap_or_else(|e| e.into_inner())
         .get(&key)
     {
         return Ok(t.clone());
@@ -219,7 +219,7 @@ async fn released(
     ctx.shared
         .released_cache
         .lock()
-        .expect("not poisoned")
+        .unwrap_or_else(|e| e.into_inner())
         .insert(key, built.clone());
     Ok(built)
 }

@@ -197,7 +197,7 @@ impl Shared {
     pub(crate) fn fragment(&self, key: &FragmentKey) -> Option<Arc<String>> {
         self.fragments
             .lock()
-            .expect("not poisoned")
+            .unwrap_or_else(|e| e.into_inner())
             .get(key)
             .cloned()
     }
@@ -205,7 +205,7 @@ impl Shared {
     /// Keeps a rendered part; when full, starts afresh (the parts are cheap to make again,
     /// and a bound keeps an endless walk through periods from growing memory).
     pub(crate) fn keep_fragment(&self, key: FragmentKey, html: Arc<String>) {
-        let mut fragments = self.fragments.lock().expect("not poisoned");
+        let mut fragments = self.fragments.lock().unwrap_or_else(|e| e.into_inner());
         if fragments.len() >= MAX_FRAGMENTS {
             fragments.clear();
         }
@@ -374,6 +374,11 @@ async fn signout(
         see_other("/signin".into()),
         ctx.shared.cookie("session=".into(), "/", 0),
     ))
+}
+
+/// Where the route table starts: it matches nothing, so the routes after it are tried in order.
+async fn no_route() -> Result<Box<dyn Reply>, Rejection> {
+    Err(warp::reject::not_found())
 }
 
 async fn healthz() -> Result<impl Reply, Rejection> {
@@ -743,8 +748,9 @@ pub fn routes(
     ];
     let all = list
         .into_iter()
-        .reduce(|a, b| a.or(b).unify().boxed())
-        .expect("routes");
+        .fold(warp::any().and_then(no_route).boxed(), |a, b| {
+            a.or(b).unify().boxed()
+        });
     let counted = shared.clone();
     let timed = shared;
     warp::any()
