@@ -125,3 +125,40 @@ fn an_explicit_event_id_of_another_patients_event_is_refused() {
     assert!(err.to_string().contains("patient-Q1"), "{err}");
     assert_eq!(wb.head(), head, "nothing was written");
 }
+
+#[test]
+fn a_dry_run_shows_new_and_existing_patients_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let wb = open(&dir.path().join("data"));
+    wb.import_file(
+        Path::new(CONTACTS),
+        ImportOptions::default(),
+        "anna",
+        &mut Quiet,
+    )
+    .unwrap();
+    let head = wb.head();
+    let dry = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    // The same file again: every patient is already in the record.
+    let again = wb
+        .import_file(Path::new(CONTACTS), dry.clone(), "anna", &mut Quiet)
+        .unwrap();
+    assert!(again.patients > 0);
+    assert_eq!((again.new_patients, again.appended), (0, 0));
+    // Another person under a known id is refused before anything, as the import would.
+    let file = dir.path().join("second.csv");
+    std::fs::write(&file, other_person("P0001")).unwrap();
+    let err = wb
+        .import_file(&file, dry.clone(), "anna", &mut Quiet)
+        .unwrap_err();
+    assert!(matches!(err, AppError::IdentityConflict { .. }), "{err}");
+    // A new person: shown as new, not written.
+    std::fs::write(&file, other_person("P0777")).unwrap();
+    let new = wb.import_file(&file, dry, "anna", &mut Quiet).unwrap();
+    assert_eq!((new.patients, new.new_patients, new.appended), (1, 1, 0));
+    assert_eq!(wb.head(), head, "a dry run writes nothing");
+    assert!(wb.pathway("P0777").is_err(), "no patient was made");
+}

@@ -1,6 +1,7 @@
 //! Importing a region's extract (contacts CSV, or JSON Lines of events), and exporting the
 //! log as JSON Lines with personal fields opened.
 
+use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -33,6 +34,9 @@ pub struct ImportOptions {
     /// Patient ids of the extract imported under other ids (contacts CSV): how a facilitator
     /// keeps two people apart when the extract reuses an id the record already holds.
     pub renames: Renames,
+    /// Check everything and say what would be imported (rows, new and existing patients),
+    /// writing nothing: no event, no key, no rejected-rows file.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,10 +182,66 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
+        if options.dry_run {
+            return self.preview(file, &options);
+        }
         match file.extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson") => self.import_events(file, options, by, progress),
             _ => self.import_contacts(file, options, by, progress),
         }
+    }
+
+    /// What an import of `file` would do, checked as the import checks it, writing nothing.
+    fn preview(&self, file: &Path, options: &ImportOptions) -> Result<ImportSummary, AppError> {
+        let invalid = |rejected: Vec<Rejected>| AppError::InvalidRows {
+            path: file.to_owned(),
+            rejected,
+        };
+        let file_error = |source| AppError::ImportFile {
+            path: file.to_owned(),
+            source,
+        };
+        let (rows, patients): (usize, BTreeSet<PatientId>) = match file
+            .extension()
+            .and_then(|e| e.to_str())
+        {
+            Some("jsonl" | "ndjson") => {
+                let parsed = parse_events(Self::open_input(file)?).map_err(file_error)?;
+                if !parsed.rejected.is_empty() {
+                    return Err(invalid(parsed.rejected));
+                }
+                let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
+                (parsed.lines.len(), patients)
+            }
+            _ => {
+                let mut parsed = parse_contacts(Self::open_input(file)?).map_err(file_error)?;
+                if !parsed.rejected.is_empty() {
+                    return Err(invalid(parsed.rejected));
+                }
+                for row in &mut parsed.rows {
+                    if let Some(new) = options.renames.apply(&row.patient) {
+                        row.patient = new.clone();
+                    }
+                }
+                self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
+                let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
+                (parsed.rows.len(), patients)
+            }
+        };
+        let mut new_patients = 0;
+        for p in &patients {
+            let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
+            new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
+        }
+        Ok(ImportSummary {
+            rows,
+            rejected: 0,
+            rejected_file: None,
+            patients: patients.len(),
+            appended: 0,
+            already_stored: 0,
+            new_patients,
+        })
     }
 
     fn open_input(file: &Path) -> Result<std::io::BufReader<std::fs::File>, AppError> {

@@ -122,6 +122,10 @@ enum Command {
         /// extract that reuses an id the record already holds for another person.
         #[arg(long = "rename-patient", value_name = "OLD=NEW")]
         renames: Vec<String>,
+        /// Check the file and say what would be imported (rows, new and existing patients),
+        /// writing nothing.
+        #[arg(long, conflicts_with = "skip_invalid")]
+        dry_run: bool,
         #[command(flatten)]
         who: Who,
     },
@@ -625,13 +629,27 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             skip_invalid,
             renames,
+            dry_run,
             who,
         } => {
             let wb = Workbench::open(data, Access::ReadWrite, Arc::new(SystemClock))?;
             let options = ImportOptions {
                 skip_invalid,
                 renames: casetrail_app::Renames::parse(renames.iter().map(String::as_str))?,
+                dry_run,
             };
+            if dry_run {
+                let s = wb.import_file(&file, options, &who.name, &mut casetrail_app::Quiet)?;
+                out!(
+                    "{} would import {} rows for {} patients ({} new, {} already in the record); nothing was written",
+                    file.display(),
+                    s.rows,
+                    s.patients,
+                    s.new_patients,
+                    s.patients - s.new_patients
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             match wb.import_file(&file, options, &who.name, &mut progress::Bar::default()) {
                 Ok(s) => {
                     out!(
