@@ -213,6 +213,22 @@ fn the_audits_of_the_cli_and_the_demo_export_and_report() {
         export.status.success() || said.contains("revealed"),
         "export: {said}"
     );
-    let report = casetrail(&served, &["report", "--audit", "DEMO-2019", "--key", key]);
+    let report_file = dir.path().join("report.html");
+    let report = casetrail(
+        &served,
+        &[
+            "report",
+            "--audit",
+            "DEMO-2019",
+            "--key",
+            key,
+            "--out",
+            report_file.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        report_file.exists(),
+        "the report is written where --out says"
+    );
     assert!(report.status.success(), "report: {}", text(&report.stderr));
 }
