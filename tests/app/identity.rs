@@ -4,7 +4,7 @@ use std::path::Path;
 
 use casetrail_app::{AppError, ImportOptions, Quiet, Renames, UploadKind};
 
-use crate::{CONTACTS, open};
+use crate::{CONTACTS, open, with_contacts};
 
 const HEADER: &str = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note,organisation,name,municipality,plan,plan_action\n";
 
@@ -18,14 +18,7 @@ fn other_person(id: &str) -> String {
 fn a_known_patient_id_with_another_cpr_number_is_refused_naming_the_id() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let wb = open(&data);
-    wb.import_file(
-        Path::new(CONTACTS),
-        ImportOptions::default(),
-        "anna",
-        &mut Quiet,
-    )
-    .unwrap();
+    let wb = with_contacts(&data);
     let head = wb.head();
     let file = dir.path().join("second.csv");
     std::fs::write(&file, other_person("P0001")).unwrap();
@@ -78,14 +71,7 @@ fn a_known_patient_id_with_another_cpr_number_is_refused_naming_the_id() {
 #[test]
 fn the_same_person_again_is_no_conflict_whatever_the_hyphen() {
     let dir = tempfile::tempdir().unwrap();
-    let wb = open(&dir.path().join("data"));
-    wb.import_file(
-        Path::new(CONTACTS),
-        ImportOptions::default(),
-        "anna",
-        &mut Quiet,
-    )
-    .unwrap();
+    let wb = with_contacts(&dir.path().join("data"));
     let again = format!(
         "{HEADER}P0001,0707614285,2019-03-01T10:00,2019-03-01T11:00,general_practice,gp_consultation,planned,,Lægehuset,Samtale.,Lægehuset,Bent Madsen,Aarhus,,\n"
     );
@@ -129,14 +115,7 @@ fn an_explicit_event_id_of_another_patients_event_is_refused() {
 #[test]
 fn a_dry_run_shows_new_and_existing_patients_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let wb = open(&dir.path().join("data"));
-    wb.import_file(
-        Path::new(CONTACTS),
-        ImportOptions::default(),
-        "anna",
-        &mut Quiet,
-    )
-    .unwrap();
+    let wb = with_contacts(&dir.path().join("data"));
     let head = wb.head();
     let dry = ImportOptions {
         dry_run: true,

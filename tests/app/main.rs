@@ -14,6 +14,19 @@ pub(crate) const CONTACTS: &str = concat!(
     "/../../fixtures/import/contacts-small.csv"
 );
 
+/// A workbench in `data` with the contacts fixture imported.
+pub(crate) fn with_contacts(data: &Path) -> Workbench {
+    let wb = open(data);
+    wb.import_file(
+        Path::new(CONTACTS),
+        casetrail_app::ImportOptions::default(),
+        "anna",
+        &mut casetrail_app::Quiet,
+    )
+    .expect("the contacts fixture imports");
+    wb
+}
+
 pub(crate) fn open(data: &Path) -> Workbench {
     let clock = Arc::new(casetrail_ledger::ManualClock::new(
         casetrail_ledger::Timestamp(1_546_300_800_000_000),

@@ -3,9 +3,9 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
-use casetrail_app::{ImportOptions, MaterialSource, NaiveDate, Quiet, UploadKind};
+use casetrail_app::{MaterialSource, NaiveDate, Quiet, UploadKind};
 
-use crate::{CONTACTS, open};
+use crate::{open, with_contacts};
 
 /// Every file and folder under `dir`.
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -76,16 +76,8 @@ P7002,not-a-cpr,2019-02-03T22:40,,out_of_hours,out_of_hours_doctor,acute,,Vagtl√
 fn the_data_folder_holds_no_personal_data_in_the_clear_and_only_its_owner_reads_it() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let wb = open(&data);
+    let wb = with_contacts(&data);
     let secrets_csv = ["070761-4285", "0707614285", "Bent Madsen", "20 30 40 50"];
-
-    wb.import_file(
-        Path::new(CONTACTS),
-        ImportOptions::default(),
-        "anna",
-        &mut Quiet,
-    )
-    .unwrap();
     assert_clean(&data, &secrets_csv, "a CSV import");
     assert_owner_only(&data, "a CSV import");
 

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 const WORDS: &str = include_str!("../gazetteer/words.txt");
 const TOWNS: &str = include_str!("../gazetteer/towns.txt");
@@ -58,7 +58,7 @@ pub enum RiskKind {
 }
 
 /// Whether the names and places the open-world rules replace are listed for review.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RedactionPolicy {
     /// Every candidate is replaced, and only what still looks identifying is listed: the

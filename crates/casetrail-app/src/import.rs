@@ -10,8 +10,8 @@ use std::sync::mpsc;
 
 use casetrail_domain::{DomainEvent, PatientId};
 use casetrail_import::{
-    ImportEvent, Rejected, open_event, parse_contacts, parse_events, seal_line, stream_name,
-    to_events_in_chunks,
+    ImportEvent, Parsed, ParsedEvents, Rejected, open_event, parse_contacts, parse_events,
+    seal_line, stream_name, to_events_in_chunks,
 };
 use casetrail_ledger::{
     Actor, AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, Position, StreamId,
@@ -197,37 +197,25 @@ impl Workbench {
             path: file.to_owned(),
             rejected,
         };
-        let file_error = |source| AppError::ImportFile {
-            path: file.to_owned(),
-            source,
-        };
-        let (rows, patients): (usize, BTreeSet<PatientId>) = match file
-            .extension()
-            .and_then(|e| e.to_str())
-        {
-            Some("jsonl" | "ndjson") => {
-                let parsed = parse_events(Self::open_input(file)?).map_err(file_error)?;
-                if !parsed.rejected.is_empty() {
-                    return Err(invalid(parsed.rejected));
-                }
-                let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
-                (parsed.lines.len(), patients)
-            }
-            _ => {
-                let mut parsed = parse_contacts(Self::open_input(file)?).map_err(file_error)?;
-                if !parsed.rejected.is_empty() {
-                    return Err(invalid(parsed.rejected));
-                }
-                for row in &mut parsed.rows {
-                    if let Some(new) = options.renames.apply(&row.patient) {
-                        row.patient = new.clone();
+        let (rows, patients): (usize, BTreeSet<PatientId>) =
+            match file.extension().and_then(|e| e.to_str()) {
+                Some("jsonl" | "ndjson") => {
+                    let parsed = Self::read_events(file)?;
+                    if !parsed.rejected.is_empty() {
+                        return Err(invalid(parsed.rejected));
                     }
+                    let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
+                    (parsed.lines.len(), patients)
                 }
-                self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
-                let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
-                (parsed.rows.len(), patients)
-            }
-        };
+                _ => {
+                    let parsed = self.read_contacts(file, options)?;
+                    if !parsed.rejected.is_empty() {
+                        return Err(invalid(parsed.rejected));
+                    }
+                    let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
+                    (parsed.rows.len(), patients)
+                }
+            };
         let mut new_patients = 0;
         for p in &patients {
             let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
@@ -241,6 +229,33 @@ impl Workbench {
             appended: 0,
             already_stored: 0,
             new_patients,
+        })
+    }
+
+    /// A contacts CSV as an import takes it: parsed, its patients renamed as asked, and
+    /// refused when an id the record holds comes with another CPR number.
+    fn read_contacts(&self, file: &Path, options: &ImportOptions) -> Result<Parsed, AppError> {
+        let mut parsed =
+            parse_contacts(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
+                path: file.to_owned(),
+                source,
+            })?;
+        if !options.renames.is_empty() {
+            for row in &mut parsed.rows {
+                if let Some(new) = options.renames.apply(&row.patient) {
+                    row.patient = new.clone();
+                }
+            }
+        }
+        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
+        Ok(parsed)
+    }
+
+    /// JSON Lines of events as an import takes them.
+    fn read_events(file: &Path) -> Result<ParsedEvents, AppError> {
+        parse_events(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
+            path: file.to_owned(),
+            source,
         })
     }
 
@@ -335,19 +350,7 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let mut parsed =
-            parse_contacts(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
-                path: file.to_owned(),
-                source,
-            })?;
-        if !options.renames.is_empty() {
-            for row in &mut parsed.rows {
-                if let Some(new) = options.renames.apply(&row.patient) {
-                    row.patient = new.clone();
-                }
-            }
-        }
-        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
+        let parsed = self.read_contacts(file, &options)?;
         let patients = parsed.rows.iter().map(|r| &r.patient);
         let mut b = self.begin(
             file,
@@ -375,11 +378,7 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let parsed =
-            parse_events(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
-                path: file.to_owned(),
-                source,
-            })?;
+        let parsed = Self::read_events(file)?;
         let patients = parsed.lines.iter().map(|l| &l.patient);
         let header = ["json".to_string()];
         let mut b = self.begin(

@@ -631,14 +631,7 @@ struct CaseFilePage {
 #[derive(Debug, Default, Deserialize)]
 pub struct CaseFileQuery {
     #[serde(default)]
-    redaction: Option<RedactionQuery>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-enum RedactionQuery {
-    Strict,
-    Review,
+    redaction: casetrail_app::RedactionPolicy,
 }
 
 pub async fn case_file(
@@ -649,12 +642,8 @@ pub async fn case_file(
     let session = ctx.require(FACILITATOR)?.clone();
     let shared = ctx.shared.clone();
     let id = case.clone();
-    let reviewing = query.redaction == Some(RedactionQuery::Review);
-    let redaction = if reviewing {
-        casetrail_app::RedactionPolicy::Review
-    } else {
-        casetrail_app::RedactionPolicy::Strict
-    };
+    let redaction = query.redaction;
+    let reviewing = redaction == casetrail_app::RedactionPolicy::Review;
     let (pathway, working, findings, releases) = ctx
         .blocking(move |wb| {
             let pathway = wb.pathway(&id)?;

@@ -1000,19 +1000,23 @@ mod tests {
                 let res = get(path.to_owned(), facilitator.clone()).await;
                 assert_eq!(res.status().as_u16(), status, "{path}");
             }
+            // The case file's review policy is one of its two names, or refused.
+            let review = get("/cases/SAG3?redaction=review".into(), facilitator.clone()).await;
+            assert_eq!(review.status(), 200);
+            assert!(body(&review).contains("Replaced"), "replaced words listed");
+            let strict = get("/cases/SAG3".into(), facilitator.clone()).await;
+            assert!(!body(&strict).contains("Replaced"), "strict lists none");
+            let bad = get("/cases/SAG3?redaction=all".into(), facilitator.clone()).await;
+            assert_eq!(bad.status(), 400);
             // HEAD is served where GET is.
-            let res = warp::test::request()
-                .method("HEAD")
-                .path("/healthz")
-                .reply(&api)
-                .await;
-            assert_eq!(res.status(), 200, "HEAD /healthz");
-            let res = warp::test::request()
-                .method("HEAD")
-                .path("/signin")
-                .reply(&api)
-                .await;
-            assert_eq!(res.status(), 200, "HEAD /signin");
+            for path in ["/healthz", "/signin"] {
+                let res = warp::test::request()
+                    .method("HEAD")
+                    .path(path)
+                    .reply(&api)
+                    .await;
+                assert_eq!(res.status(), 200, "HEAD {path}");
+            }
             // An empty token and an empty cookie do not make a sign-in form.
             let res = warp::test::request()
                 .method("POST")
@@ -1025,12 +1029,7 @@ mod tests {
             assert_eq!(res.status(), 403, "an empty CSRF pair signs nobody in");
             // A malformed multipart body is the user's to mend: 422, not 500.
             let page = get("/import".into(), facilitator.clone()).await;
-            let csrf = body(&page)
-                .split("name=\"csrf\" value=\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap()
-                .to_owned();
+            let csrf = form_token(&body(&page));
             for malformed in [
                 "--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n".to_owned(),
                 "not multipart at all".to_owned(),
@@ -1052,12 +1051,7 @@ mod tests {
             }
             // Ids are checked where they enter: none of these becomes an audit.
             let page = get("/audits".into(), facilitator.clone()).await;
-            let csrf = body(&page)
-                .split("name=\"csrf\" value=\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap()
-                .to_owned();
+            let csrf = form_token(&body(&page));
             for id in ["%3Cscript%3Ey", "..%2F..%2F..%2Fx", "a%2Fb", "a+b", ".", ""] {
                 let res = warp::test::request()
                     .method("POST")
@@ -1152,6 +1146,15 @@ mod tests {
             .to_string()
     }
 
+    /// The CSRF token of the first form on a page.
+    fn form_token(page: &str) -> String {
+        page.split("name=\"csrf\" value=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or_else(|| panic!("no form on the page: {page}"))
+            .to_owned()
+    }
+
     fn body(res: &warp::http::Response<warp::hyper::body::Bytes>) -> String {
         String::from_utf8(res.body().to_vec()).unwrap()
     }
@@ -1243,12 +1246,7 @@ mod tests {
         assert_eq!(res.headers()["cache-control"], "no-store");
         let page = body(&res);
         assert!(page.contains("ane · facilitator"), "{page}");
-        let csrf = page
-            .split("name=\"csrf\" value=\"")
-            .nth(1)
-            .and_then(|r| r.split('"').next())
-            .unwrap()
-            .to_string();
+        let csrf = form_token(&page);
 
         let signout = |csrf: String| {
             warp::test::request()
