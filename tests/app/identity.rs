@@ -31,8 +31,12 @@ fn a_known_patient_id_with_another_cpr_number_is_refused_naming_the_id() {
     );
     let message = err.to_string();
     assert!(
-        message.contains("P0001") && message.contains("--rename-patient"),
+        message.contains("P0001") && message.contains("Nothing was imported"),
         "{message}"
+    );
+    assert!(
+        !message.contains("--"),
+        "the façade's message carries no command-line advice: {message}"
     );
     assert!(
         !message.contains("050590"),

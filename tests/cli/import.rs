@@ -67,3 +67,28 @@ fn a_file_with_a_broken_header_is_refused_naming_the_columns() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn an_id_of_another_person_is_refused_with_the_command_lines_way_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let row = |cpr: &str| {
+        format!(
+            "{HEADER}\nP1,{cpr},2017-01-03T10:00,2017-01-04,region,ward_admission,acute,DF201,A,ok\n"
+        )
+    };
+    let first = dir.path().join("first.csv");
+    std::fs::write(&first, row("070761-4285")).unwrap();
+    let out = casetrail(&data, &["import", first.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let second = dir.path().join("second.csv");
+    std::fs::write(&second, row("050590-2218")).unwrap();
+    let out = casetrail(&data, &["import", second.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("already belong to other people"), "{err}");
+    assert!(
+        err.contains("hint:") && err.contains("--rename-patient OLD=NEW"),
+        "the command line says how to go on: {err}"
+    );
+}

@@ -128,6 +128,11 @@ fn missing_data_and_bad_arguments_get_clear_errors() {
         "{}",
         text(&out.stderr)
     );
+    assert!(
+        text(&out.stderr).contains("hint: run `casetrail demo`"),
+        "the command line adds its own advice: {}",
+        text(&out.stderr)
+    );
     assert!(!data.exists(), "verify must not create a data directory");
     casetrail(&data, &["demo"]);
     let out = casetrail(&data, &["verify", "--from", "3", "--hash", "xyz"]);

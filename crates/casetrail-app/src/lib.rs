@@ -4,40 +4,30 @@
 //! ledger or calls a domain core on its own. That keeps one place where data directories are
 //! opened, clocks are chosen and errors get the words a user reads.
 
-mod access;
-mod agreement;
-mod analysis;
 mod audit;
 mod casefile;
+mod core;
 mod demo;
-mod demo_workbench;
-mod error;
 mod exports;
-mod fhir;
-mod findings;
-mod forget;
-mod identity;
-mod import;
-mod material;
-mod parquet_export;
-mod pathway;
-mod private;
-mod projection;
-mod receipts;
-mod redcap;
-mod report;
-pub mod spreadsheet;
-mod uploads;
-mod users;
-mod workbench;
 
-pub use access::{AccessEntry, CaseAccess, Viewed};
-pub use agreement::{AlphaReport, alpha_of_file};
-pub use audit::{
+pub use audit::access::{AccessEntry, CaseAccess, Viewed};
+pub use audit::agreement::{AlphaReport, alpha_of_file};
+pub use audit::audits::{
     AuditStatus, AuditSummary, DEFACTUM_2019, MAX_AUDIT_ID, MemberCase, NewAudit,
     QuestionAgreement, is_audit_id,
 };
-pub use casefile::{KeySource, Release, create_key_file, pseudonym_key};
+pub use audit::users::{MIN_PASSWORD_CHARS, Role, User};
+pub use casefile::forget::Forgotten;
+pub use casefile::identity::Renames;
+pub use casefile::import::{ImportOptions, ImportSummary, Progress, Quiet};
+pub use casefile::material::{
+    MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
+    pdf_text_sandboxed, read_pdfs_with,
+};
+pub use casefile::pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
+pub use casefile::projection::StaysProjection;
+pub use casefile::release::{KeySource, Release, create_key_file, pseudonym_key};
+pub use casefile::uploads::UploadKind;
 pub use casetrail_anon::{
     HashedTimeline, PseudonymKey, RedactionPolicy, RiskFinding, RiskKind, Timeline, timeline,
 };
@@ -55,28 +45,21 @@ pub use casetrail_receipt::{
     MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,
     embed_in_html as embed_receipt_in_html, extract_from_html as receipt_in_html,
 };
-pub use demo::DemoSummary;
-pub use demo_workbench::{
+pub use core::error::{AppError, ErrorKind};
+pub use core::workbench::{Access, Workbench};
+pub use demo::generate::{SyntheticRegion, generate_contacts_csv};
+pub use demo::load::DemoSummary;
+pub use demo::workbench::{
     DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,
 };
-pub use error::{AppError, ErrorKind};
-pub use exports::{Export, ExportFile, ExportFormat, ExportOptions};
-pub use findings::{AnswerRow, DEFAULT_MIN_CELL, Findings, SummaryRow};
-pub use forget::Forgotten;
-pub use identity::Renames;
-pub use import::{ImportOptions, ImportSummary, Progress, Quiet};
-pub use material::{
-    MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
-    pdf_text_sandboxed, read_pdfs_with,
-};
-pub use pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
-pub use projection::StaysProjection;
-pub use receipts::{CheckpointSigner, DEFAULT_ORIGIN, signing_key};
-pub use redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
-pub use report::{AuditReport, QuestionResult, Quote, ReportCase};
-pub use uploads::UploadKind;
-pub use users::{MIN_PASSWORD_CHARS, Role, User};
-pub use workbench::{Access, Workbench};
+pub use exports::download::{Download, EXPORT_FILES, STAGE1_YEARS};
+pub use exports::findings::{AnswerRow, DEFAULT_MIN_CELL, Findings, SummaryRow};
+pub use exports::formats::{Export, ExportFile, ExportFormat, ExportOptions};
+pub use exports::receipts::{CheckpointSigner, DEFAULT_ORIGIN, signing_key};
+pub use exports::redcap::{CANNOT_ASSESS_CODE, DICTIONARY_HEADER, redcap};
+pub use exports::report::{AuditReport, QuestionResult, Quote, ReportCase};
+pub use exports::report_file::{ReportContent, ReportLayout, ReportRequest};
+pub use exports::spreadsheet;
 
 /// A name given to the redactor, with the label that replaces it (else a pseudonym or
 /// `[NAVN]`).

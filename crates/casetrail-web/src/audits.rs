@@ -11,9 +11,9 @@ use casetrail_app::{
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
-use crate::charts::{BarChart, bar_chart, percent};
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
 use crate::i18n::{Lang, text};
+use casetrail_report::charts::{BarChart, bar_chart, percent};
 
 const FACILITATOR: &[Role] = &[Role::Facilitator];
 

@@ -15,10 +15,10 @@ use warp::http::StatusCode;
 use warp::{Buf, Rejection, Reply};
 
 use crate::bounds;
-use crate::charts::{BarChart, bar_chart, percent};
 use crate::ctx::{Chrome, Ctx, html, render_page, see_other, server_error};
 use crate::i18n::text;
 use crate::lifelines::when;
+use casetrail_report::charts::{BarChart, bar_chart, percent};
 
 const FACILITATOR: &[Role] = &[Role::Facilitator];
 

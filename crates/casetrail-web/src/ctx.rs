@@ -248,9 +248,4 @@ pub fn render_page(
     Ok(html(body, StatusCode::OK))
 }
 
-/// A ledger timestamp as a UTC date and time, to the second.
-pub fn utc(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| micros.to_string())
-}
+pub use casetrail_report::utc;

@@ -126,17 +126,7 @@ fn at(m: &Moment) -> f64 {
     m.day as f64 + minutes / 1440.0
 }
 
-pub fn when(m: &Moment) -> String {
-    let mut out = match &m.date {
-        Some(d) => format!("{d} (dag {})", m.day),
-        None => format!("dag {}", m.day),
-    };
-    out.push_str(&format!(", {}", m.weekday));
-    if let Some(t) = &m.time {
-        out.push_str(&format!(" kl. {t}"));
-    }
-    out
-}
+pub use casetrail_report::when;
 
 /// The first and last day with anything on them.
 pub fn extent(t: &Timeline) -> (i64, i64) {

@@ -210,71 +210,19 @@ pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Reject
     Ok(see_other("/admin/users".into()))
 }
 
-/// Every file an audit's export page links, each with its receipt.
-pub const EXPORT_FILES: &[&str] = &[
-    "answers.csv",
-    "summary.csv",
-    "findings.json",
-    "fhir.json",
-    "redcap-dictionary.csv",
-    "redcap-data.csv",
-    "answers.parquet",
-    "stage1-2019.parquet",
-];
-
-/// Which export a download name belongs to (docs/exports.md).
-fn export_format(file: &str) -> Option<casetrail_app::ExportFormat> {
-    use casetrail_app::ExportFormat::*;
-    Some(match file {
-        "answers.csv" | "summary.csv" => Csv,
-        "findings.json" => Json,
-        "fhir.json" => Fhir,
-        "redcap-dictionary.csv" | "redcap-data.csv" => Redcap,
-        "answers.parquet" => Parquet,
-        _ => return None,
-    })
-}
+pub use casetrail_app::EXPORT_FILES;
 
 /// The findings files of an audit, for facilitators and quality staff (docs/exports.md);
 /// `FILE.receipt.json` is the signed receipt of FILE.
 pub async fn export(ctx: Ctx, audit: String, file: String) -> Result<Box<dyn Reply>, Rejection> {
     ctx.require(&[Role::Facilitator, Role::Quality])?;
-    let (wanted, receipt) = match file.strip_suffix(".receipt.json") {
-        Some(f) => (f.to_owned(), true),
-        None => (file.clone(), false),
-    };
-    // `stage1-YYYY.parquet`: the stage-1 episodes of a year; otherwise a findings file.
-    let stage1_year: Option<i32> = wanted
-        .strip_prefix("stage1-")
-        .and_then(|rest| rest.strip_suffix(".parquet"))
-        .and_then(crate::bounds::year_text);
-    let format = match stage1_year {
-        Some(_) => casetrail_app::ExportFormat::Parquet,
-        None => export_format(&wanted).ok_or_else(warp::reject::not_found)?,
-    };
     let shared = ctx.shared.clone();
-    let name = format!("{audit}-{wanted}");
     let download = format!("{audit}-{file}");
-    let (content_type, bytes) = ctx
-        .blocking(move |wb| {
-            let options = casetrail_app::ExportOptions {
-                min_cell: casetrail_app::DEFAULT_MIN_CELL,
-                bom: true,
-                stage1_year,
-            };
-            let export = wb.export(&audit, &shared.key, format, options)?;
-            let file = export
-                .files
-                .into_iter()
-                .find(|f| f.name == name)
-                .ok_or(AppError::NoSuchExport { name })?;
-            if receipt {
-                let r = wb.export_receipt(&shared.signer, &file)?;
-                Ok(("application/json", r.to_json().into_bytes()))
-            } else {
-                Ok((file.content_type, file.bytes))
-            }
-        })
+    let casetrail_app::Download {
+        content_type,
+        bytes,
+    } = ctx
+        .blocking(move |wb| wb.export_file(&audit, &shared.key, &shared.signer, &file))
         .await?;
     let reply = warp::reply::with_header(bytes, "content-type", content_type);
     let reply = warp::reply::with_header(
@@ -330,36 +278,23 @@ pub async fn report(
 ) -> Result<Box<dyn Reply>, Rejection> {
     ctx.require(&[Role::Facilitator, Role::Quality])?;
     let shared = ctx.shared.clone();
-    let id = audit.clone();
-    let (report, stage1, checkpoint, events) = ctx
-        .blocking(move |wb| {
-            let report = wb.audit_report(&id, &shared.key)?;
-            let year = query
-                .year
-                .map(|y| crate::bounds::year(y).ok_or(y))
-                .transpose()
-                .map_err(|y| AppError::BadForm {
-                    what: crate::bounds::year_problem(y),
-                })?;
-            let stage1 = year.map(|y| wb.stage1(y)).transpose()?;
-            let checkpoint = wb.checkpoint(&shared.signer)?;
-            let events = wb.audit_event_positions(&id)?;
-            Ok((report, stage1, checkpoint, events))
+    let year = query
+        .year
+        .map(|y| crate::bounds::year(y).ok_or(y))
+        .transpose()
+        .map_err(|y| AppError::BadForm {
+            what: crate::bounds::year_problem(y),
         })
-        .await?;
-    let page = crate::report::report_html(
-        &report,
-        stage1.as_ref(),
-        &checkpoint.checkpoint.made_at,
-        crate::report::ReportFile::Served,
-        Some((&checkpoint, events.len())),
-    )
-    .map_err(crate::ctx::server_error)?;
-    let shared = ctx.shared.clone();
+        .map_err(|e| ctx.app_error(e))?;
     let body = ctx
         .blocking(move |wb| {
-            let name = format!("{audit}-report.html");
-            wb.report_with_receipt(&shared.signer, &audit, &name, checkpoint, &page, &events)
+            let request = casetrail_app::ReportRequest {
+                audit: &audit,
+                key: &shared.key,
+                year,
+                file_name: &format!("{audit}-report.html"),
+            };
+            wb.report(&request, &shared.signer, &casetrail_report::Layout::Served)
         })
         .await?;
     Ok(crate::ctx::html(body, warp::http::StatusCode::OK))

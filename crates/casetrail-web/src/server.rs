@@ -520,7 +520,7 @@ fn boxed<R: Reply + 'static>(
     filter.map(|r: R| Box::new(r) as Box<dyn Reply>).boxed()
 }
 
-pub(crate) const CSS: &str = include_str!("../../../web/static/casetrail.css");
+pub(crate) use casetrail_report::CSS;
 
 /// All routes, with errors recovered, latencies measured and security headers added.
 pub fn routes(

@@ -8,10 +8,6 @@ use serde::Serialize;
 use crate::RenderError;
 
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "timeline",
-        include_str!("../../../web/templates/timeline.hbs"),
-    ),
     ("signin", include_str!("../../../web/templates/signin.hbs")),
     ("error", include_str!("../../../web/templates/error.hbs")),
     ("audits", include_str!("../../../web/templates/audits.hbs")),
@@ -38,7 +34,6 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../../web/templates/quality.hbs"),
     ),
     ("users", include_str!("../../../web/templates/users.hbs")),
-    ("report", include_str!("../../../web/templates/report.hbs")),
 ];
 
 /// Pieces every page shares, used as `{{> top}}`, `{{> bottom}}` and `{{> barchart}}`.

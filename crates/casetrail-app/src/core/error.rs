@@ -1,0 +1,234 @@
+//! Errors as the user meets them: what happened, with the ids and paths involved. Advice on
+//! what to type or click next belongs to each edge (`casetrail-cli/src/env.rs`, the web
+//! pages), which know their own flags and forms.
+
+use std::path::PathBuf;
+
+use casetrail_import::{ImportError, Rejected};
+use casetrail_ledger::LedgerError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("there is no casetrail data in {path}")]
+    NoData { path: PathBuf },
+    #[error("this needs the data directory opened for writing")]
+    ReadOnly,
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error("cannot encode a {what} event: {source}")]
+    Encode {
+        what: &'static str,
+        source: serde_json::Error,
+    },
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    ImportFile { path: PathBuf, source: ImportError },
+    #[error("{path}: {} of its rows are invalid, so nothing was imported", rejected.len())]
+    InvalidRows {
+        path: PathBuf,
+        rejected: Vec<Rejected>,
+    },
+    #[error("stored event at position {position} does not read: {source}")]
+    StoredEvent {
+        position: u64,
+        source: casetrail_domain::DomainError,
+    },
+    #[error("{value:?} is not a patient id: {source}")]
+    PatientId {
+        value: String,
+        source: casetrail_domain::DomainError,
+    },
+    #[error("there is no patient {patient} in the record")]
+    UnknownPatient { patient: String },
+    #[error("there is no export file {name}")]
+    NoSuchExport { name: String },
+    #[error(
+        "{value:?} is not an audit id: use 1-64 letters A-Z, digits, - and _, starting with a letter or a digit (for example RM-2026-1)"
+    )]
+    AuditId { value: String },
+    #[error(
+        "{count} patient id(s) of this extract already belong to other people in the record (their CPR numbers differ): {patients}. Nothing was imported"
+    )]
+    IdentityConflict { count: usize, patients: String },
+    #[error("{pair:?} is not a rename: write OLD=NEW with two different patient ids")]
+    BadRename { pair: String },
+    #[error(
+        "the event id {id} of patient {patient} is already stored in {stream}: two events cannot share an id. Nothing was imported; give the line another id, or none"
+    )]
+    EventIdTaken {
+        id: String,
+        patient: String,
+        stream: String,
+    },
+    #[error("patient {patient} was already forgotten")]
+    AlreadyForgotten { patient: String },
+    #[error(
+        "{path} can be read by others (mode {mode:o}): a key file must be readable by its owner only (chmod 600)"
+    )]
+    KeyFilePermissions { path: PathBuf, mode: u32 },
+    #[error("the pseudonym key from {origin} does not read: {source}")]
+    PseudonymKey {
+        origin: String,
+        source: casetrail_anon::KeyError,
+    },
+    #[error("{path}: {source}")]
+    RatingTable {
+        path: PathBuf,
+        source: casetrail_audit::TableError,
+    },
+    #[error("{name:?} is not a user name (2-64 characters of A-Z a-z 0-9 - _ . @)")]
+    UserName { name: String },
+    #[error("there is already a user {name}")]
+    UserExists { name: String },
+    #[error("there is no user {name}")]
+    NoUser { name: String },
+    #[error("a password needs at least {min} characters; this one has {chars}")]
+    WeakPassword { chars: usize, min: usize },
+    #[error("password hashing failed: {0}")]
+    Password(String),
+    #[error("there is no audit {audit}")]
+    NoAudit { audit: String },
+    #[error("audit {audit} refuses this: {source}")]
+    AuditRule {
+        audit: String,
+        source: casetrail_audit::audit::AuditError,
+    },
+    #[error("{origin}: {source}")]
+    Questionnaire {
+        origin: String,
+        source: casetrail_audit::DefinitionError,
+    },
+    #[error("stored {what} event at position {position} does not read: {source}")]
+    StoredJson {
+        what: &'static str,
+        position: u64,
+        source: serde_json::Error,
+    },
+    #[error("a residual-risk decision needs the term it is about")]
+    EmptyTerm,
+    #[error("patient {patient} was forgotten: their case file can no longer be opened")]
+    Forgotten { patient: String },
+    #[error("case {case} has no released version {version} ({released} released so far)")]
+    NoSuchRelease {
+        case: String,
+        version: u32,
+        released: usize,
+    },
+    #[error(
+        "released version {version} of case {case} no longer rebuilds to what was released: expected content hash {expected}, found {found} (was the pseudonym key changed, or the patient forgotten?)"
+    )]
+    ReleaseMismatch {
+        case: String,
+        version: u32,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "case {case} has not changed since its released version {version}: nothing new to release"
+    )]
+    ReleaseUnchanged { case: String, version: u32 },
+    #[error("the PDF could not be read: {reason}")]
+    Pdf { reason: String },
+    #[error("the form is incomplete: {what}")]
+    BadForm { what: String },
+    #[error(
+        "the signing key {path} lies inside the data directory {data_dir}; keep it elsewhere, so that a copy of the data carries no key"
+    )]
+    SigningKeyInData { path: PathBuf, data_dir: PathBuf },
+    #[error("the signing key file {path} does not read: {problem}")]
+    SigningKey { path: PathBuf, problem: String },
+    #[error(transparent)]
+    Receipt(#[from] casetrail_receipt::ReceiptError),
+    #[error("stored checkpoint of size {size} does not read: {source}")]
+    StoredCheckpoint {
+        size: u64,
+        source: casetrail_receipt::ReceiptError,
+    },
+    #[error(
+        "the log here holds {here} events, fewer than the {signed} its newer checkpoint signed: it was rewound (restored from an older copy?)"
+    )]
+    LogRewound { here: u64, signed: u64 },
+    #[error("{what} could not be laid out: {reason}")]
+    Layout { what: &'static str, reason: String },
+    #[error("cannot write the synthetic region: {reason}")]
+    Generate { reason: String },
+    #[error("cannot write the Parquet file: {0}")]
+    Parquet(String),
+    #[error("the operating system gave no randomness for a new key: {0}")]
+    Randomness(String),
+}
+
+/// What kind of failure an error is, for a caller that must choose a response (an HTTP
+/// status, an exit code) without matching every variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Something named does not exist.
+    NotFound,
+    /// The request conflicts with the current state (a rule, someone else's change).
+    Conflict,
+    /// The input is wrong; the user can mend it.
+    Invalid,
+    /// Not the user's doing: logged, shown generically.
+    Internal,
+}
+
+impl AppError {
+    /// Whether another process (a running server, say) has the data directory open for
+    /// writing: a read-only command can still run beside it.
+    pub fn is_data_in_use(&self) -> bool {
+        matches!(self, AppError::Ledger(LedgerError::Locked { .. }))
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        use AppError::*;
+        match self {
+            NoData { .. } | UnknownPatient { .. } | NoUser { .. } | NoAudit { .. } => {
+                ErrorKind::NotFound
+            }
+            NoSuchRelease { .. } | NoSuchExport { .. } => ErrorKind::NotFound,
+            AuditRule { .. }
+            | ReleaseUnchanged { .. }
+            | UserExists { .. }
+            | AlreadyForgotten { .. }
+            | IdentityConflict { .. }
+            | EventIdTaken { .. }
+            | Forgotten { .. } => ErrorKind::Conflict,
+            Ledger(LedgerError::VersionConflict { .. }) => ErrorKind::Conflict,
+            ImportFile { .. }
+            | InvalidRows { .. }
+            | PatientId { .. }
+            | RatingTable { .. }
+            | UserName { .. }
+            | WeakPassword { .. }
+            | Questionnaire { .. }
+            | EmptyTerm
+            | BadRename { .. }
+            | AuditId { .. }
+            | BadForm { .. }
+            | Pdf { .. }
+            | LogRewound { .. }
+            | Receipt(_) => ErrorKind::Invalid,
+            ReadOnly
+            | Ledger(_)
+            | Encode { .. }
+            | Io { .. }
+            | StoredEvent { .. }
+            | KeyFilePermissions { .. }
+            | PseudonymKey { .. }
+            | Password(_)
+            | StoredJson { .. }
+            | ReleaseMismatch { .. }
+            | SigningKeyInData { .. }
+            | SigningKey { .. }
+            | StoredCheckpoint { .. }
+            | Parquet(_)
+            | Layout { .. }
+            | Generate { .. }
+            | Randomness(_) => ErrorKind::Internal,
+        }
+    }
+}

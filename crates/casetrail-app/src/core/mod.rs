@@ -1,0 +1,8 @@
+//! The core: opening a data directory, its layout, the clock, the caches and the errors.
+//! Every capability builds on this; it depends on none of them.
+
+pub(crate) mod caches;
+pub(crate) mod error;
+pub(crate) mod layout;
+pub(crate) mod private;
+pub(crate) mod workbench;

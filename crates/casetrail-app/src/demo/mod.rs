@@ -1,0 +1,6 @@
+//! Invented data to try the workbench with: synthetic pathways, and a whole demo audit with
+//! users, panels and answers.
+
+pub(crate) mod generate;
+pub(crate) mod load;
+pub(crate) mod workbench;

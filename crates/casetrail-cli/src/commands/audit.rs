@@ -1,0 +1,266 @@
+//! `casetrail audit …`: the whole audit workflow from the command line, with the same rules as
+//! the workbench (they live in the audit core; this only parses and prints).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use casetrail_app::{Access, Answer, AuditEvent, Value};
+use clap::{Args, Subcommand};
+
+use crate::env::Env;
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The audit's id.
+    #[arg(long = "id")]
+    pub audit: String,
+    /// Who is acting, as recorded in the log.
+    #[arg(long = "actor", env = "USER", default_value = "casetrail")]
+    pub actor: String,
+    #[command(subcommand)]
+    pub command: AuditCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Create the audit (with the DEFACTUM 2019 questionnaire unless another is given).
+    Create {
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        topic: String,
+        #[arg(long, default_value = "")]
+        stage1: String,
+        #[arg(long, default_value = "")]
+        criteria: String,
+        /// A questionnaire definition file (docs/questionnaires.md).
+        #[arg(long)]
+        questionnaire: Option<PathBuf>,
+    },
+    /// Add a member (with their sector and role) to a panel.
+    AddMember {
+        #[arg(long)]
+        panel: String,
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        sector: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Assign a released case-file version to a panel.
+    Assign {
+        #[arg(long)]
+        panel: String,
+        #[arg(long)]
+        case: String,
+        #[arg(long)]
+        release: u32,
+    },
+    /// Open scoring.
+    Open,
+    /// Save an answer as a draft (or, with --revise, revise a submitted one before the reveal).
+    Answer {
+        #[command(flatten)]
+        answer: AnswerArgs,
+        #[arg(long)]
+        revise: bool,
+    },
+    /// Submit a member's answers for a case (or, without --case, the per-audit questions).
+    Submit {
+        #[arg(long)]
+        member: String,
+        #[arg(long)]
+        case: Option<String>,
+    },
+    /// Reveal a panel's scores.
+    Reveal {
+        #[arg(long)]
+        panel: String,
+    },
+    /// A note from the meeting.
+    Note {
+        #[arg(long)]
+        panel: String,
+        #[arg(long)]
+        text: String,
+    },
+    /// Record the panel's consensus on a question.
+    Consensus {
+        #[arg(long)]
+        panel: String,
+        #[arg(long)]
+        case: Option<String>,
+        #[arg(long)]
+        question: String,
+        #[arg(long)]
+        value: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
+    /// Record a theme the meeting found.
+    Theme {
+        #[arg(long)]
+        panel: String,
+        #[arg(long)]
+        theme: String,
+    },
+    /// Add a numbered recommendation with its owner sectors.
+    Recommend {
+        #[arg(long)]
+        number: u32,
+        #[arg(long)]
+        text: String,
+        #[arg(long, value_delimiter = ',')]
+        owners: Vec<String>,
+    },
+    /// Close the audit: nothing is accepted after this.
+    Close,
+    /// The audit as a member (--as MEMBER) or the facilitator sees it, as JSON.
+    Status {
+        #[arg(long = "as")]
+        viewer: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    #[arg(long)]
+    member: String,
+    /// The case (omit for a question asked once per audit).
+    #[arg(long)]
+    case: Option<String>,
+    #[arg(long)]
+    question: String,
+    /// A step of the scale, `cannot-assess`, or free text.
+    #[arg(long)]
+    value: String,
+    #[arg(long, default_value = "")]
+    justification: String,
+}
+
+fn value(text: &str) -> Value {
+    match text.trim() {
+        "cannot-assess" => Value::CannotAssess,
+        t => t
+            .parse()
+            .map_or_else(|_| Value::Text(t.to_owned()), Value::Step),
+    }
+}
+
+pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let AuditArgs {
+        audit,
+        actor,
+        command,
+    } = args;
+    let access = match command {
+        AuditCommand::Status { .. } => Access::ReadOnly,
+        _ => Access::ReadWrite,
+    };
+    let wb = match access {
+        Access::ReadOnly => env.read()?,
+        Access::ReadWrite => env.write()?,
+    };
+    let event = match command {
+        AuditCommand::Create {
+            title,
+            topic,
+            stage1,
+            criteria,
+            questionnaire,
+        } => {
+            let definition = match questionnaire {
+                Some(path) => std::fs::read_to_string(&path)
+                    .with_context(|| format!("reading {}", path.display()))?,
+                None => casetrail_app::DEFACTUM_2019.to_owned(),
+            };
+            let about = casetrail_app::NewAudit {
+                title,
+                topic,
+                stage1_reference: stage1,
+                criteria,
+            };
+            let position = wb.create_audit(&audit, about, &definition, &actor)?;
+            out!("created audit {audit} at position {position}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        AuditCommand::AddMember {
+            panel,
+            member,
+            sector,
+            role,
+        } => AuditEvent::MemberAdded {
+            panel,
+            member,
+            sector,
+            role,
+        },
+        AuditCommand::Assign {
+            panel,
+            case,
+            release,
+        } => AuditEvent::CaseAssigned {
+            content_hash: wb.release_hash(&case, release)?,
+            panel,
+            case,
+            release_version: release,
+        },
+        AuditCommand::Open => AuditEvent::ScoringOpened,
+        AuditCommand::Answer { answer, revise } => {
+            let content_hash = match &answer.case {
+                Some(case) => wb.assigned_hash(&audit, case)?,
+                None => None,
+            };
+            let a = Answer {
+                member: answer.member,
+                case: answer.case,
+                question: answer.question,
+                value: value(&answer.value),
+                justification: answer.justification,
+                content_hash,
+            };
+            if revise {
+                AuditEvent::AnswerRevised(a)
+            } else {
+                AuditEvent::AnswerSaved(a)
+            }
+        }
+        AuditCommand::Submit { member, case } => AuditEvent::AnswersSubmitted { member, case },
+        AuditCommand::Reveal { panel } => AuditEvent::ScoresRevealed { panel },
+        AuditCommand::Note { panel, text } => AuditEvent::MeetingNoted { panel, text },
+        AuditCommand::Consensus {
+            panel,
+            case,
+            question,
+            value: v,
+            note,
+        } => AuditEvent::ConsensusRecorded {
+            panel,
+            case,
+            question,
+            value: value(&v),
+            note,
+        },
+        AuditCommand::Theme { panel, theme } => AuditEvent::ThemeRecorded { panel, theme },
+        AuditCommand::Recommend {
+            number,
+            text,
+            owners,
+        } => AuditEvent::RecommendationAdded {
+            number,
+            text,
+            owners,
+        },
+        AuditCommand::Close => AuditEvent::AuditClosed,
+        AuditCommand::Status { viewer } => {
+            let status = wb.audit_status(&audit, viewer.as_deref())?;
+            out!("{}", serde_json::to_string_pretty(&status)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    let position = wb.audit_event(&audit, event, &actor)?;
+    out!("recorded in audit {audit} at position {position}");
+    Ok(ExitCode::SUCCESS)
+}

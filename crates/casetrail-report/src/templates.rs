@@ -1,0 +1,59 @@
+//! The documents' templates (under `web/templates/`, beside the workbench's), registered once.
+
+use std::sync::OnceLock;
+
+use handlebars::Handlebars;
+use serde::Serialize;
+
+use crate::RenderError;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("report", include_str!("../../../web/templates/report.hbs")),
+    (
+        "timeline",
+        include_str!("../../../web/templates/timeline.hbs"),
+    ),
+];
+
+const PARTIALS: &[(&str, &str)] = &[(
+    "barchart",
+    include_str!("../../../web/templates/_barchart.hbs"),
+)];
+
+// The templates are compiled in and rendered by tests: one that does not parse is a build
+// defect, found before any document is made.
+#[allow(clippy::panic)]
+fn registry() -> &'static Handlebars<'static> {
+    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
+    REGISTRY.get_or_init(|| {
+        let mut h = Handlebars::new();
+        h.set_strict_mode(true);
+        for (name, text) in PARTIALS {
+            h.register_partial(name, *text)
+                .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
+        }
+        for (name, text) in TEMPLATES {
+            h.register_template_string(name, *text)
+                .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
+        }
+        h
+    })
+}
+
+/// Renders `template` with `view`, HTML-escaped.
+pub(crate) fn render(template: &'static str, view: &impl Serialize) -> Result<String, RenderError> {
+    registry()
+        .render(template, view)
+        .map_err(|source| RenderError { template, source })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_template_parses() {
+        assert_eq!(
+            super::registry().get_templates().len(),
+            super::TEMPLATES.len() + super::PARTIALS.len()
+        );
+    }
+}
