@@ -2,44 +2,8 @@
 
 use std::fmt;
 
-use crate::ids::{Actor, EventHash, Position, StreamId, StreamVersion};
+use crate::ids::{Actor, EventHash, ExpectedVersion, Position, StreamId, StreamVersion};
 use crate::record::NewEvent;
-
-/// The state a stream must be in for a write to it to go ahead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExpectedVersion {
-    /// Whatever state the stream is in.
-    Any,
-    /// The stream must not exist yet.
-    NoStream,
-    /// The stream must hold at least one event.
-    StreamExists,
-    /// The stream's last event must have exactly this version.
-    Exact(StreamVersion),
-}
-
-impl ExpectedVersion {
-    /// Whether a stream whose last version is `current` (None: no stream) satisfies this.
-    pub fn admits(self, current: Option<StreamVersion>) -> bool {
-        match self {
-            ExpectedVersion::Any => true,
-            ExpectedVersion::NoStream => current.is_none(),
-            ExpectedVersion::StreamExists => current.is_some(),
-            ExpectedVersion::Exact(v) => current == Some(v),
-        }
-    }
-}
-
-impl fmt::Display for ExpectedVersion {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExpectedVersion::Any => f.write_str("any version"),
-            ExpectedVersion::NoStream => f.write_str("no stream"),
-            ExpectedVersion::StreamExists => f.write_str("an existing stream"),
-            ExpectedVersion::Exact(v) => write!(f, "version {v}"),
-        }
-    }
-}
 
 /// Events for one stream within an append.
 #[derive(Debug, Clone, PartialEq, Eq)]

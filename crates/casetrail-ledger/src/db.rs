@@ -2,20 +2,14 @@
 
 use std::path::Path;
 
-use rocksdb::{
-    BlockBasedOptions, ColumnFamily, ColumnFamilyDescriptor, DB, DBCompressionType, Options,
-};
+use rocksdb::{BlockBasedOptions, ColumnFamilyDescriptor, DB, DBCompressionType, Options};
 
 use crate::error::LedgerError;
+use crate::handles::cf;
 use crate::keys::{
     self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, FORMAT_WITHOUT_TREE, FORMAT1_CFS,
     META_FORMAT,
 };
-
-pub(crate) fn cf<'a>(db: &'a DB, name: &str) -> &'a ColumnFamily {
-    db.cf_handle(name)
-        .expect("every column family is created or checked when the ledger opens")
-}
 
 fn db_options() -> Options {
     let mut opts = Options::default();

@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::append::ExpectedVersion;
-use crate::ids::{EventId, Position, StreamId, StreamVersion};
+use crate::ids::{EventId, ExpectedVersion, IdError, Position, StreamId, StreamVersion};
 
 /// Why stored record bytes could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,15 +79,8 @@ pub enum LedgerError {
         len: usize,
         max: usize,
     },
-    #[error("{kind} {value:?} {problem} (1 to {max} bytes, no control characters)")]
-    InvalidName {
-        kind: &'static str,
-        value: String,
-        problem: &'static str,
-        max: usize,
-    },
-    #[error("{text:?} is not a 64-digit hexadecimal hash")]
-    InvalidHash { text: String },
+    #[error(transparent)]
+    Id(#[from] IdError),
     #[error("checkpoint position {position} is beyond the last record {head:?}")]
     CheckpointBeyondHead {
         position: Position,

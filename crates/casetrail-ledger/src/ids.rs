@@ -2,7 +2,19 @@
 
 use std::fmt;
 
-use crate::error::LedgerError;
+/// A text that does not make an id or a hash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IdError {
+    #[error("{kind} {value:?} {problem} (1 to {max} bytes, no control characters)")]
+    InvalidName {
+        kind: &'static str,
+        value: String,
+        problem: &'static str,
+        max: usize,
+    },
+    #[error("{text:?} is not a 64-digit hexadecimal hash")]
+    InvalidHash { text: String },
+}
 
 /// Dense, zero-based index of a record in the one global log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -52,17 +64,17 @@ pub struct EventHash(pub [u8; 32]);
 impl EventHash {
     /// The `previous hash` of the record at position 0.
     pub fn genesis() -> EventHash {
-        EventHash(blake3::derive_key(crate::record::GENESIS_CONTEXT, &[]))
+        EventHash(blake3::derive_key(crate::contexts::GENESIS_CONTEXT, &[]))
     }
 
     pub fn to_hex(&self) -> String {
         blake3::Hash::from_bytes(self.0).to_hex().to_string()
     }
 
-    pub fn from_hex(text: &str) -> Result<EventHash, LedgerError> {
+    pub fn from_hex(text: &str) -> Result<EventHash, IdError> {
         blake3::Hash::from_hex(text.trim())
             .map(|h| EventHash(*h.as_bytes()))
-            .map_err(|_| LedgerError::InvalidHash {
+            .map_err(|_| IdError::InvalidHash {
                 text: text.to_owned(),
             })
     }
@@ -88,7 +100,7 @@ impl EventId {
     /// Derives an id from any caller key (an import row, a form submission), so that the same
     /// key always maps to the same id and a retried append is recognised.
     pub fn derive(key: &[u8]) -> EventId {
-        let digest = blake3::derive_key(crate::record::EVENT_ID_CONTEXT, key);
+        let digest = blake3::derive_key(crate::contexts::EVENT_ID_CONTEXT, key);
         let mut id = [0u8; 16];
         id.copy_from_slice(&digest[..16]);
         EventId(id)
@@ -112,7 +124,7 @@ impl fmt::Debug for EventId {
 }
 
 /// Checks a short printable name: 1..=max bytes of UTF-8 without control characters.
-fn check_name(kind: &'static str, value: &str, max: usize) -> Result<(), LedgerError> {
+fn check_name(kind: &'static str, value: &str, max: usize) -> Result<(), IdError> {
     let problem = if value.is_empty() {
         Some("is empty")
     } else if value.len() > max {
@@ -123,7 +135,7 @@ fn check_name(kind: &'static str, value: &str, max: usize) -> Result<(), LedgerE
         None
     };
     match problem {
-        Some(problem) => Err(LedgerError::InvalidName {
+        Some(problem) => Err(IdError::InvalidName {
             kind,
             value: value.chars().take(80).collect(),
             problem,
@@ -142,7 +154,7 @@ macro_rules! name_type {
         impl $name {
             pub const MAX_LEN: usize = $max;
 
-            pub fn new(value: impl Into<String>) -> Result<Self, LedgerError> {
+            pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
                 let value = value.into();
                 check_name($kind, &value, Self::MAX_LEN)?;
                 Ok(Self(value))
@@ -184,6 +196,42 @@ name_type!(
     "actor",
     255
 );
+
+/// The state a stream must be in for a write to it to go ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedVersion {
+    /// Whatever state the stream is in.
+    Any,
+    /// The stream must not exist yet.
+    NoStream,
+    /// The stream must hold at least one event.
+    StreamExists,
+    /// The stream's last event must have exactly this version.
+    Exact(StreamVersion),
+}
+
+impl ExpectedVersion {
+    /// Whether a stream whose last version is `current` (None: no stream) satisfies this.
+    pub fn admits(self, current: Option<StreamVersion>) -> bool {
+        match self {
+            ExpectedVersion::Any => true,
+            ExpectedVersion::NoStream => current.is_none(),
+            ExpectedVersion::StreamExists => current.is_some(),
+            ExpectedVersion::Exact(v) => current == Some(v),
+        }
+    }
+}
+
+impl fmt::Display for ExpectedVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpectedVersion::Any => f.write_str("any version"),
+            ExpectedVersion::NoStream => f.write_str("no stream"),
+            ExpectedVersion::StreamExists => f.write_str("an existing stream"),
+            ExpectedVersion::Exact(v) => write!(f, "version {v}"),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {

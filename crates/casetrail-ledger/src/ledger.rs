@@ -61,7 +61,7 @@ impl Drop for Inner {
             // files now spares the next open (often a read-only one) from replaying it.
             let handles: Vec<_> = crate::keys::ALL_CFS
                 .iter()
-                .map(|n| crate::db::cf(&self.db, n))
+                .map(|n| crate::handles::cf(&self.db, n))
                 .collect();
             if let Err(e) = self
                 .db
@@ -261,7 +261,7 @@ impl Ledger {
         let value = self
             .db()
             .get_pinned_cf(
-                crate::db::cf(self.db(), CF_EVENT_IDS),
+                crate::handles::cf(self.db(), CF_EVENT_IDS),
                 keys::event_id_key(id),
             )
             .map_err(LedgerError::storage("reading the event id index"))?;
@@ -318,7 +318,7 @@ impl Ledger {
         sync.set_sync(true);
         self.db()
             .put_cf_opt(
-                crate::db::cf(self.db(), CF_CHECKPOINTS),
+                crate::handles::cf(self.db(), CF_CHECKPOINTS),
                 keys::checkpoint_key(size),
                 checkpoint,
                 &sync,
@@ -330,7 +330,7 @@ impl Ledger {
     pub fn latest_checkpoint(&self) -> Result<Option<(u64, Vec<u8>)>, LedgerError> {
         let mut it = self
             .db()
-            .raw_iterator_cf(crate::db::cf(self.db(), CF_CHECKPOINTS));
+            .raw_iterator_cf(crate::handles::cf(self.db(), CF_CHECKPOINTS));
         it.seek_to_last();
         let found = match (it.key(), it.value()) {
             (Some(k), Some(v)) => keys::decode_u64(k).map(|size| (size, v.to_vec())),

@@ -17,8 +17,10 @@
 
 mod append;
 mod clock;
+mod contexts;
 mod db;
 mod error;
+mod handles;
 mod ids;
 pub mod keys;
 mod ledger;
@@ -30,10 +32,13 @@ mod vault;
 mod verify;
 mod writer;
 
-pub use append::{AppendRequest, Appended, ExpectedVersion, Head, StreamWrite};
+pub use append::{AppendRequest, Appended, Head, StreamWrite};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{ActualVersion, DecodeError, LedgerError};
-pub use ids::{Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp};
+pub use ids::{
+    Actor, EventHash, EventId, EventType, ExpectedVersion, IdError, Position, StreamId,
+    StreamVersion, Timestamp,
+};
 pub use ledger::{Ledger, LedgerOptions};
 pub use reads::{Direction, IndexIter, LogIter};
 pub use record::{GENESIS_CONTEXT, MAX_BLOB_LEN, NewEvent, RECORD_CONTEXT, Record, RecordView};

@@ -1,10 +1,10 @@
 //! Reading records back: by position, by stream, by type, and the whole log.
 
-use rocksdb::{DB, DBRawIterator, ReadOptions};
+use rocksdb::{DB, DBRawIterator};
 
 use crate::append::Head;
-use crate::db::cf;
 use crate::error::LedgerError;
+use crate::handles::{cf, scan_options};
 use crate::ids::{EventHash, Position, StreamId, StreamVersion};
 use crate::keys::{self, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
 use crate::record::{Record, RecordView};
@@ -82,15 +82,6 @@ pub(crate) fn corrupt_index(index: &'static str, key: &[u8]) -> LedgerError {
         index,
         key: key.iter().map(|b| format!("{b:02x}")).collect(),
     }
-}
-
-pub(crate) fn scan_options() -> ReadOptions {
-    let mut opts = ReadOptions::default();
-    // A full scan would otherwise push every block through the cache and evict what
-    // point reads need.
-    opts.fill_cache(false);
-    opts.set_readahead_size(4 * 1024 * 1024);
-    opts
 }
 
 /// Every record from a position on, in order.

@@ -9,12 +9,7 @@ use crate::ids::{
     Actor, EventHash, EventId, EventType, Position, StreamId, StreamVersion, Timestamp,
 };
 
-/// BLAKE3 derive-key context of record hashes.
-pub const RECORD_CONTEXT: &str = "casetrail ledger v1 record hash";
-/// BLAKE3 derive-key context whose output over no input is the genesis `previous hash`.
-pub const GENESIS_CONTEXT: &str = "casetrail ledger v1 genesis";
-/// BLAKE3 derive-key context of [`EventId::derive`].
-pub const EVENT_ID_CONTEXT: &str = "casetrail ledger v1 event id";
+pub use crate::contexts::{GENESIS_CONTEXT, RECORD_CONTEXT};
 
 /// First byte of every encoded record.
 pub const RECORD_FORMAT: u8 = 1;

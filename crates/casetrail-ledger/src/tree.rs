@@ -7,8 +7,8 @@
 use casetrail_merkle::{Frontier, Hash, Subtrees, leaf_hash, node_hash, peak_positions};
 use rocksdb::{DB, WriteBatch};
 
-use crate::db::cf;
 use crate::error::LedgerError;
+use crate::handles::cf;
 use crate::ids::{EventHash, Position};
 use crate::keys::{self, CF_LOG, CF_TREE, TREE_STORED_FROM_LEVEL};
 use crate::record::RecordView;
@@ -108,7 +108,7 @@ pub(crate) fn restore_frontier(db: &DB, size: u64) -> Result<Frontier, LedgerErr
 pub(crate) fn build_missing(db: &DB) -> Result<Frontier, LedgerError> {
     let mut frontier = Frontier::new();
     let mut batch = WriteBatch::default();
-    let mut it = db.raw_iterator_cf_opt(cf(db, CF_LOG), crate::reads::scan_options());
+    let mut it = db.raw_iterator_cf_opt(cf(db, CF_LOG), crate::handles::scan_options());
     it.seek_to_first();
     while let (Some(key), Some(value)) = (it.key(), it.value()) {
         let position = Position(keys::decode_u64(key).unwrap_or(u64::MAX));

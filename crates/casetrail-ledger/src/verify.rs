@@ -13,13 +13,14 @@ use std::thread;
 use rocksdb::DB;
 
 use crate::append::Head;
-use crate::db::cf;
 use crate::error::LedgerError;
+use crate::handles::cf;
+use crate::handles::scan_options;
 use crate::ids::{EventHash, Position};
 use crate::keys::{
     self, CF_EVENT_IDS, CF_LOG, CF_STREAMS, CF_TREE, CF_TYPES, TREE_STORED_FROM_LEVEL,
 };
-use crate::reads::{self, scan_options};
+use crate::reads;
 use crate::record::{Record, RecordView};
 use crate::tree::record_leaf;
 use casetrail_merkle::Frontier;

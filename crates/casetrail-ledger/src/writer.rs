@@ -15,8 +15,8 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::append::{AppendRequest, Appended, Head};
 use crate::clock::Clock;
-use crate::db::cf;
 use crate::error::{ActualVersion, LedgerError};
+use crate::handles::cf;
 use crate::ids::{EventHash, EventId, Position, StreamId, StreamVersion, Timestamp};
 use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
 use crate::reads;

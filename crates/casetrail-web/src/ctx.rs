@@ -1,6 +1,6 @@
 //! What every page handler starts from: the shared state, the reader's language and their
 //! session, and the rejections that become the error pages (the statuses are chosen in
-//! `server::recover`, and nowhere else).
+//! `recover.rs`, and nowhere else).
 
 use std::sync::Arc;
 
@@ -10,8 +10,8 @@ use warp::http::StatusCode;
 use warp::{Filter, Rejection, Reply};
 
 use crate::i18n::{Lang, Texts, text, texts};
-use crate::server::Shared;
 use crate::sessions::{Session, same};
+use crate::state::Shared;
 
 /// The request as a page handler sees it.
 #[derive(Debug, Clone)]
@@ -100,17 +100,11 @@ impl Ctx {
         texts(self.lang)
     }
 
-    /// The session, if its role is one of `roles`.
-    pub fn require(&self, roles: &[Role]) -> Result<&Session, Rejection> {
-        let session = self
-            .session
+    /// The session the route's guard admitted (`routes.rs`); without one, the sign-in page.
+    pub fn session(&self) -> Result<&Session, Rejection> {
+        self.session
             .as_ref()
-            .ok_or_else(|| warp::reject::custom(NotSignedIn))?;
-        if roles.contains(&session.role) {
-            Ok(session)
-        } else {
-            Err(warp::reject::custom(Forbidden { lang: self.lang }))
-        }
+            .ok_or_else(|| warp::reject::custom(NotSignedIn))
     }
 
     /// A request the user can mend: shown as 422 with what was wrong.
@@ -122,9 +116,9 @@ impl Ctx {
         })
     }
 
-    /// Checks a form's CSRF token against the session's.
-    pub fn check_form(&self, roles: &[Role], csrf: &str) -> Result<&Session, Rejection> {
-        let session = self.require(roles)?;
+    /// The session, if `csrf` is its form token.
+    pub fn check_csrf(&self, csrf: &str) -> Result<&Session, Rejection> {
+        let session = self.session()?;
         if same(&session.csrf, csrf) {
             Ok(session)
         } else {
@@ -247,5 +241,3 @@ pub fn render_page(
     let body = crate::templates::render(template, view).map_err(server_error)?;
     Ok(html(body, StatusCode::OK))
 }
-
-pub use casetrail_report::utc;

@@ -7,6 +7,8 @@
 
 use casetrail_app::timeline::Moment;
 use casetrail_app::{HashedTimeline, Timeline};
+
+use crate::views::when;
 use serde::Serialize;
 
 /// Sector lanes, top to bottom, as the method names the actors.
@@ -125,8 +127,6 @@ fn at(m: &Moment) -> f64 {
         .unwrap_or(0.0);
     m.day as f64 + minutes / 1440.0
 }
-
-pub use casetrail_report::when;
 
 /// The first and last day with anything on them.
 pub fn extent(t: &Timeline) -> (i64, i64) {

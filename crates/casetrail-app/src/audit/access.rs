@@ -43,12 +43,11 @@ pub struct CaseAccess {
 }
 
 /// An access event as listed for the facilitator.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessEntry {
     pub position: u64,
     /// Microseconds since the epoch, UTC, as the ledger recorded it.
     pub at_micros: i64,
-    #[serde(flatten)]
     pub access: CaseAccess,
 }
 

@@ -7,7 +7,7 @@ use casetrail_audit::{Agreement, Level, read_table};
 use crate::core::error::AppError;
 
 /// Alpha of a rating table, with its bootstrap interval and the distribution of values.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AlphaReport {
     pub level: Level,
     pub raters: usize,

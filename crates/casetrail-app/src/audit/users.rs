@@ -63,12 +63,11 @@ enum UserEvent {
 }
 
 /// A user as the workbench knows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub name: String,
     pub role: Role,
     pub disabled: bool,
-    #[serde(skip)]
     password_hash: String,
 }
 

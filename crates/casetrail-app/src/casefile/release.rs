@@ -36,7 +36,7 @@ pub enum KeySource {
 }
 
 /// One released version of a case file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Release {
     /// 1 for the first release of the case, and so on.
     pub version: u32,

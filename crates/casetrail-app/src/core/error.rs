@@ -162,6 +162,13 @@ pub enum AppError {
     Randomness(String),
 }
 
+/// A malformed id reaches the façade as the ledger's error, as it always has.
+impl From<casetrail_ledger::IdError> for AppError {
+    fn from(e: casetrail_ledger::IdError) -> Self {
+        AppError::Ledger(LedgerError::Id(e))
+    }
+}
+
 /// What kind of failure an error is, for a caller that must choose a response (an HTTP
 /// status, an exit code) without matching every variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,12 +7,11 @@ use casetrail_anon::PseudonymKey;
 use casetrail_audit::audit::Value;
 use casetrail_audit::questionnaire::QuestionKind;
 use casetrail_ledger::{Direction, StreamVersion};
-use serde::Serialize;
 
 use crate::core::error::AppError;
 use crate::core::workbench::Workbench;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct ReportCase {
     pub pseudonym: String,
     pub panel: String,
@@ -23,7 +22,7 @@ pub struct ReportCase {
     pub days: i64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Quote {
     pub sector: String,
     pub value: String,
@@ -32,7 +31,7 @@ pub struct Quote {
     pub theme: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct QuestionResult {
     pub id: String,
     pub text: String,
@@ -43,7 +42,7 @@ pub struct QuestionResult {
     pub quotes: Vec<Quote>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct AuditReport {
     pub audit: String,
     pub title: String,

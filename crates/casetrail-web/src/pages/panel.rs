@@ -8,28 +8,80 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use casetrail_app::{
-    Agreement, Answer, AuditEvent, HashedTimeline, MemberCase, QuestionKind, Questionnaire, Role,
-    Value, Viewed,
+    Answer, AuditEvent, HashedTimeline, MemberCase, QuestionKind, Questionnaire, Value, Viewed,
 };
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
-use crate::audits::{parse_value, question_text, sector_name, value_text};
 use crate::bounds;
 use crate::ctx::{Chrome, Ctx, render_page, see_other, server_error};
-use crate::i18n::{Lang, text};
-use crate::lifelines::{Chart, Window, chart, extent, when};
+use crate::i18n::Lang;
+use crate::lifelines::{Window, extent};
+use crate::routes::{Base, MEMBER, Route, RouteDoc, boxed, form, get, post};
+use crate::views::{parse_value, question_text, sector_name, value_text};
+use warp::Filter;
 
-const MEMBER: &[Role] = &[Role::PanelMember];
+mod timeline;
+
+/// GET /my: panel member.
+pub const MY_CASES: RouteDoc =
+    RouteDoc::get("/my", MEMBER, "the member's cases and per-audit questions");
+/// POST /my/{audit}: panel member, CSRF.
+pub const AUDIT_ANSWERS: RouteDoc = RouteDoc::post(
+    "/my/{audit}",
+    MEMBER,
+    "per-audit answers: save a draft, submit",
+);
+/// GET /my/{audit}/{case}: panel member of the case's panel, by its pseudonym (an access event).
+pub const CASE: RouteDoc = RouteDoc::get(
+    "/my/{audit}/{case}",
+    MEMBER,
+    "a released case of the member's panel, by its pseudonym (403 for another panel's, or a patient id); an access event",
+);
+/// POST /my/{audit}/{case}: panel member of the case's panel, CSRF.
+pub const ANSWERS: RouteDoc = RouteDoc::post(
+    "/my/{audit}/{case}",
+    MEMBER,
+    "a case's answers: save a draft, submit",
+);
+
+pub const ROUTES: &[&RouteDoc] = &[&MY_CASES, &AUDIT_ANSWERS, &CASE, &ANSWERS];
+
+pub fn routes(b: &Base) -> Vec<Route> {
+    vec![
+        boxed(
+            warp::path!("my")
+                .and(get())
+                .and(b.guard(&MY_CASES))
+                .and(warp::query())
+                .and_then(my_cases),
+        ),
+        boxed(
+            warp::path!("my" / String)
+                .and(post())
+                .and(b.guard(&AUDIT_ANSWERS))
+                .and(form())
+                .and_then(|a, c, f| save_audit_answers(c, a, f)),
+        ),
+        boxed(
+            warp::path!("my" / String / String)
+                .and(get())
+                .and(b.guard(&CASE))
+                .and(warp::query())
+                .and_then(|a, case, c, q| case_page(c, a, case, q)),
+        ),
+        boxed(
+            warp::path!("my" / String / String)
+                .and(post())
+                .and(b.guard(&ANSWERS))
+                .and(form())
+                .and_then(|a, case, c, f| save_answers(c, a, case, f)),
+        ),
+    ]
+}
+
 /// Days shown when a case opens: long pathways open on their first months.
 const DEFAULT_SPAN: i64 = 120;
-
-pub fn alpha_text(lang: Lang, a: &Agreement) -> String {
-    match a.alpha {
-        Some(alpha) => format!("{alpha:.3}"),
-        None => text(lang, "alpha_undefined").to_owned(),
-    }
-}
 
 #[derive(Debug, Serialize)]
 struct TextQuestion {
@@ -52,9 +104,36 @@ struct AuditQuestions {
 struct MyPage {
     #[serde(flatten)]
     chrome: Chrome,
-    cases: Vec<MemberCase>,
+    cases: Vec<CaseRow>,
     audits: Vec<AuditQuestions>,
     saved: bool,
+}
+
+/// A case on the member's list: named by its pseudonym only (the patient id stays out of
+/// the page altogether, not merely unshown).
+#[derive(Debug, Serialize)]
+struct CaseRow {
+    audit: String,
+    audit_title: String,
+    panel: String,
+    pseudonym: String,
+    release_version: u32,
+    submitted: bool,
+    revealed: bool,
+}
+
+impl From<&MemberCase> for CaseRow {
+    fn from(c: &MemberCase) -> Self {
+        CaseRow {
+            audit: c.audit.clone(),
+            audit_title: c.audit_title.clone(),
+            panel: c.panel.clone(),
+            pseudonym: c.pseudonym.clone(),
+            release_version: c.release_version,
+            submitted: c.submitted,
+            revealed: c.revealed,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,7 +142,7 @@ pub struct SavedQuery {
 }
 
 pub async fn my_cases(ctx: Ctx, query: SavedQuery) -> Result<Box<dyn Reply>, Rejection> {
-    let session = ctx.require(MEMBER)?;
+    let session = ctx.session()?;
     let user = session.user.clone();
     let lang = ctx.lang;
     let key = ctx.shared.key.clone();
@@ -113,7 +192,7 @@ pub async fn my_cases(ctx: Ctx, query: SavedQuery) -> Result<Box<dyn Reply>, Rej
         "my_cases",
         &MyPage {
             chrome: ctx.chrome(session),
-            cases,
+            cases: cases.iter().map(CaseRow::from).collect(),
             audits,
             saved: query.saved.is_some(),
         },
@@ -127,7 +206,7 @@ pub async fn save_audit_answers(
     form: BTreeMap<String, String>,
 ) -> Result<Box<dyn Reply>, Rejection> {
     let csrf = form.get("csrf").cloned().unwrap_or_default();
-    let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
+    let member = ctx.check_csrf(&csrf)?.user.clone();
     let user = member.clone();
     let key = ctx.shared.key.clone();
     let cases = ctx.blocking(move |wb| wb.member_cases(&user, &key)).await?;
@@ -233,19 +312,6 @@ pub struct CaseQuery {
 }
 
 #[derive(Debug, Serialize)]
-struct ZoomLink {
-    label: String,
-    href: String,
-}
-
-#[derive(Debug, Serialize)]
-struct MaterialView {
-    source: String,
-    when: String,
-    text: String,
-}
-
-#[derive(Debug, Serialize)]
 struct Step {
     value: String,
     label: String,
@@ -268,17 +334,6 @@ struct PanelAnswer {
     question: String,
     value: String,
     justification: String,
-}
-
-/// The timeline part of the case page: the same for every member of a panel, so it is
-/// rendered once per released version, period, material filter and language.
-#[derive(Debug, Serialize)]
-struct TimelineView {
-    t: &'static crate::i18n::Texts,
-    chart: Chart,
-    zoom: Vec<ZoomLink>,
-    sources: Vec<ZoomLink>,
-    material: Vec<MaterialView>,
 }
 
 #[derive(Debug, Serialize)]
@@ -304,29 +359,13 @@ struct CasePage<'a> {
 /// The member's case named by its pseudonym, or Forbidden: cases of other panels are not
 /// theirs to open, and a patient id is no name a member knows a case by.
 async fn assigned(ctx: &Ctx, audit: &str, pseudonym: &str) -> Result<MemberCase, Rejection> {
-    let user = ctx.require(MEMBER)?.user.clone();
+    let user = ctx.session()?.user.clone();
     let key = ctx.shared.key.clone();
     let cases = ctx.blocking(move |wb| wb.member_cases(&user, &key)).await?;
     cases
         .into_iter()
         .find(|c| c.audit == audit && c.pseudonym == pseudonym)
         .ok_or_else(|| ctx.forbidden())
-}
-
-fn zoom_links(lang: Lang, base: &str, window: Window, whole: (i64, i64)) -> Vec<ZoomLink> {
-    let span = window.to - window.from;
-    let link = |key, from: i64, to: i64| ZoomLink {
-        label: text(lang, key).to_owned(),
-        href: format!("{base}?from={from}&to={to}"),
-    };
-    let mid = window.from + span / 2;
-    vec![
-        link("zoom_earlier", window.from - span, window.from),
-        link("zoom_in", mid - span / 4, mid + span / 4 + 1),
-        link("zoom_out", window.from - span / 2, window.to + span / 2),
-        link("zoom_later", window.to, window.to + span),
-        link("zoom_whole", whole.0, whole.1),
-    ]
 }
 
 fn scale_steps(
@@ -358,53 +397,13 @@ fn scale_steps(
     steps
 }
 
-fn timeline_view(
-    lang: Lang,
-    timeline: &HashedTimeline,
-    window: Window,
-    whole: (i64, i64),
-    base: &str,
-    source: Option<&str>,
-) -> TimelineView {
-    let t = &timeline.timeline;
-    let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
-    sources.sort();
-    sources.dedup();
-    TimelineView {
-        t: crate::i18n::texts(lang),
-        chart: chart(timeline, window, &|lane| match lane {
-            "plans" => text(lang, "plans").to_owned(),
-            "other" => text(lang, "sector_other").to_owned(),
-            sector => sector_name(lang, sector),
-        }),
-        zoom: zoom_links(lang, base, window, whole),
-        sources: sources
-            .iter()
-            .map(|s| ZoomLink {
-                label: s.clone(),
-                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
-            })
-            .collect(),
-        material: t
-            .material
-            .iter()
-            .filter(|m| source.is_none_or(|s| s == m.source))
-            .map(|m| MaterialView {
-                source: m.source.clone(),
-                when: when(&m.at),
-                text: m.text.clone(),
-            })
-            .collect(),
-    }
-}
-
 pub async fn case_page(
     ctx: Ctx,
     audit: String,
     pseudonym: String,
     query: CaseQuery,
 ) -> Result<Box<dyn Reply>, Rejection> {
-    let session = ctx.require(MEMBER)?.clone();
+    let session = ctx.session()?.clone();
     let assignment = assigned(&ctx, &audit, &pseudonym).await?;
     let case = assignment.case.clone();
     let timeline = released(
@@ -489,7 +488,7 @@ pub async fn case_page(
     } else {
         Vec::new()
     };
-    let key = crate::server::FragmentKey {
+    let key = crate::state::FragmentKey {
         case: case.clone(),
         release: assignment.release_version,
         from: window.from,
@@ -503,7 +502,7 @@ pub async fn case_page(
             let html = Arc::new(
                 crate::templates::render(
                     "case_timeline",
-                    &timeline_view(lang, &timeline, window, whole, &base, source.as_deref()),
+                    &timeline::view(lang, &timeline, window, whole, &base, source.as_deref()),
                 )
                 .map_err(server_error)?,
             );
@@ -538,7 +537,7 @@ pub async fn save_answers(
     form: BTreeMap<String, String>,
 ) -> Result<Box<dyn Reply>, Rejection> {
     let csrf = form.get("csrf").cloned().unwrap_or_default();
-    let member = ctx.check_form(MEMBER, &csrf)?.user.clone();
+    let member = ctx.check_csrf(&csrf)?.user.clone();
     let assignment = assigned(&ctx, &audit, &pseudonym).await?;
     let submit = form.get("action").map(String::as_str) == Some("submit");
     let (audit_id, case_id) = (audit.clone(), assignment.case.clone());

@@ -13,25 +13,102 @@ use warp::{Rejection, Reply};
 
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
 use crate::i18n::{Lang, text};
+use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
+use crate::views::{alpha_text, parse_value, question_text, sector_name, value_text};
 use casetrail_report::charts::{BarChart, bar_chart, percent};
+use warp::Filter;
 
-const FACILITATOR: &[Role] = &[Role::Facilitator];
+/// GET /audits: facilitator.
+pub const LIST: RouteDoc = RouteDoc::get("/audits", FACILITATOR, "the audits overview");
+/// POST /audits: facilitator, CSRF.
+pub const CREATE: RouteDoc = RouteDoc::post("/audits", FACILITATOR, "a new audit");
+/// GET /audits/{audit}: facilitator.
+pub const SHOW: RouteDoc = RouteDoc::get(
+    "/audits/{audit}",
+    FACILITATOR,
+    "an audit: panels, progress, the meeting view",
+);
+/// POST /audits/{audit}: facilitator, CSRF.
+pub const ACT: RouteDoc = RouteDoc::post(
+    "/audits/{audit}",
+    FACILITATOR,
+    "moving an audit on: members, assign, open, reveal, note, consensus, theme, recommend, close",
+);
+
+pub const ROUTES: &[&RouteDoc] = &[&LIST, &CREATE, &SHOW, &ACT];
+
+pub fn routes(b: &Base) -> Vec<Route> {
+    vec![
+        boxed(
+            warp::path!("audits")
+                .and(get())
+                .and(b.guard(&LIST))
+                .and_then(list),
+        ),
+        boxed(
+            warp::path!("audits")
+                .and(post())
+                .and(b.guard(&CREATE))
+                .and(form())
+                .and_then(create),
+        ),
+        boxed(
+            warp::path!("audits" / String)
+                .and(get())
+                .and(b.guard(&SHOW))
+                .and_then(|a, c| show(c, a)),
+        ),
+        boxed(
+            warp::path!("audits" / String)
+                .and(post())
+                .and(b.guard(&ACT))
+                .and(form())
+                .and_then(|a, c, f| act(c, a, f)),
+        ),
+    ]
+}
 
 #[derive(Debug, Serialize)]
 struct AuditsPage {
     #[serde(flatten)]
     chrome: Chrome,
-    audits: Vec<casetrail_app::AuditSummary>,
+    audits: Vec<AuditRow>,
+}
+
+/// One line of the audits overview.
+#[derive(Debug, Serialize)]
+struct AuditRow {
+    audit: String,
+    title: String,
+    panels: usize,
+    cases: usize,
+    scoring_open: bool,
+    revealed_panels: usize,
+    closed: bool,
+}
+
+impl From<casetrail_app::AuditSummary> for AuditRow {
+    fn from(s: casetrail_app::AuditSummary) -> Self {
+        AuditRow {
+            audit: s.audit,
+            title: s.title,
+            panels: s.panels,
+            cases: s.cases,
+            scoring_open: s.scoring_open,
+            revealed_panels: s.revealed_panels,
+            closed: s.closed,
+        }
+    }
 }
 
 pub async fn list(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
-    let session = ctx.require(FACILITATOR)?;
+    let session = ctx.session()?;
     let audits = ctx.blocking(|wb| wb.audits()).await?;
     render_page(
         "audits",
         &AuditsPage {
             chrome: ctx.chrome(session),
-            audits,
+            audits: audits.into_iter().map(AuditRow::from).collect(),
         },
     )
 }
@@ -48,7 +125,7 @@ pub struct CreateForm {
 }
 
 pub async fn create(ctx: Ctx, form: CreateForm) -> Result<Box<dyn Reply>, Rejection> {
-    let by = ctx.check_form(FACILITATOR, &form.csrf)?.user.clone();
+    let by = ctx.check_csrf(&form.csrf)?.user.clone();
     let id = form.id.trim().to_owned();
     let target = format!("/audits/{id}");
     ctx.blocking(move |wb| {
@@ -149,55 +226,6 @@ struct AuditPage {
     export_files: &'static [&'static str],
 }
 
-pub fn sector_name(lang: Lang, sector: &str) -> String {
-    match sector {
-        "region" | "municipality" | "general_practice" | "out_of_hours" | "police" => {
-            text(lang, &format!("sector_{sector}")).to_owned()
-        }
-        other => other.to_owned(),
-    }
-}
-
-pub fn question_text(lang: Lang, q: &Question) -> String {
-    match lang {
-        Lang::Da => q.text.da.clone(),
-        Lang::En => q.text.en.clone(),
-    }
-}
-
-/// A value as the reader's language says it.
-pub fn value_text(lang: Lang, q: &Questionnaire, question: &str, value: &Value) -> String {
-    let scale = q.question(question).and_then(|x| match &x.kind {
-        QuestionKind::Rating { scale } => q.scale(scale),
-        QuestionKind::FreeText => None,
-    });
-    let pick = |t: &casetrail_app::QuestionText| match lang {
-        Lang::Da => t.da.clone(),
-        Lang::En => t.en.clone(),
-    };
-    match (value, scale) {
-        (Value::Step(n), Some(s)) => s
-            .steps
-            .iter()
-            .find(|st| st.value == *n)
-            .map(|st| format!("{n} – {}", pick(&st.label)))
-            .unwrap_or_else(|| n.to_string()),
-        (Value::Step(n), None) => n.to_string(),
-        (Value::CannotAssess, Some(s)) => pick(&s.missing),
-        (Value::CannotAssess, None) => text(lang, "cannot_assess").to_owned(),
-        (Value::Text(t), _) => t.clone(),
-    }
-}
-
-/// The answer a form field holds: a step number, or `cannot_assess`.
-pub fn parse_value(field: &str) -> Value {
-    match field.trim().parse::<i64>() {
-        Ok(n) => Value::Step(n),
-        Err(_) if field == "cannot_assess" => Value::CannotAssess,
-        Err(_) => Value::Text(field.trim().to_owned()),
-    }
-}
-
 fn rated(q: &Questionnaire) -> Vec<&Question> {
     q.questions
         .iter()
@@ -235,7 +263,7 @@ fn meeting(
                 id: question.id.clone(),
                 text: question_text(lang, question),
                 alpha: agreement
-                    .map(|x| crate::panel::alpha_text(lang, &x.agreement))
+                    .map(|x| alpha_text(lang, &x.agreement))
                     .unwrap_or_default(),
                 interval: agreement
                     .and_then(|x| x.interval)
@@ -289,7 +317,7 @@ fn meeting(
 }
 
 pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> {
-    let session = ctx.require(FACILITATOR)?;
+    let session = ctx.session()?;
     let id = audit.clone();
     let (status, q, users, released) = ctx
         .blocking(move |wb| {
@@ -398,7 +426,7 @@ pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> 
             title: state.title.clone(),
             scoring_open: state.scoring_open,
             closed: state.closed,
-            export_files: crate::quality::EXPORT_FILES,
+            export_files: casetrail_app::EXPORT_FILES,
             panels,
             recommendations: state
                 .recommendations
@@ -527,7 +555,7 @@ fn event_of(
 }
 
 pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Reply>, Rejection> {
-    let by = ctx.check_form(FACILITATOR, &form.csrf)?.user.clone();
+    let by = ctx.check_csrf(&form.csrf)?.user.clone();
     let id = audit.clone();
     let lang = ctx.lang;
     ctx.blocking(move |wb| {

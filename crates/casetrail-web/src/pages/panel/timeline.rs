@@ -1,0 +1,91 @@
+//! The timeline part of a panel member's case page: the LifeLines chart of the period, the
+//! zoom and material-filter links, and the redacted material. It is the same for every
+//! member of a panel, so the page renders it once per released version, period, filter and
+//! language (`state::FragmentKey`).
+
+use casetrail_app::HashedTimeline;
+use serde::Serialize;
+
+use crate::i18n::{Lang, text};
+use crate::lifelines::{Chart, Window, chart};
+use crate::views::{sector_name, when};
+
+#[derive(Debug, Serialize)]
+struct ZoomLink {
+    label: String,
+    href: String,
+}
+
+#[derive(Debug, Serialize)]
+struct MaterialView {
+    source: String,
+    when: String,
+    text: String,
+}
+
+/// The timeline part of the case page: the same for every member of a panel, so it is
+/// rendered once per released version, period, material filter and language.
+#[derive(Debug, Serialize)]
+pub(super) struct TimelineView {
+    t: &'static crate::i18n::Texts,
+    chart: Chart,
+    zoom: Vec<ZoomLink>,
+    sources: Vec<ZoomLink>,
+    material: Vec<MaterialView>,
+}
+
+fn zoom_links(lang: Lang, base: &str, window: Window, whole: (i64, i64)) -> Vec<ZoomLink> {
+    let span = window.to - window.from;
+    let link = |key, from: i64, to: i64| ZoomLink {
+        label: text(lang, key).to_owned(),
+        href: format!("{base}?from={from}&to={to}"),
+    };
+    let mid = window.from + span / 2;
+    vec![
+        link("zoom_earlier", window.from - span, window.from),
+        link("zoom_in", mid - span / 4, mid + span / 4 + 1),
+        link("zoom_out", window.from - span / 2, window.to + span / 2),
+        link("zoom_later", window.to, window.to + span),
+        link("zoom_whole", whole.0, whole.1),
+    ]
+}
+
+pub(super) fn view(
+    lang: Lang,
+    timeline: &HashedTimeline,
+    window: Window,
+    whole: (i64, i64),
+    base: &str,
+    source: Option<&str>,
+) -> TimelineView {
+    let t = &timeline.timeline;
+    let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
+    sources.sort();
+    sources.dedup();
+    TimelineView {
+        t: crate::i18n::texts(lang),
+        chart: chart(timeline, window, &|lane| match lane {
+            "plans" => text(lang, "plans").to_owned(),
+            "other" => text(lang, "sector_other").to_owned(),
+            sector => sector_name(lang, sector),
+        }),
+        zoom: zoom_links(lang, base, window, whole),
+        sources: sources
+            .iter()
+            .map(|s| ZoomLink {
+                label: s.clone(),
+                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
+            })
+            .collect(),
+        material: t
+            .material
+            .iter()
+            .filter(|m| source.is_none_or(|s| s == m.source))
+            .map(|m| MaterialView {
+                source: m.source.clone(),
+                when: when(&m.at),
+                text: m.text.clone(),
+            })
+            .collect(),
+    }
+}

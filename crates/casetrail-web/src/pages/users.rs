@@ -1,0 +1,108 @@
+//! The administrator's user accounts: the list, adding a user with a role.
+
+use casetrail_app::Role;
+use serde::{Deserialize, Serialize};
+use warp::{Rejection, Reply};
+
+use crate::ctx::{Chrome, Ctx, render_page, see_other};
+use crate::i18n::text;
+use crate::routes::{ADMIN, Base, Route, RouteDoc, boxed, form, get, post};
+use warp::Filter;
+
+/// GET /admin/users: administrator.
+pub const LIST: RouteDoc = RouteDoc::get("/admin/users", ADMIN, "the user accounts");
+/// POST /admin/users: administrator, CSRF.
+pub const ADD: RouteDoc = RouteDoc::post("/admin/users", ADMIN, "a user added with a role");
+
+pub const ROUTES: &[&RouteDoc] = &[&LIST, &ADD];
+
+pub fn routes(b: &Base) -> Vec<Route> {
+    vec![
+        boxed(
+            warp::path!("admin" / "users")
+                .and(get())
+                .and(b.guard(&LIST))
+                .and_then(users),
+        ),
+        boxed(
+            warp::path!("admin" / "users")
+                .and(post())
+                .and(b.guard(&ADD))
+                .and(form())
+                .and_then(add_user),
+        ),
+    ]
+}
+
+#[derive(Debug, Serialize)]
+struct UserRow {
+    name: String,
+    role: String,
+    disabled: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct UsersPage {
+    #[serde(flatten)]
+    chrome: Chrome,
+    users: Vec<UserRow>,
+    roles: Vec<(String, String)>,
+    min_password: usize,
+}
+
+pub async fn users(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+    let session = ctx.session()?;
+    let lang = ctx.lang;
+    let users = ctx.blocking(|wb| wb.users()).await?;
+    render_page(
+        "users",
+        &UsersPage {
+            chrome: ctx.chrome(session),
+            users: users
+                .into_iter()
+                .map(|u| UserRow {
+                    name: u.name,
+                    role: text(lang, crate::ctx::role_key(u.role)).to_owned(),
+                    disabled: u.disabled,
+                })
+                .collect(),
+            roles: [
+                Role::Facilitator,
+                Role::PanelMember,
+                Role::Quality,
+                Role::Administrator,
+            ]
+            .into_iter()
+            .map(|r| {
+                (
+                    r.as_str().to_owned(),
+                    text(lang, crate::ctx::role_key(r)).to_owned(),
+                )
+            })
+            .collect(),
+            min_password: casetrail_app::MIN_PASSWORD_CHARS,
+        },
+    )
+}
+
+/// Every field defaults, so who may send the form is checked before what it holds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct UserForm {
+    csrf: String,
+    name: String,
+    role: String,
+    password: String,
+}
+
+pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Rejection> {
+    let by = ctx.check_csrf(&form.csrf)?.user.clone();
+    ctx.blocking(move |wb| {
+        let role = Role::parse(&form.role).ok_or_else(|| casetrail_app::AppError::BadForm {
+            what: format!("{:?} is not a role", form.role),
+        })?;
+        wb.add_user(form.name.trim(), role, &form.password, &by)
+    })
+    .await?;
+    Ok(see_other("/admin/users".into()))
+}

@@ -1,0 +1,148 @@
+//! Journeys through the façade: an import followed, findings downloaded, checkpoints published.
+
+use casetrail_app::Role;
+
+use super::*;
+
+#[test]
+fn an_import_page_follows_its_progress_then_shows_the_report() {
+    use casetrail_app::Progress;
+    let (_dir, shared) = shared();
+    shared
+        .workbench
+        .add_user("ane", Role::Facilitator, "korrekt hest batteri", "t")
+        .unwrap();
+    let job = Arc::new(crate::jobs::ImportJob::new("region.csv".into()));
+    let id = shared.start_import(job.clone());
+    let mut progress = crate::jobs::JobProgress(job.clone());
+    progress.start(10);
+    progress.advance(4);
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(
+            &sign_in(&api, "ane", "korrekt+hest+batteri").await,
+            "session",
+        );
+        let page = |id: String| {
+            warp::test::request()
+                .path(&format!("/import/{id}"))
+                .header("cookie", format!("session={session}"))
+                .reply(&api)
+        };
+        let res = page(id.clone()).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()["refresh"],
+            "1",
+            "reloads itself while running"
+        );
+        assert!(body(&res).contains("4 / 10 (40,0 %)"), "{}", body(&res));
+        job.finish(Ok(casetrail_app::ImportSummary {
+            rows: 10,
+            rejected: 0,
+            rejected_file: None,
+            patients: 3,
+            appended: 10,
+            already_stored: 0,
+            new_patients: 3,
+        }));
+        let res = page(id).await;
+        assert!(
+            res.headers().get("refresh").is_none(),
+            "done: no more reloading"
+        );
+        assert!(body(&res).contains("import-report"), "{}", body(&res));
+    });
+}
+
+#[test]
+fn quality_staff_download_the_findings_of_a_revealed_panel() {
+    let (_dir, shared) = shared();
+    let wb = &shared.workbench;
+    wb.load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
+        .unwrap();
+    wb.audit_event(
+        casetrail_app::DEMO_AUDIT,
+        casetrail_app::AuditEvent::ScoresRevealed { panel: "B".into() },
+        "facilitator",
+    )
+    .unwrap();
+    let key = shared.signer.public_key();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(&sign_in(&api, "kvalitet", DEMO_PASSWORD).await, "session");
+        let res = warp::test::request()
+            .path("/export/DEMO-2019/summary.csv")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()["content-disposition"],
+            "attachment; filename=\"DEMO-2019-summary.csv\""
+        );
+        let csv = body(&res);
+        assert!(csv.starts_with("\u{feff}audit,preliminary,"), "{csv}");
+        assert_eq!(csv.lines().count(), 1 + 6, "2 cases x 3 questions");
+        assert!(!csv.contains("SAG3"));
+        let res = warp::test::request()
+            .path("/export/DEMO-2019/other.txt")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        assert_eq!(res.status(), 404);
+        // Every linked file downloads, and its receipt verifies it against the server's key.
+        for file in casetrail_app::EXPORT_FILES {
+            let get = |path: String| {
+                warp::test::request()
+                    .path(&path)
+                    .header("cookie", format!("session={session}"))
+                    .reply(&api)
+            };
+            let content = get(format!("/export/DEMO-2019/{file}")).await;
+            assert_eq!(content.status(), 200, "{file}");
+            let receipt = get(format!("/export/DEMO-2019/{file}.receipt.json")).await;
+            assert_eq!(receipt.status(), 200, "{file}");
+            let receipt = casetrail_app::Receipt::from_json(&body(&receipt)).unwrap();
+            assert_eq!(receipt.subject.name, format!("DEMO-2019-{file}"));
+            let summary = receipt.verify(Some(&key), Some(content.body())).unwrap();
+            // The stage-1 episodes summarise the whole log, which the root covers.
+            assert_eq!(summary.events > 0, !file.starts_with("stage1-"), "{file}");
+        }
+        // The newest checkpoint, signed by the same key.
+        let res = warp::test::request()
+            .path("/checkpoint")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        assert_eq!(res.status(), 200);
+        let checkpoint = casetrail_app::SignedCheckpoint::from_json(&body(&res)).unwrap();
+        assert!(checkpoint.verify(Some(&key)).is_ok());
+    });
+}
+
+#[test]
+fn a_checkpoint_is_published_when_the_log_grew_and_only_then() {
+    let (_dir, shared) = shared();
+    let wb = &shared.workbench;
+    wb.add_user(
+        "first",
+        Role::Administrator,
+        "a long enough password",
+        "test",
+    )
+    .unwrap();
+    let size = wb.latest_checkpoint().unwrap().map(|c| c.checkpoint.size);
+    assert_eq!(size, None, "nothing published yet");
+    let first = shared.publish_checkpoint().unwrap().expect("the log grew");
+    assert_eq!(shared.publish_checkpoint().unwrap(), None, "nothing new");
+    wb.add_user("second", Role::Quality, "a long enough password", "test")
+        .unwrap();
+    let second = shared.publish_checkpoint().unwrap().expect("the log grew");
+    assert!(second > first);
+    let kept = wb.latest_checkpoint().unwrap().unwrap();
+    assert_eq!(kept.checkpoint.size, second);
+    assert!(kept.verify(Some(&shared.signer.public_key())).is_ok());
+}
