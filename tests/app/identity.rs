@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use casetrail_app::{AppError, ImportOptions, Quiet, Renames, UploadKind};
+use casetrail_app::{AppError, CaseFileError, ImportOptions, Quiet, Renames, UploadKind};
 
 use crate::{CONTACTS, open, with_contacts};
 
@@ -26,7 +26,10 @@ fn a_known_patient_id_with_another_cpr_number_is_refused_naming_the_id() {
         .import_file(&file, ImportOptions::default(), "anna", &mut Quiet)
         .unwrap_err();
     assert!(
-        matches!(err, AppError::IdentityConflict { count: 1, .. }),
+        matches!(
+            err,
+            AppError::CaseFile(CaseFileError::IdentityConflict { count: 1, .. })
+        ),
         "{err}"
     );
     let message = err.to_string();
@@ -52,7 +55,10 @@ fn a_known_patient_id_with_another_cpr_number_is_refused_naming_the_id() {
         &mut Quiet,
     );
     assert!(
-        matches!(upload, Err(AppError::IdentityConflict { .. })),
+        matches!(
+            upload,
+            Err(AppError::CaseFile(CaseFileError::IdentityConflict { .. }))
+        ),
         "{upload:?}"
     );
 
@@ -111,7 +117,10 @@ fn an_explicit_event_id_of_another_patients_event_is_refused() {
     let err = wb
         .import_bytes(other.as_bytes(), UploadKind::JsonLines, "anna", &mut Quiet)
         .unwrap_err();
-    assert!(matches!(err, AppError::EventIdTaken { .. }), "{err}");
+    assert!(
+        matches!(err, AppError::CaseFile(CaseFileError::EventIdTaken { .. })),
+        "{err}"
+    );
     assert!(err.to_string().contains("patient-Q1"), "{err}");
     assert_eq!(wb.head(), head, "nothing was written");
 }
@@ -137,7 +146,13 @@ fn a_dry_run_shows_new_and_existing_patients_and_writes_nothing() {
     let err = wb
         .import_file(&file, dry.clone(), "anna", &mut Quiet)
         .unwrap_err();
-    assert!(matches!(err, AppError::IdentityConflict { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            AppError::CaseFile(CaseFileError::IdentityConflict { .. })
+        ),
+        "{err}"
+    );
     // A new person: shown as new, not written.
     std::fs::write(&file, other_person("P0777")).unwrap();
     let new = wb.import_file(&file, dry, "anna", &mut Quiet).unwrap();

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use casetrail_app::AppError;
+use casetrail_app::{AppError, CaseFileError};
 
 const FIXTURE: &[u8] = include_bytes!("../../fixtures/web/doegnrapport-sag-6.pdf");
 
@@ -92,7 +92,7 @@ fn a_pdf_that_inflates_to_a_gigabyte_fails_alone_with_a_clear_message() {
     let started = Instant::now();
     let err = casetrail_app::pdf_text_sandboxed(program(), &bomb).unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(60));
-    let AppError::Pdf { reason } = &err else {
+    let AppError::CaseFile(CaseFileError::Pdf { reason }) = &err else {
         panic!("{err}");
     };
     assert!(
@@ -106,7 +106,10 @@ fn a_pdf_that_inflates_to_a_gigabyte_fails_alone_with_a_clear_message() {
 #[test]
 fn files_that_are_not_readable_pdfs_are_refused_by_the_child_with_the_reason() {
     let err = casetrail_app::pdf_text_sandboxed(program(), b"%PDF-1.4\n\xff\xff\xff").unwrap_err();
-    assert!(matches!(err, AppError::Pdf { .. }), "{err}");
+    assert!(
+        matches!(err, AppError::CaseFile(CaseFileError::Pdf { .. })),
+        "{err}"
+    );
     let err = casetrail_app::pdf_text_sandboxed(program(), b"Hello").unwrap_err();
     assert!(err.to_string().contains("not a PDF"), "{err}");
 }

@@ -3,6 +3,18 @@
 //! The command line and the web server both go through [`Workbench`]; neither opens the
 //! ledger or calls a domain core on its own. That keeps one place where data directories are
 //! opened, clocks are chosen and errors get the words a user reads.
+//!
+//! Capabilities live in folders: `core` (opening, layout, caches, errors), `casefile`
+//! (imports, pathways, material, releases), `audit` (audits, users, access, agreement),
+//! `exports` (findings in every format, receipts, the report), `demo`.
+//!
+//! ```no_run
+//! use casetrail_app::{Access, Workbench};
+//! let wb = Workbench::open_system(std::path::Path::new("casetrail-data"), Access::ReadOnly)?;
+//! let stage1 = wb.stage1(2019)?;
+//! println!("{} patients, {} acute readmissions", stage1.patients, stage1.readmissions);
+//! # Ok::<(), casetrail_app::AppError>(())
+//! ```
 
 mod audit;
 mod casefile;
@@ -45,7 +57,7 @@ pub use casetrail_receipt::{
     MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,
     embed_in_html as embed_receipt_in_html, extract_from_html as receipt_in_html,
 };
-pub use core::error::{AppError, ErrorKind};
+pub use core::error::{AppError, AuditError, CaseFileError, CoreError, ErrorKind, ExportError};
 pub use core::workbench::{Access, Workbench};
 pub use demo::generate::{SyntheticRegion, generate_contacts_csv};
 pub use demo::load::DemoSummary;

@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use casetrail_app::{Access, AppError, CheckpointSigner, PseudonymKey, Workbench};
+use casetrail_app::{
+    Access, AppError, CaseFileError, CheckpointSigner, CoreError, PseudonymKey, Workbench,
+};
 
 use crate::args::SigningKeyArgs;
 
@@ -55,11 +57,13 @@ pub fn key_source(file: Option<PathBuf>) -> casetrail_app::KeySource {
 /// where the command line knows it.
 pub fn with_advice(e: &anyhow::Error) -> String {
     let advice = match e.downcast_ref::<AppError>() {
-        Some(AppError::NoData { .. }) => {
+        Some(AppError::Core(CoreError::NoData { .. })) => {
             Some("run `casetrail demo` (or an import) to create it, or pass --data")
         }
-        Some(AppError::InvalidRows { .. }) => Some("--skip-invalid imports the valid rows"),
-        Some(AppError::IdentityConflict { .. }) => Some(
+        Some(AppError::CaseFile(CaseFileError::InvalidRows { .. })) => {
+            Some("--skip-invalid imports the valid rows")
+        }
+        Some(AppError::CaseFile(CaseFileError::IdentityConflict { .. })) => Some(
             "correct the extract, or import those patients under new ids with --rename-patient OLD=NEW",
         ),
         Some(e) if e.is_data_in_use() => Some(

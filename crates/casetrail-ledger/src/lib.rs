@@ -14,6 +14,15 @@
 //!   and a place beside the log for the signed checkpoints the application makes of it.
 //!
 //! The on-disk format is documented byte by byte in `docs/ledger-format.md`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use casetrail_ledger::{Ledger, SystemClock};
+//! let ledger = Ledger::open("casetrail-data/ledger", Arc::new(SystemClock))?;
+//! let report = ledger.verify()?;
+//! assert!(report.broken.is_none(), "the chain holds");
+//! # Ok::<(), casetrail_ledger::LedgerError>(())
+//! ```
 
 mod append;
 mod clock;

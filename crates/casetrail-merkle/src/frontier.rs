@@ -3,6 +3,7 @@
 
 use crate::{Hash, empty_root, node_hash};
 
+/// The right edge of a growing tree: enough to give its root and to take the next leaf.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Frontier {
     size: u64,
@@ -11,10 +12,12 @@ pub struct Frontier {
 }
 
 impl Frontier {
+    /// The frontier of the empty tree.
     pub fn new() -> Self {
         Frontier::default()
     }
 
+    /// How many leaves the tree has.
     pub fn size(&self) -> u64 {
         self.size
     }

@@ -10,6 +10,7 @@
 //!   appended to). Both are checked with nothing but the proof, the sizes and the roots.
 //! - [`Frontier`] keeps the root of a growing tree in O(log n) space, for appends, and names
 //!   the perfect subtrees each leaf completes; [`Subtrees`] answers proofs from those alone.
+#![warn(missing_docs)]
 
 mod frontier;
 mod proofs;
@@ -26,6 +27,7 @@ pub use stored::{
 pub struct Hash(pub [u8; 32]);
 
 impl Hash {
+    /// The hash as 64 lower-case hex digits.
     pub fn to_hex(&self) -> String {
         blake3::Hash::from_bytes(self.0).to_hex().to_string()
     }
@@ -62,14 +64,44 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 /// Why a proof does not hold.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProofError {
+    /// An inclusion proof for a leaf the tree does not have.
     #[error("leaf index {index} is not in a tree of {size} leaves")]
-    IndexOutOfRange { index: u64, size: u64 },
+    IndexOutOfRange {
+        /// The leaf asked for.
+        index: u64,
+        /// The tree's number of leaves.
+        size: u64,
+    },
+    /// A consistency proof from a larger tree to a smaller one.
     #[error("the older tree ({old}) is larger than the newer ({new})")]
-    SizesReversed { old: u64, new: u64 },
+    SizesReversed {
+        /// The older tree's size.
+        old: u64,
+        /// The newer tree's size.
+        new: u64,
+    },
+    /// A proof with more or fewer hashes than its sizes call for.
     #[error("the proof has {found} hashes; a proof for these sizes has {expected}")]
-    WrongLength { expected: usize, found: usize },
+    WrongLength {
+        /// The number of hashes a proof for these sizes has.
+        expected: usize,
+        /// The number it has.
+        found: usize,
+    },
+    /// The proof's hashes lead to another root (hex).
     #[error("the proof leads to root {found}, not the root {expected} it was checked against")]
-    RootMismatch { expected: String, found: String },
+    RootMismatch {
+        /// The root it was checked against.
+        expected: String,
+        /// The root it leads to.
+        found: String,
+    },
+    /// A consistency proof that leads to another old root (hex).
     #[error("the proof leads to old root {found}, not the old root {expected}")]
-    OldRootMismatch { expected: String, found: String },
+    OldRootMismatch {
+        /// The old root it was checked against.
+        expected: String,
+        /// The old root it leads to.
+        found: String,
+    },
 }

@@ -9,7 +9,9 @@ use crate::{Hash, ProofError, empty_root, node_hash};
 /// `index` counts subtrees of that height from the left, so the subtree covers leaves
 /// `index << level .. (index + 1) << level`.
 pub trait Subtrees {
+    /// What reading a subtree can fail with (a proof error among them).
     type Error: From<ProofError>;
+    /// The root of the perfect subtree of height `level` at `index`.
     fn perfect(&self, level: u32, index: u64) -> Result<Hash, Self::Error>;
 }
 
@@ -144,18 +146,22 @@ pub struct MemoryTree {
 }
 
 impl MemoryTree {
+    /// The empty tree.
     pub fn new() -> Self {
         MemoryTree::default()
     }
 
+    /// How many leaves it has.
     pub fn size(&self) -> u64 {
         self.frontier.size()
     }
 
+    /// Its root.
     pub fn root(&self) -> Hash {
         self.frontier.root()
     }
 
+    /// Appends a leaf hash, keeping every perfect subtree it completes.
     pub fn push(&mut self, leaf: Hash) {
         let levels = &mut self.levels;
         self.frontier.push_completing(leaf, |level, index, hash| {

@@ -8,6 +8,7 @@
 //! to its patient and field name as associated data, so it cannot be moved to another.
 //!
 //! Layout of a sealed value: `01 ‖ nonce (24) ‖ XChaCha20-Poly1305 ciphertext and tag`.
+#![warn(missing_docs)]
 
 use casetrail_domain::{PatientId, Sealed};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -32,24 +33,34 @@ impl std::fmt::Debug for PatientKey {
     }
 }
 
+/// Why a sealed field does not open.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ProtectError {
+    /// Too short to hold a nonce and a tag: not sealed bytes.
     #[error("sealed {field} of patient {patient} is malformed ({len} bytes)")]
     Malformed {
+        /// The patient whose field it is.
         patient: String,
+        /// Which field.
         field: &'static str,
+        /// Its length in bytes.
         len: usize,
     },
+    /// The authentication tag does not hold under this key, patient and field.
     #[error(
         "sealed {field} of patient {patient} does not open with the patient's key: altered, moved, or sealed under another key"
     )]
     DoesNotOpen {
+        /// The patient whose field it is.
         patient: String,
+        /// Which field.
         field: &'static str,
     },
 }
 
 impl PatientKey {
+    /// The key from its 32 bytes (as the vault keeps them); the encryption, nonce and
+    /// content-id keys are derived from it, each under its own context.
     pub fn from_bytes(key: [u8; 32]) -> Self {
         PatientKey {
             key,
@@ -59,6 +70,7 @@ impl PatientKey {
         }
     }
 
+    /// The 32 bytes the vault keeps.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.key
     }
@@ -101,6 +113,7 @@ impl PatientKey {
         Sealed(out)
     }
 
+    /// [`PatientKey::seal`] of a text's UTF-8 bytes.
     pub fn seal_str(&self, patient: &PatientId, field: &'static str, plaintext: &str) -> Sealed {
         self.seal(patient, field, plaintext.as_bytes())
     }

@@ -72,9 +72,48 @@ fn registry() -> &'static Handlebars<'static> {
 
 /// Renders `template` with `view`, HTML-escaped.
 pub fn render(template: &'static str, view: &impl Serialize) -> Result<String, RenderError> {
+    #[cfg(test)]
+    rendered::mark(template);
     registry()
         .render(template, view)
         .map_err(|source| RenderError { template, source })
+}
+
+/// Which templates the tests rendered, so a test can say that every one was.
+#[cfg(test)]
+mod rendered {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+
+    static RENDERED: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+
+    pub fn mark(template: &'static str) {
+        RENDERED.lock().unwrap().insert(template);
+    }
+
+    pub fn forget() {
+        RENDERED.lock().unwrap().clear();
+    }
+
+    /// The registered templates not rendered since [`forget`].
+    pub fn missing() -> Vec<&'static str> {
+        let done = RENDERED.lock().unwrap();
+        super::TEMPLATES
+            .iter()
+            .map(|(name, _)| *name)
+            .filter(|name| !done.contains(name))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+pub fn forget_rendered() {
+    rendered::forget();
+}
+
+#[cfg(test)]
+pub fn not_rendered() -> Vec<&'static str> {
+    rendered::missing()
 }
 
 #[cfg(test)]

@@ -9,6 +9,8 @@ use casetrail_ledger::{
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::{Workbench, actor};
 
 const STREAM: &str = "access";
@@ -52,7 +54,7 @@ pub struct AccessEntry {
 }
 
 fn request(access: &CaseAccess, nonce: [u8; 16]) -> Result<AppendRequest, AppError> {
-    let payload = serde_json::to_vec(access).map_err(|source| AppError::Encode {
+    let payload = serde_json::to_vec(access).map_err(|source| CoreError::Encode {
         what: "access",
         source,
     })?;
@@ -72,7 +74,7 @@ fn request(access: &CaseAccess, nonce: [u8; 16]) -> Result<AppendRequest, AppErr
 
 fn nonce() -> Result<[u8; 16], AppError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Randomness(e.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|e| CoreError::Randomness(e.to_string()))?;
     Ok(bytes)
 }
 
@@ -98,12 +100,13 @@ impl Workbench {
                 .read_stream(&stream, StreamVersion(u64::MAX), Direction::Backward)
         {
             let record = record?;
-            let access: CaseAccess =
-                serde_json::from_slice(&record.payload).map_err(|source| AppError::StoredJson {
+            let access: CaseAccess = serde_json::from_slice(&record.payload).map_err(|source| {
+                CoreError::StoredJson {
                     what: "access",
                     position: record.position.0,
                     source,
-                })?;
+                }
+            })?;
             if case.is_none_or(|c| c == access.case) {
                 out.push(AccessEntry {
                     position: record.position.0,

@@ -5,6 +5,7 @@ use std::path::Path;
 use casetrail_audit::{Agreement, Level, read_table};
 
 use crate::core::error::AppError;
+use crate::core::error::{AuditError, CoreError};
 
 /// Alpha of a rating table, with its bootstrap interval and the distribution of values.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,11 +31,11 @@ pub fn alpha_of_file(
     samples: usize,
     seed: u64,
 ) -> Result<AlphaReport, AppError> {
-    let text = std::fs::read_to_string(path).map_err(|source| AppError::Io {
+    let text = std::fs::read_to_string(path).map_err(|source| CoreError::Io {
         path: path.to_owned(),
         source,
     })?;
-    let table = read_table(&text, level).map_err(|source| AppError::RatingTable {
+    let table = read_table(&text, level).map_err(|source| AuditError::RatingTable {
         path: path.to_owned(),
         source,
     })?;

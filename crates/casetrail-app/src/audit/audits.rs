@@ -12,6 +12,8 @@ use casetrail_ledger::{
 
 use crate::core::caches::CachedAudit;
 use crate::core::error::AppError;
+use crate::core::error::{AuditError, CaseFileError, CoreError};
+
 use crate::core::workbench::{Workbench, actor};
 
 /// The DEFACTUM 2019 questionnaire, used when an audit names no other.
@@ -87,9 +89,10 @@ pub fn is_audit_id(audit: &str) -> bool {
 /// refused wherever it enters (a form, a URL, the command line).
 pub(crate) fn stream(audit: &str) -> Result<StreamId, AppError> {
     if !is_audit_id(audit) {
-        return Err(AppError::AuditId {
+        return Err(AuditError::AuditId {
             value: audit.chars().take(80).collect(),
-        });
+        }
+        .into());
     }
     Ok(StreamId::new(format!("audit-{audit}"))?)
 }
@@ -109,12 +112,13 @@ impl Workbench {
             .read_stream(&id, StreamVersion(from), Direction::Forward)
         {
             let record = record?;
-            let event: AuditEvent =
-                serde_json::from_slice(&record.payload).map_err(|source| AppError::StoredJson {
+            let event: AuditEvent = serde_json::from_slice(&record.payload).map_err(|source| {
+                CoreError::StoredJson {
                     what: "audit",
                     position: record.position.0,
                     source,
-                })?;
+                }
+            })?;
             out.push(event);
         }
         Ok(out)
@@ -149,16 +153,18 @@ impl Workbench {
                 let definition = match first.first() {
                     Some(AuditEvent::AuditCreated { definition, .. }) => definition.clone(),
                     _ => {
-                        return Err(AppError::NoAudit {
+                        return Err(AuditError::NoAudit {
                             audit: audit.to_owned(),
-                        });
+                        }
+                        .into());
                     }
                 };
-                let q =
-                    parse_questionnaire(&definition).map_err(|source| AppError::Questionnaire {
+                let q = parse_questionnaire(&definition).map_err(|source| {
+                    AuditError::Questionnaire {
                         origin: format!("audit {audit}"),
                         source,
-                    })?;
+                    }
+                })?;
                 (
                     Arc::new(Audit::replay(&first)),
                     Arc::new(q),
@@ -195,15 +201,16 @@ impl Workbench {
         definition: &str,
         by: &str,
     ) -> Result<u64, AppError> {
-        let q = parse_questionnaire(definition).map_err(|source| AppError::Questionnaire {
+        let q = parse_questionnaire(definition).map_err(|source| AuditError::Questionnaire {
             origin: "the questionnaire given".into(),
             source,
         })?;
         if !self.audit_events(audit)?.is_empty() {
-            return Err(AppError::AuditRule {
+            return Err(AuditError::AuditRule {
                 audit: audit.to_owned(),
                 source: casetrail_audit::audit::AuditError::AlreadyCreated,
-            });
+            }
+            .into());
         }
         let event = AuditEvent::AuditCreated {
             title: about.title,
@@ -233,14 +240,14 @@ impl Workbench {
             let (state, q, count) = self.audit_state(audit)?;
             state
                 .decide(&q, &event)
-                .map_err(|source| AppError::AuditRule {
+                .map_err(|source| AuditError::AuditRule {
                     audit: audit.to_owned(),
                     source,
                 })?;
             match self.append_audit(audit, Some(count), event.clone(), by) {
-                Err(AppError::Ledger(casetrail_ledger::LedgerError::VersionConflict {
-                    ..
-                })) if attempt < ATTEMPTS => {
+                Err(AppError::Core(CoreError::Ledger(
+                    casetrail_ledger::LedgerError::VersionConflict { .. },
+                ))) if attempt < ATTEMPTS => {
                     attempt += 1;
                 }
                 outcome => return outcome,
@@ -259,7 +266,7 @@ impl Workbench {
             None => ExpectedVersion::NoStream,
             Some(n) => ExpectedVersion::Exact(StreamVersion(n - 1)),
         };
-        let payload = serde_json::to_vec(&event).map_err(|source| AppError::Encode {
+        let payload = serde_json::to_vec(&event).map_err(|source| CoreError::Encode {
             what: "audit",
             source,
         })?;
@@ -291,11 +298,12 @@ impl Workbench {
         all.iter()
             .find(|r| r.version == version)
             .map(|r| r.content_hash.to_string())
-            .ok_or_else(|| AppError::NoSuchRelease {
+            .ok_or_else(|| CaseFileError::NoSuchRelease {
                 case: case.to_owned(),
                 version,
                 released: all.len(),
             })
+            .map_err(AppError::from)
     }
 
     /// The case-file hash a member was given for a case (for binding an answer).

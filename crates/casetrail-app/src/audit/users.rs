@@ -11,6 +11,8 @@ use casetrail_ledger::{
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::AppError;
+use crate::core::error::{AuditError, CoreError};
+
 use crate::core::workbench::{Workbench, actor};
 
 /// What a user may do in the workbench.
@@ -120,13 +122,14 @@ fn fold_users(events: Vec<UserEvent>) -> Vec<User> {
 
 fn hash(password: &str) -> Result<String, AppError> {
     let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| AppError::Randomness(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Password(e.to_string()))?;
+    getrandom::fill(&mut salt).map_err(|e| CoreError::Randomness(e.to_string()))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AuditError::Password(e.to_string()))?;
     // Argon2id with the crate's defaults (19 MiB, 2 passes, 1 lane), as OWASP recommends.
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Password(e.to_string()))
+        .map_err(|e| AuditError::Password(e.to_string()))
+        .map_err(AppError::from)
 }
 
 impl Workbench {
@@ -138,7 +141,7 @@ impl Workbench {
         {
             let record = record?;
             out.push(serde_json::from_slice(&record.payload).map_err(|source| {
-                AppError::StoredJson {
+                CoreError::StoredJson {
                     what: "user",
                     position: record.position.0,
                     source,
@@ -161,7 +164,7 @@ impl Workbench {
             0 => ExpectedVersion::NoStream,
             n => ExpectedVersion::Exact(StreamVersion(n - 1)),
         };
-        let payload = serde_json::to_vec(&event).map_err(|source| AppError::Encode {
+        let payload = serde_json::to_vec(&event).map_err(|source| CoreError::Encode {
             what: "user",
             source,
         })?;
@@ -197,23 +200,26 @@ impl Workbench {
         by: &str,
     ) -> Result<u64, AppError> {
         if !valid_name(name) {
-            return Err(AppError::UserName {
+            return Err(AuditError::UserName {
                 name: name.to_owned(),
-            });
+            }
+            .into());
         }
         let events = self.user_events()?;
         let count = events.len();
         if fold_users(events).iter().any(|u| u.name == name) {
-            return Err(AppError::UserExists {
+            return Err(AuditError::UserExists {
                 name: name.to_owned(),
-            });
+            }
+            .into());
         }
         let chars = password.chars().count();
         if chars < MIN_PASSWORD_CHARS {
-            return Err(AppError::WeakPassword {
+            return Err(AuditError::WeakPassword {
                 chars,
                 min: MIN_PASSWORD_CHARS,
-            });
+            }
+            .into());
         }
         let password_hash = hash(password)?;
         self.append_user_event(
@@ -232,9 +238,10 @@ impl Workbench {
         let events = self.user_events()?;
         let count = events.len();
         if !fold_users(events).iter().any(|u| u.name == name) {
-            return Err(AppError::NoUser {
+            return Err(AuditError::NoUser {
                 name: name.to_owned(),
-            });
+            }
+            .into());
         }
         self.append_user_event(
             UserEvent::UserDisabled {
@@ -254,7 +261,7 @@ impl Workbench {
             return Ok(None);
         };
         let parsed = PasswordHash::new(&user.password_hash)
-            .map_err(|e| AppError::Password(e.to_string()))?;
+            .map_err(|e| AuditError::Password(e.to_string()))?;
         let matches = Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok();

@@ -4,6 +4,8 @@ use casetrail_domain::{DomainEvent, PatientErased, PatientId};
 use casetrail_ledger::{AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, StreamId};
 
 use crate::core::error::AppError;
+use crate::core::error::CaseFileError;
+
 use crate::core::layout::vault_name;
 use crate::core::workbench::{Workbench, actor};
 
@@ -19,20 +21,22 @@ impl Workbench {
     /// (the ledger records when). Every sealed field of the patient is unreadable from then on;
     /// the chain still verifies, because it covers the ciphertext.
     pub fn forget(&self, patient: &str, by: &str) -> Result<Forgotten, AppError> {
-        let patient = PatientId::new(patient).map_err(|source| AppError::PatientId {
+        let patient = PatientId::new(patient).map_err(|source| CaseFileError::PatientId {
             value: patient.to_owned(),
             source,
         })?;
         let stream = StreamId::new(casetrail_import::stream_name(&patient))?;
         if self.ledger().stream_version(&stream)?.is_none() {
-            return Err(AppError::UnknownPatient {
+            return Err(CaseFileError::UnknownPatient {
                 patient: patient.to_string(),
-            });
+            }
+            .into());
         }
         if !self.vault()?.destroy(&vault_name(&patient))? {
-            return Err(AppError::AlreadyForgotten {
+            return Err(CaseFileError::AlreadyForgotten {
                 patient: patient.to_string(),
-            });
+            }
+            .into());
         }
         let event = DomainEvent::PatientErased(PatientErased {
             patient: patient.clone(),

@@ -9,6 +9,8 @@ use casetrail_domain::{DomainEvent, PatientId};
 use casetrail_ledger::{Direction, StreamId, StreamVersion};
 
 use crate::core::error::AppError;
+use crate::core::error::CaseFileError;
+
 use crate::core::workbench::{Workbench, decode_stored};
 
 /// The CPR number as digits and letters only: "070761-4285" and "0707614285" are one number.
@@ -67,14 +69,15 @@ impl Workbench {
         if conflicts.is_empty() {
             Ok(())
         } else {
-            Err(AppError::IdentityConflict {
+            Err(CaseFileError::IdentityConflict {
                 count: conflicts.len(),
                 patients: conflicts
                     .into_iter()
                     .take(10)
                     .collect::<Vec<_>>()
                     .join(", "),
-            })
+            }
+            .into())
         }
     }
 }
@@ -88,14 +91,14 @@ impl Renames {
     pub fn parse<'a>(pairs: impl IntoIterator<Item = &'a str>) -> Result<Renames, AppError> {
         let mut map = BTreeMap::new();
         for pair in pairs {
-            let bad = || AppError::BadRename {
+            let bad = || CaseFileError::BadRename {
                 pair: pair.to_owned(),
             };
             let (old, new) = pair.split_once('=').ok_or_else(bad)?;
             let old = PatientId::new(old.trim()).map_err(|_| bad())?;
             let new = PatientId::new(new.trim()).map_err(|_| bad())?;
             if old == new || map.insert(old, new).is_some() {
-                return Err(bad());
+                return Err(AppError::from(bad()));
             }
         }
         Ok(Renames(map))

@@ -21,6 +21,8 @@ use casetrail_protect::PatientKey;
 
 use crate::casefile::identity::Renames;
 use crate::core::error::AppError;
+use crate::core::error::{CaseFileError, CoreError};
+
 use crate::core::layout::vault_name;
 use crate::core::workbench::decode_stored;
 use crate::core::workbench::{Workbench, actor};
@@ -81,14 +83,16 @@ impl Progress for Quiet {
 
 pub(crate) fn new_key() -> Result<[u8; 32], AppError> {
     let mut key = [0u8; 32];
-    getrandom::fill(&mut key).map_err(|e| AppError::Randomness(e.to_string()))?;
+    getrandom::fill(&mut key).map_err(|e| CoreError::Randomness(e.to_string()))?;
     Ok(key)
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
-    move |source| AppError::Io {
-        path: path.to_owned(),
-        source,
+    move |source| {
+        AppError::from(CoreError::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 }
 
@@ -190,7 +194,7 @@ impl Workbench {
 
     /// What an import of `file` would do, checked as the import checks it, writing nothing.
     fn preview(&self, file: &Path, options: &ImportOptions) -> Result<ImportSummary, AppError> {
-        let invalid = |rejected: Vec<Rejected>| AppError::InvalidRows {
+        let invalid = |rejected: Vec<Rejected>| CaseFileError::InvalidRows {
             path: file.to_owned(),
             rejected,
         };
@@ -199,7 +203,7 @@ impl Workbench {
                 Some("jsonl" | "ndjson") => {
                     let parsed = Self::read_events(file)?;
                     if !parsed.rejected.is_empty() {
-                        return Err(invalid(parsed.rejected));
+                        return Err(AppError::from(invalid(parsed.rejected)));
                     }
                     let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
                     (parsed.lines.len(), patients)
@@ -207,7 +211,7 @@ impl Workbench {
                 _ => {
                     let parsed = self.read_contacts(file, options)?;
                     if !parsed.rejected.is_empty() {
-                        return Err(invalid(parsed.rejected));
+                        return Err(AppError::from(invalid(parsed.rejected)));
                     }
                     let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
                     (parsed.rows.len(), patients)
@@ -232,11 +236,12 @@ impl Workbench {
     /// A contacts CSV as an import takes it: parsed, its patients renamed as asked, and
     /// refused when an id the record holds comes with another CPR number.
     fn read_contacts(&self, file: &Path, options: &ImportOptions) -> Result<Parsed, AppError> {
-        let mut parsed =
-            parse_contacts(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
+        let mut parsed = parse_contacts(Self::open_input(file)?).map_err(|source| {
+            CaseFileError::ImportFile {
                 path: file.to_owned(),
                 source,
-            })?;
+            }
+        })?;
         if !options.renames.is_empty() {
             for row in &mut parsed.rows {
                 if let Some(new) = options.renames.apply(&row.patient) {
@@ -250,10 +255,12 @@ impl Workbench {
 
     /// JSON Lines of events as an import takes them.
     fn read_events(file: &Path) -> Result<ParsedEvents, AppError> {
-        parse_events(Self::open_input(file)?).map_err(|source| AppError::ImportFile {
-            path: file.to_owned(),
-            source,
-        })
+        parse_events(Self::open_input(file)?)
+            .map_err(|source| CaseFileError::ImportFile {
+                path: file.to_owned(),
+                source,
+            })
+            .map_err(AppError::from)
     }
 
     fn open_input(file: &Path) -> Result<std::io::BufReader<std::fs::File>, AppError> {
@@ -273,10 +280,11 @@ impl Workbench {
         } else if options.skip_invalid {
             write_rejected(file, header, &rejected).map(Some)
         } else {
-            Err(AppError::InvalidRows {
+            Err(CaseFileError::InvalidRows {
                 path: file.to_owned(),
                 rejected,
-            })
+            }
+            .into())
         }
     }
 
@@ -416,11 +424,12 @@ impl Workbench {
         };
         let stream = casetrail_import::stream_name(&event.patient);
         match self.ledger().get(position)? {
-            Some(record) if record.stream.as_str() != stream => Err(AppError::EventIdTaken {
+            Some(record) if record.stream.as_str() != stream => Err(CaseFileError::EventIdTaken {
                 id: casetrail_domain::hex::encode(&event.id),
                 patient: event.patient.to_string(),
                 stream: record.stream.as_str().to_owned(),
-            }),
+            }
+            .into()),
             _ => Ok(true),
         }
     }
@@ -546,11 +555,13 @@ impl Workbench {
                 .and_then(|k| open_event(record.id.0, &event, k))
             {
                 Some(line) => {
-                    serde_json::to_writer(&mut *out, &line).map_err(|source| AppError::Encode {
-                        what: "export",
-                        source,
+                    serde_json::to_writer(&mut *out, &line).map_err(|source| {
+                        CoreError::Encode {
+                            what: "export",
+                            source,
+                        }
                     })?;
-                    out.write_all(b"\n").map_err(|source| AppError::Io {
+                    out.write_all(b"\n").map_err(|source| CoreError::Io {
                         path: PathBuf::from("(export)"),
                         source,
                     })?;

@@ -14,6 +14,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::core::error::AppError;
+use crate::core::error::CaseFileError;
 
 /// The largest PDF accepted as material.
 pub const MAX_PDF_BYTES: usize = 16 * 1024 * 1024;
@@ -42,9 +43,9 @@ pub fn read_pdfs_with(reader: PdfReader) {
 }
 
 fn pdf_error(reason: impl Into<String>) -> AppError {
-    AppError::Pdf {
+    AppError::from(CaseFileError::Pdf {
         reason: reason.into(),
-    }
+    })
 }
 
 /// The text of a PDF, read the way this process was set up to ([`read_pdfs_with`]).
@@ -157,17 +158,19 @@ pub fn pdf_text_sandboxed(program: &std::path::Path, bytes: &[u8]) -> Result<Str
 
 fn check_pdf(bytes: &[u8]) -> Result<(), AppError> {
     if bytes.len() > MAX_PDF_BYTES {
-        return Err(AppError::Pdf {
+        return Err(CaseFileError::Pdf {
             reason: format!(
                 "{} bytes is more than the {MAX_PDF_BYTES} a PDF may have",
                 bytes.len()
             ),
-        });
+        }
+        .into());
     }
     if !bytes.starts_with(b"%PDF-") {
-        return Err(AppError::Pdf {
+        return Err(CaseFileError::Pdf {
             reason: "the file does not start with %PDF-: it is not a PDF".into(),
-        });
+        }
+        .into());
     }
     Ok(())
 }
@@ -179,17 +182,18 @@ pub fn pdf_text_here(bytes: &[u8]) -> Result<String, AppError> {
     check_pdf(bytes)?;
     // The parser panics on some malformed files; a bad upload must not take a worker down.
     let extracted = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem(bytes))
-        .map_err(|_| AppError::Pdf {
+        .map_err(|_| CaseFileError::Pdf {
             reason: "the PDF is damaged or uses a structure the reader does not know".into(),
         })?
-        .map_err(|e| AppError::Pdf {
+        .map_err(|e| CaseFileError::Pdf {
             reason: e.to_string(),
         })?;
     let text = extracted.split_whitespace().collect::<Vec<_>>().join(" ");
     if text.is_empty() {
-        return Err(AppError::Pdf {
+        return Err(CaseFileError::Pdf {
             reason: "the PDF has no text layer (a scanned page?): type the text instead".into(),
-        });
+        }
+        .into());
     }
     Ok(text)
 }
@@ -216,8 +220,14 @@ mod tests {
         let not_pdf = pdf_text(b"Hello").unwrap_err().to_string();
         assert!(not_pdf.contains("not a PDF"), "{not_pdf}");
         let truncated = pdf_text(&FIXTURE[..FIXTURE.len() / 3]).unwrap_err();
-        assert!(matches!(truncated, AppError::Pdf { .. }), "{truncated}");
+        assert!(
+            matches!(truncated, AppError::CaseFile(CaseFileError::Pdf { .. })),
+            "{truncated}"
+        );
         let garbage = [b"%PDF-1.4\n".as_slice(), &[0xff; 64]].concat();
-        assert!(matches!(pdf_text(&garbage), Err(AppError::Pdf { .. })));
+        assert!(matches!(
+            pdf_text(&garbage),
+            Err(AppError::CaseFile(CaseFileError::Pdf { .. }))
+        ));
     }
 }

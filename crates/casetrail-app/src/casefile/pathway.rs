@@ -9,6 +9,8 @@ use casetrail_protect::PatientKey;
 use serde::Serialize;
 
 use crate::core::error::AppError;
+use crate::core::error::CaseFileError;
+
 use crate::core::workbench::Workbench;
 use crate::core::workbench::decode_stored;
 
@@ -176,7 +178,7 @@ fn stay_views(applied: &corrections::Applied) -> Vec<StayView> {
 impl Workbench {
     /// The whole pathway of one patient, in the order it was recorded.
     pub fn pathway(&self, patient: &str) -> Result<PathwayView, AppError> {
-        let patient = PatientId::new(patient).map_err(|source| AppError::PatientId {
+        let patient = PatientId::new(patient).map_err(|source| CaseFileError::PatientId {
             value: patient.to_owned(),
             source,
         })?;
@@ -211,9 +213,10 @@ impl Workbench {
             events.push((EventRef(record.id.0), event));
         }
         if events.is_empty() {
-            return Err(AppError::UnknownPatient {
+            return Err(CaseFileError::UnknownPatient {
                 patient: patient.to_string(),
-            });
+            }
+            .into());
         }
         let applied = corrections::apply(events);
         view.retracted = applied.retracted.len();

@@ -17,6 +17,8 @@ use casetrail_ledger::{EventHash, Head, Ledger, Position, Record};
 use serde::{Deserialize, Serialize};
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::decode_stored;
 
 /// Bumped when the stored form changes; an older file is rebuilt, not misread.
@@ -128,13 +130,13 @@ impl StaysProjection {
     /// leaves the old file or the new one, never half of one.
     pub fn save(&self, data_dir: &Path) -> Result<(), AppError> {
         let path = Self::file(data_dir);
-        let io = |source| AppError::Io {
+        let io = |source| CoreError::Io {
             path: path.clone(),
             source,
         };
         std::fs::create_dir_all(path.parent().expect("a folder")).map_err(io)?;
         let temporary = path.with_extension("json.new");
-        let bytes = serde_json::to_vec(self).map_err(|source| AppError::Encode {
+        let bytes = serde_json::to_vec(self).map_err(|source| CoreError::Encode {
             what: "projection",
             source,
         })?;
@@ -145,7 +147,7 @@ impl StaysProjection {
             file.sync_all()?;
             std::fs::rename(&temporary, &path)
         };
-        write().map_err(io)
+        write().map_err(io).map_err(AppError::from)
     }
 
     /// Keeps the projection up to date from a catch-up subscription: stored records first,

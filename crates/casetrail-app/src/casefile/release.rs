@@ -22,6 +22,8 @@ use casetrail_ledger::{
 use casetrail_protect::PatientKey;
 
 use crate::core::error::AppError;
+use crate::core::error::{CaseFileError, CoreError};
+
 use crate::core::workbench::{Workbench, actor, decode_stored};
 
 /// Where the pseudonym key comes from. It never goes into the log.
@@ -50,9 +52,11 @@ pub struct Release {
 const KEY_FILE: &str = "pseudonym.key";
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-    move |source| AppError::Io {
-        path: path.to_owned(),
-        source,
+    move |source| {
+        AppError::from(CoreError::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 }
 
@@ -66,10 +70,11 @@ pub(crate) fn require_owner_only(path: &Path) -> Result<(), AppError> {
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
-            return Err(AppError::KeyFilePermissions {
+            return Err(CoreError::KeyFilePermissions {
                 path: path.to_owned(),
                 mode: mode & 0o777,
-            });
+            }
+            .into());
         }
     }
     Ok(())
@@ -78,16 +83,18 @@ pub(crate) fn require_owner_only(path: &Path) -> Result<(), AppError> {
 fn read_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
     require_owner_only(path)?;
     let text = std::fs::read_to_string(path).map_err(io(path))?;
-    PseudonymKey::parse_hex(&text).map_err(|source| AppError::PseudonymKey {
-        origin: path.display().to_string(),
-        source,
-    })
+    PseudonymKey::parse_hex(&text)
+        .map_err(|source| CoreError::PseudonymKey {
+            origin: path.display().to_string(),
+            source,
+        })
+        .map_err(AppError::from)
 }
 
 /// Creates a key file that only its owner can read, refusing to overwrite one.
 pub fn create_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Randomness(e.to_string()))?;
+    getrandom::fill(&mut bytes).map_err(|e| CoreError::Randomness(e.to_string()))?;
     let key = PseudonymKey::from_bytes(bytes);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -104,12 +111,12 @@ pub fn create_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
 pub fn pseudonym_key(source: &KeySource, data_dir: &Path) -> Result<PseudonymKey, AppError> {
     match source {
         KeySource::File(path) => read_key_file(path),
-        KeySource::Hex(hex) => {
-            PseudonymKey::parse_hex(hex).map_err(|source| AppError::PseudonymKey {
+        KeySource::Hex(hex) => PseudonymKey::parse_hex(hex)
+            .map_err(|source| CoreError::PseudonymKey {
                 origin: "CASETRAIL_PSEUDONYM_KEY".into(),
                 source,
             })
-        }
+            .map_err(AppError::from),
         KeySource::DataDir => {
             let path = data_dir.join(KEY_FILE);
             if path.exists() {
@@ -123,10 +130,12 @@ pub fn pseudonym_key(source: &KeySource, data_dir: &Path) -> Result<PseudonymKey
 }
 
 fn patient_id(case: &str) -> Result<PatientId, AppError> {
-    PatientId::new(case).map_err(|source| AppError::PatientId {
-        value: case.to_owned(),
-        source,
-    })
+    PatientId::new(case)
+        .map_err(|source| CaseFileError::PatientId {
+            value: case.to_owned(),
+            source,
+        })
+        .map_err(AppError::from)
 }
 
 /// A patient's stream: its events in order, and the position of each.
@@ -158,9 +167,10 @@ impl Workbench {
                 .push((EventRef(record.id.0), decode_stored(&record)?));
         }
         if stream.events.is_empty() {
-            return Err(AppError::UnknownPatient {
+            return Err(CaseFileError::UnknownPatient {
                 patient: stream.patient.to_string(),
-            });
+            }
+            .into());
         }
         Ok(stream)
     }
@@ -231,7 +241,7 @@ impl Workbench {
     ) -> Result<u64, AppError> {
         let term = term.trim();
         if term.is_empty() {
-            return Err(AppError::EmptyTerm);
+            return Err(CaseFileError::EmptyTerm.into());
         }
         let stream = self.case_stream(case)?;
         let key = self.case_key(&stream)?;
@@ -261,15 +271,16 @@ impl Workbench {
     ) -> Result<u64, AppError> {
         let text = text.trim();
         if text.is_empty() {
-            return Err(AppError::BadForm {
+            return Err(CoreError::BadForm {
                 what: "the material has no text".into(),
-            });
+            }
+            .into());
         }
         let stream = self.case_stream(case)?;
         let key = self.case_key(&stream)?;
         let content = casetrail_domain::hex::encode(&key.content_id(text.as_bytes()));
         let material = casetrail_domain::MaterialId::new(format!("M-{}", &content[..16])).map_err(
-            |source| AppError::PatientId {
+            |source| CaseFileError::PatientId {
                 value: case.to_owned(),
                 source,
             },
@@ -299,9 +310,10 @@ impl Workbench {
     ) -> Result<Release, AppError> {
         let stream = self.case_stream(case)?;
         if self.patient_key(&stream.patient)?.is_none() {
-            return Err(AppError::Forgotten {
+            return Err(CaseFileError::Forgotten {
                 patient: stream.patient.to_string(),
-            });
+            }
+            .into());
         }
         let upto = stream.events.len();
         let built = self.build(&stream, upto, key, View::Anonymised(policy))?;
@@ -310,10 +322,11 @@ impl Workbench {
         if let Some(last) = releases_of(&stream).last()
             && last.content_hash == built.content_hash
         {
-            return Err(AppError::ReleaseUnchanged {
+            return Err(CaseFileError::ReleaseUnchanged {
                 case: case.to_owned(),
                 version: last.version,
-            });
+            }
+            .into());
         }
         let event = DomainEvent::CaseFileReleased(CaseFileReleased {
             patient: stream.patient.clone(),
@@ -372,7 +385,7 @@ impl Workbench {
         let release = version
             .checked_sub(1)
             .and_then(|i| all.get(i as usize))
-            .ok_or_else(|| AppError::NoSuchRelease {
+            .ok_or_else(|| CaseFileError::NoSuchRelease {
                 case: case.to_owned(),
                 version,
                 released: all.len(),
@@ -384,12 +397,13 @@ impl Workbench {
             View::Anonymised(release.policy),
         )?;
         if built.content_hash != release.content_hash {
-            return Err(AppError::ReleaseMismatch {
+            return Err(CaseFileError::ReleaseMismatch {
                 case: case.to_owned(),
                 version,
                 expected: release.content_hash.to_string(),
                 found: built.content_hash.to_string(),
-            });
+            }
+            .into());
         }
         Ok(built)
     }
@@ -397,9 +411,10 @@ impl Workbench {
     /// The key of the case's patient; a forgotten patient's case can no longer change.
     fn case_key(&self, stream: &Stream) -> Result<PatientKey, AppError> {
         self.patient_key(&stream.patient)?
-            .ok_or_else(|| AppError::Forgotten {
+            .ok_or_else(|| CaseFileError::Forgotten {
                 patient: stream.patient.to_string(),
             })
+            .map_err(AppError::from)
     }
 
     fn append_case_event(

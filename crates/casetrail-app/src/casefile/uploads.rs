@@ -7,6 +7,8 @@ use std::io::Write;
 
 use crate::casefile::import::{ImportOptions, ImportSummary, Progress};
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::layout::scratch_dir;
 use crate::core::workbench::Workbench;
 
@@ -50,7 +52,7 @@ impl Workbench {
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
         let dir = scratch_dir(self.data_dir());
-        let io = |source| AppError::Io {
+        let io = |source| CoreError::Io {
             path: dir.clone(),
             source,
         };

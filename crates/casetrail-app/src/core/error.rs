@@ -7,8 +7,35 @@ use std::path::PathBuf;
 use casetrail_import::{ImportError, Rejected};
 use casetrail_ledger::LedgerError;
 
+/// Every error of the façade: one per capability, each reached through `From`, so a
+/// capability's code returns its own error and a caller matches the capability it cares about.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error(transparent)]
+    CaseFile(#[from] CaseFileError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+impl From<LedgerError> for AppError {
+    fn from(e: LedgerError) -> Self {
+        AppError::Core(CoreError::Ledger(e))
+    }
+}
+
+impl From<casetrail_receipt::ReceiptError> for AppError {
+    fn from(e: casetrail_receipt::ReceiptError) -> Self {
+        AppError::Export(ExportError::Receipt(e))
+    }
+}
+
+/// Opening the data directory, its layout and keys, stored events, forms.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
     #[error("there is no casetrail data in {path}")]
     NoData { path: PathBuf },
     #[error("this needs the data directory opened for writing")]
@@ -25,17 +52,61 @@ pub enum AppError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("stored event at position {position} does not read: {source}")]
+    StoredEvent {
+        position: u64,
+        source: casetrail_domain::DomainError,
+    },
+    #[error("stored {what} event at position {position} does not read: {source}")]
+    StoredJson {
+        what: &'static str,
+        position: u64,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{path} can be read by others (mode {mode:o}): a key file must be readable by its owner only (chmod 600)"
+    )]
+    KeyFilePermissions { path: PathBuf, mode: u32 },
+    #[error("the pseudonym key from {origin} does not read: {source}")]
+    PseudonymKey {
+        origin: String,
+        source: casetrail_anon::KeyError,
+    },
+    #[error("the operating system gave no randomness for a new key: {0}")]
+    Randomness(String),
+    #[error("the form is incomplete: {what}")]
+    BadForm { what: String },
+}
+
+impl CoreError {
+    /// What kind of failure this is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CoreError::NoData { .. } => ErrorKind::NotFound,
+            CoreError::ReadOnly => ErrorKind::Internal,
+            CoreError::Ledger(LedgerError::VersionConflict { .. }) => ErrorKind::Conflict,
+            CoreError::Ledger(_) => ErrorKind::Internal,
+            CoreError::Encode { .. } => ErrorKind::Internal,
+            CoreError::Io { .. } => ErrorKind::Internal,
+            CoreError::StoredEvent { .. } => ErrorKind::Internal,
+            CoreError::StoredJson { .. } => ErrorKind::Internal,
+            CoreError::KeyFilePermissions { .. } => ErrorKind::Internal,
+            CoreError::PseudonymKey { .. } => ErrorKind::Internal,
+            CoreError::Randomness(_) => ErrorKind::Internal,
+            CoreError::BadForm { .. } => ErrorKind::Invalid,
+        }
+    }
+}
+
+/// The case file: imports, identities, pathways, material, releases, forgetting.
+#[derive(Debug, thiserror::Error)]
+pub enum CaseFileError {
     #[error("{path}: {source}")]
     ImportFile { path: PathBuf, source: ImportError },
     #[error("{path}: {} of its rows are invalid, so nothing was imported", rejected.len())]
     InvalidRows {
         path: PathBuf,
         rejected: Vec<Rejected>,
-    },
-    #[error("stored event at position {position} does not read: {source}")]
-    StoredEvent {
-        position: u64,
-        source: casetrail_domain::DomainError,
     },
     #[error("{value:?} is not a patient id: {source}")]
     PatientId {
@@ -44,12 +115,6 @@ pub enum AppError {
     },
     #[error("there is no patient {patient} in the record")]
     UnknownPatient { patient: String },
-    #[error("there is no export file {name}")]
-    NoSuchExport { name: String },
-    #[error(
-        "{value:?} is not an audit id: use 1-64 letters A-Z, digits, - and _, starting with a letter or a digit (for example RM-2026-1)"
-    )]
-    AuditId { value: String },
     #[error(
         "{count} patient id(s) of this extract already belong to other people in the record (their CPR numbers differ): {patients}. Nothing was imported"
     )]
@@ -66,15 +131,65 @@ pub enum AppError {
     },
     #[error("patient {patient} was already forgotten")]
     AlreadyForgotten { patient: String },
-    #[error(
-        "{path} can be read by others (mode {mode:o}): a key file must be readable by its owner only (chmod 600)"
-    )]
-    KeyFilePermissions { path: PathBuf, mode: u32 },
-    #[error("the pseudonym key from {origin} does not read: {source}")]
-    PseudonymKey {
-        origin: String,
-        source: casetrail_anon::KeyError,
+    #[error("a residual-risk decision needs the term it is about")]
+    EmptyTerm,
+    #[error("patient {patient} was forgotten: their case file can no longer be opened")]
+    Forgotten { patient: String },
+    #[error("case {case} has no released version {version} ({released} released so far)")]
+    NoSuchRelease {
+        case: String,
+        version: u32,
+        released: usize,
     },
+    #[error(
+        "released version {version} of case {case} no longer rebuilds to what was released: expected content hash {expected}, found {found} (was the pseudonym key changed, or the patient forgotten?)"
+    )]
+    ReleaseMismatch {
+        case: String,
+        version: u32,
+        expected: String,
+        found: String,
+    },
+    #[error(
+        "case {case} has not changed since its released version {version}: nothing new to release"
+    )]
+    ReleaseUnchanged { case: String, version: u32 },
+    #[error("the PDF could not be read: {reason}")]
+    Pdf { reason: String },
+    #[error("cannot write the synthetic region: {reason}")]
+    Generate { reason: String },
+}
+
+impl CaseFileError {
+    /// What kind of failure this is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            CaseFileError::ImportFile { .. } => ErrorKind::Invalid,
+            CaseFileError::InvalidRows { .. } => ErrorKind::Invalid,
+            CaseFileError::PatientId { .. } => ErrorKind::Invalid,
+            CaseFileError::UnknownPatient { .. } => ErrorKind::NotFound,
+            CaseFileError::IdentityConflict { .. } => ErrorKind::Conflict,
+            CaseFileError::BadRename { .. } => ErrorKind::Invalid,
+            CaseFileError::EventIdTaken { .. } => ErrorKind::Conflict,
+            CaseFileError::AlreadyForgotten { .. } => ErrorKind::Conflict,
+            CaseFileError::EmptyTerm => ErrorKind::Invalid,
+            CaseFileError::Forgotten { .. } => ErrorKind::Conflict,
+            CaseFileError::NoSuchRelease { .. } => ErrorKind::NotFound,
+            CaseFileError::ReleaseMismatch { .. } => ErrorKind::Internal,
+            CaseFileError::ReleaseUnchanged { .. } => ErrorKind::Conflict,
+            CaseFileError::Pdf { .. } => ErrorKind::Invalid,
+            CaseFileError::Generate { .. } => ErrorKind::Internal,
+        }
+    }
+}
+
+/// Audits, their questionnaires and rules, users and agreement.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error(
+        "{value:?} is not an audit id: use 1-64 letters A-Z, digits, - and _, starting with a letter or a digit (for example RM-2026-1)"
+    )]
+    AuditId { value: String },
     #[error("{path}: {source}")]
     RatingTable {
         path: PathBuf,
@@ -102,39 +217,31 @@ pub enum AppError {
         origin: String,
         source: casetrail_audit::DefinitionError,
     },
-    #[error("stored {what} event at position {position} does not read: {source}")]
-    StoredJson {
-        what: &'static str,
-        position: u64,
-        source: serde_json::Error,
-    },
-    #[error("a residual-risk decision needs the term it is about")]
-    EmptyTerm,
-    #[error("patient {patient} was forgotten: their case file can no longer be opened")]
-    Forgotten { patient: String },
-    #[error("case {case} has no released version {version} ({released} released so far)")]
-    NoSuchRelease {
-        case: String,
-        version: u32,
-        released: usize,
-    },
-    #[error(
-        "released version {version} of case {case} no longer rebuilds to what was released: expected content hash {expected}, found {found} (was the pseudonym key changed, or the patient forgotten?)"
-    )]
-    ReleaseMismatch {
-        case: String,
-        version: u32,
-        expected: String,
-        found: String,
-    },
-    #[error(
-        "case {case} has not changed since its released version {version}: nothing new to release"
-    )]
-    ReleaseUnchanged { case: String, version: u32 },
-    #[error("the PDF could not be read: {reason}")]
-    Pdf { reason: String },
-    #[error("the form is incomplete: {what}")]
-    BadForm { what: String },
+}
+
+impl AuditError {
+    /// What kind of failure this is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AuditError::AuditId { .. } => ErrorKind::Invalid,
+            AuditError::RatingTable { .. } => ErrorKind::Invalid,
+            AuditError::UserName { .. } => ErrorKind::Invalid,
+            AuditError::UserExists { .. } => ErrorKind::Conflict,
+            AuditError::NoUser { .. } => ErrorKind::NotFound,
+            AuditError::WeakPassword { .. } => ErrorKind::Invalid,
+            AuditError::Password(_) => ErrorKind::Internal,
+            AuditError::NoAudit { .. } => ErrorKind::NotFound,
+            AuditError::AuditRule { .. } => ErrorKind::Conflict,
+            AuditError::Questionnaire { .. } => ErrorKind::Invalid,
+        }
+    }
+}
+
+/// Exports, receipts, checkpoints and the report.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("there is no export file {name}")]
+    NoSuchExport { name: String },
     #[error(
         "the signing key {path} lies inside the data directory {data_dir}; keep it elsewhere, so that a copy of the data carries no key"
     )]
@@ -152,20 +259,32 @@ pub enum AppError {
         "the log here holds {here} events, fewer than the {signed} its newer checkpoint signed: it was rewound (restored from an older copy?)"
     )]
     LogRewound { here: u64, signed: u64 },
-    #[error("{what} could not be laid out: {reason}")]
-    Layout { what: &'static str, reason: String },
-    #[error("cannot write the synthetic region: {reason}")]
-    Generate { reason: String },
     #[error("cannot write the Parquet file: {0}")]
     Parquet(String),
-    #[error("the operating system gave no randomness for a new key: {0}")]
-    Randomness(String),
+    #[error("{what} could not be laid out: {reason}")]
+    Layout { what: &'static str, reason: String },
+}
+
+impl ExportError {
+    /// What kind of failure this is (see [`ErrorKind`]).
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            ExportError::NoSuchExport { .. } => ErrorKind::NotFound,
+            ExportError::SigningKeyInData { .. } => ErrorKind::Internal,
+            ExportError::SigningKey { .. } => ErrorKind::Internal,
+            ExportError::Receipt(_) => ErrorKind::Invalid,
+            ExportError::StoredCheckpoint { .. } => ErrorKind::Internal,
+            ExportError::LogRewound { .. } => ErrorKind::Invalid,
+            ExportError::Parquet(_) => ErrorKind::Internal,
+            ExportError::Layout { .. } => ErrorKind::Internal,
+        }
+    }
 }
 
 /// A malformed id reaches the façade as the ledger's error, as it always has.
 impl From<casetrail_ledger::IdError> for AppError {
     fn from(e: casetrail_ledger::IdError) -> Self {
-        AppError::Ledger(LedgerError::Id(e))
+        AppError::Core(CoreError::Ledger(LedgerError::Id(e)))
     }
 }
 
@@ -184,58 +303,26 @@ pub enum ErrorKind {
 }
 
 impl AppError {
+    /// A form (or query) that cannot be used as it is: what is wrong with it.
+    pub fn bad_form(what: impl Into<String>) -> AppError {
+        AppError::Core(CoreError::BadForm { what: what.into() })
+    }
+
     /// Whether another process (a running server, say) has the data directory open for
     /// writing: a read-only command can still run beside it.
     pub fn is_data_in_use(&self) -> bool {
-        matches!(self, AppError::Ledger(LedgerError::Locked { .. }))
+        matches!(
+            self,
+            AppError::Core(CoreError::Ledger(LedgerError::Locked { .. }))
+        )
     }
 
     pub fn kind(&self) -> ErrorKind {
-        use AppError::*;
         match self {
-            NoData { .. } | UnknownPatient { .. } | NoUser { .. } | NoAudit { .. } => {
-                ErrorKind::NotFound
-            }
-            NoSuchRelease { .. } | NoSuchExport { .. } => ErrorKind::NotFound,
-            AuditRule { .. }
-            | ReleaseUnchanged { .. }
-            | UserExists { .. }
-            | AlreadyForgotten { .. }
-            | IdentityConflict { .. }
-            | EventIdTaken { .. }
-            | Forgotten { .. } => ErrorKind::Conflict,
-            Ledger(LedgerError::VersionConflict { .. }) => ErrorKind::Conflict,
-            ImportFile { .. }
-            | InvalidRows { .. }
-            | PatientId { .. }
-            | RatingTable { .. }
-            | UserName { .. }
-            | WeakPassword { .. }
-            | Questionnaire { .. }
-            | EmptyTerm
-            | BadRename { .. }
-            | AuditId { .. }
-            | BadForm { .. }
-            | Pdf { .. }
-            | LogRewound { .. }
-            | Receipt(_) => ErrorKind::Invalid,
-            ReadOnly
-            | Ledger(_)
-            | Encode { .. }
-            | Io { .. }
-            | StoredEvent { .. }
-            | KeyFilePermissions { .. }
-            | PseudonymKey { .. }
-            | Password(_)
-            | StoredJson { .. }
-            | ReleaseMismatch { .. }
-            | SigningKeyInData { .. }
-            | SigningKey { .. }
-            | StoredCheckpoint { .. }
-            | Parquet(_)
-            | Layout { .. }
-            | Generate { .. }
-            | Randomness(_) => ErrorKind::Internal,
+            AppError::Core(e) => e.kind(),
+            AppError::CaseFile(e) => e.kind(),
+            AppError::Audit(e) => e.kind(),
+            AppError::Export(e) => e.kind(),
         }
     }
 }

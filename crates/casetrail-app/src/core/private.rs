@@ -10,6 +10,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::layout::scratch_dir;
 
 /// Owner-only modes for the data directory's folders and files.
@@ -20,9 +22,11 @@ pub const FILE_MODE: u32 = 0o600;
 const PLAIN_INPUT_FOLDERS: [&str; 2] = ["uploads", "demo-input"];
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-    move |source| AppError::Io {
-        path: path.to_owned(),
-        source,
+    move |source| {
+        AppError::from(CoreError::Io {
+            path: path.to_owned(),
+            source,
+        })
     }
 }
 

@@ -7,6 +7,8 @@ use casetrail_ledger::{Actor, Clock, Head, KeyVault, Ledger, VerifyReport};
 
 use crate::core::caches::{AuditCache, AuditWriters};
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::layout::{ledger_dir, vault_dir, vault_name};
 
 /// Whether this process will append, or only read beside another that does.
@@ -43,9 +45,10 @@ impl Workbench {
             }
             Access::ReadOnly => {
                 if !ledger_path.join("CURRENT").exists() {
-                    return Err(AppError::NoData {
+                    return Err(CoreError::NoData {
                         path: PathBuf::from(data_dir),
-                    });
+                    }
+                    .into());
                 }
                 let vault = match vault_dir(data_dir) {
                     dir if dir.join("CURRENT").exists() => {
@@ -118,7 +121,7 @@ impl Workbench {
     pub(crate) fn vault(&self) -> Result<&KeyVault, AppError> {
         match (&self.vault, self.writable) {
             (Some(v), true) => Ok(v),
-            _ => Err(AppError::ReadOnly),
+            _ => Err(CoreError::ReadOnly.into()),
         }
     }
 
@@ -145,10 +148,11 @@ pub(crate) fn decode_stored(
         record.schema_version,
         &record.payload,
     )
-    .map_err(|source| AppError::StoredEvent {
+    .map_err(|source| CoreError::StoredEvent {
         position: record.position.0,
         source,
     })
+    .map_err(AppError::from)
 }
 
 /// Who is acting, as recorded in the log.

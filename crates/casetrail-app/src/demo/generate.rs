@@ -1,6 +1,7 @@
 //! A synthetic region as a contacts CSV: invented people only, the same for the same seed.
 
 use crate::core::error::AppError;
+use crate::core::error::CaseFileError;
 
 /// Which synthetic region to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +21,9 @@ pub fn generate_contacts_csv(
         year: region.year,
         seed: region.seed,
     };
-    casetrail_synth::write_csv(config, out).map_err(|e| AppError::Generate {
-        reason: e.to_string(),
-    })
+    casetrail_synth::write_csv(config, out)
+        .map_err(|e| CaseFileError::Generate {
+            reason: e.to_string(),
+        })
+        .map_err(AppError::from)
 }

@@ -12,6 +12,8 @@ use crate::audit::users::Role;
 use crate::casefile::import::Quiet;
 use crate::casefile::uploads::UploadKind;
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::Workbench;
 
 /// The demo audit's id.
@@ -225,7 +227,7 @@ impl Workbench {
             },
             &mut region,
         )
-        .map_err(|e| AppError::Io {
+        .map_err(|e| CoreError::Io {
             path: self.data_dir().join("region-2019.csv"),
             source: std::io::Error::other(e),
         })?;

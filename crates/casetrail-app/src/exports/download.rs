@@ -5,6 +5,8 @@
 use casetrail_anon::PseudonymKey;
 
 use crate::core::error::AppError;
+use crate::core::error::ExportError;
+
 use crate::core::workbench::Workbench;
 use crate::exports::findings::DEFAULT_MIN_CELL;
 use crate::exports::formats::{ExportFormat, ExportOptions};
@@ -71,7 +73,7 @@ impl Workbench {
             Some(f) => (f, true),
             None => (name, false),
         };
-        let not_found = || AppError::NoSuchExport {
+        let not_found = || ExportError::NoSuchExport {
             name: name.to_owned(),
         };
         let (format, stage1_year) = format_of(wanted).ok_or_else(not_found)?;

@@ -14,6 +14,8 @@ use casetrail_audit::questionnaire::QuestionKind;
 use serde::Serialize;
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::Workbench;
 
 /// Cells counting fewer than this many answers are suppressed unless told otherwise.
@@ -89,9 +91,10 @@ impl Workbench {
         let q = self.audit_questionnaire(audit)?;
         let state = &status.state;
         if !state.panels.values().any(|p| p.revealed) {
-            return Err(AppError::BadForm {
+            return Err(CoreError::BadForm {
                 what: format!("audit {audit} has no revealed panel yet: nothing to export"),
-            });
+            }
+            .into());
         }
         let case_pseudonym = |case: &str| key.case_pseudonym(case);
         let member_pseudonym = |m: &str| format!("M-{}", key.pseudonym("export-member", m));
@@ -312,10 +315,12 @@ impl Findings {
     }
 
     pub fn json(&self) -> Result<Vec<u8>, AppError> {
-        serde_json::to_vec_pretty(self).map_err(|source| AppError::Encode {
-            what: "findings",
-            source,
-        })
+        serde_json::to_vec_pretty(self)
+            .map_err(|source| CoreError::Encode {
+                what: "findings",
+                source,
+            })
+            .map_err(AppError::from)
     }
 }
 
@@ -329,10 +334,10 @@ fn start(bom: bool) -> Vec<u8> {
 }
 
 fn csv_error(e: csv::Error) -> AppError {
-    AppError::Io {
+    AppError::from(CoreError::Io {
         path: "findings.csv".into(),
         source: std::io::Error::other(e),
-    }
+    })
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use casetrail_ledger::Position;
 use casetrail_receipt::Receipt;
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::Workbench;
 use crate::exports::receipts::CheckpointSigner;
 
@@ -97,7 +99,7 @@ impl Workbench {
                 let q = self.audit_questionnaire(audit)?;
                 let bundle = crate::exports::fhir::bundle(&findings, &q);
                 let bytes =
-                    serde_json::to_vec_pretty(&bundle).map_err(|source| AppError::Encode {
+                    serde_json::to_vec_pretty(&bundle).map_err(|source| CoreError::Encode {
                         what: "FHIR",
                         source,
                     })?;

@@ -15,6 +15,8 @@ use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::parser::parse_message_type;
 
 use crate::core::error::AppError;
+use crate::core::error::ExportError;
+
 use crate::exports::findings::Findings;
 
 /// One column's values; `None` is a null.
@@ -41,7 +43,7 @@ fn text(name: &'static str, values: Vec<String>) -> Column {
 }
 
 fn parquet_error(e: parquet::errors::ParquetError) -> AppError {
-    AppError::Parquet(e.to_string())
+    AppError::from(ExportError::Parquet(e.to_string()))
 }
 
 /// Writes `columns` (all of one length) as a Parquet file of one row group, Snappy-compressed.

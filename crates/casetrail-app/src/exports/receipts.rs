@@ -10,6 +10,8 @@ use casetrail_ledger::{Position, StreamVersion};
 use casetrail_receipt::{Checkpoint, ProvenEvent, Receipt, SignedCheckpoint, Signer, Subject};
 
 use crate::core::error::AppError;
+use crate::core::error::{CoreError, ExportError};
+
 use crate::core::workbench::Workbench;
 
 /// The origin written into checkpoints when the operator names none.
@@ -52,10 +54,10 @@ impl CheckpointSigner {
 }
 
 fn key_error(path: &Path, problem: impl ToString) -> AppError {
-    AppError::SigningKey {
+    AppError::from(ExportError::SigningKey {
         path: path.to_owned(),
         problem: problem.to_string(),
-    }
+    })
 }
 
 fn inside(path: &Path, dir: &Path) -> bool {
@@ -79,10 +81,11 @@ pub fn signing_key(
     origin: &str,
 ) -> Result<CheckpointSigner, AppError> {
     if inside(path, data_dir) {
-        return Err(AppError::SigningKeyInData {
+        return Err(ExportError::SigningKeyInData {
             path: path.to_owned(),
             data_dir: data_dir.to_owned(),
-        });
+        }
+        .into());
     }
     let seed = if path.exists() {
         read_seed(path)?
@@ -122,7 +125,7 @@ fn create_seed(path: &Path) -> Result<[u8; 32], AppError> {
         builder.create(dir).map_err(|e| key_error(path, e))?;
     }
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed).map_err(|e| AppError::Randomness(e.to_string()))?;
+    getrandom::fill(&mut seed).map_err(|e| CoreError::Randomness(e.to_string()))?;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -177,7 +180,7 @@ impl Workbench {
         let text = String::from_utf8_lossy(&bytes);
         SignedCheckpoint::from_json(&text)
             .map(Some)
-            .map_err(|source| AppError::StoredCheckpoint { size, source })
+            .map_err(|source| ExportError::StoredCheckpoint { size, source }.into())
     }
 
     /// A receipt for `content`, made against a fresh checkpoint, proving `events`.
@@ -205,7 +208,7 @@ impl Workbench {
         let size = checkpoint.checkpoint.size;
         let mut proven = Vec::with_capacity(events.len());
         for &position in events {
-            let record = self.ledger().get(position)?.ok_or(AppError::Ledger(
+            let record = self.ledger().get(position)?.ok_or(CoreError::Ledger(
                 casetrail_ledger::LedgerError::TreeBeyondLog {
                     size: position.0 + 1,
                     log_size: size,
@@ -295,7 +298,7 @@ impl Workbench {
         }
         let here = self.ledger().tree_head().size;
         if here < n {
-            return Err(AppError::LogRewound { here, signed: n });
+            return Err(ExportError::LogRewound { here, signed: n }.into());
         }
         let proof = self.ledger().consistency_proof(o, n)?;
         // The proof comes from this log: it ties both checkpoints to it only if this log's

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use casetrail_audit::questionnaire::{Asked, QuestionKind, Questionnaire};
 
 use crate::core::error::AppError;
+use crate::core::error::CoreError;
+
 use crate::core::workbench::Workbench;
 use crate::exports::findings::Findings;
 use casetrail_anon::PseudonymKey;
@@ -165,12 +167,12 @@ fn csv_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, AppError> {
         let mut w = csv::Writer::from_writer(&mut out);
         for row in rows {
             w.write_record(crate::exports::spreadsheet::record(row))
-                .map_err(|e| AppError::Io {
+                .map_err(|e| CoreError::Io {
                     path: "redcap.csv".into(),
                     source: std::io::Error::other(e),
                 })?;
         }
-        w.flush().map_err(|source| AppError::Io {
+        w.flush().map_err(|source| CoreError::Io {
             path: "redcap.csv".into(),
             source,
         })?;

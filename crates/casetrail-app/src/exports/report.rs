@@ -9,6 +9,8 @@ use casetrail_audit::questionnaire::QuestionKind;
 use casetrail_ledger::{Direction, StreamVersion};
 
 use crate::core::error::AppError;
+use crate::core::error::AuditError;
+
 use crate::core::workbench::Workbench;
 
 #[derive(Debug, Clone)]
@@ -81,7 +83,7 @@ impl Workbench {
             )
             .next()
             .transpose()?
-            .ok_or_else(|| AppError::NoAudit {
+            .ok_or_else(|| AuditError::NoAudit {
                 audit: audit.to_owned(),
             })?;
         let (topic, criteria) = match serde_json::from_slice(&first.payload) {

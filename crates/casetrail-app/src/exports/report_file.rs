@@ -7,6 +7,8 @@ use casetrail_domain::stage1::Stage1Report;
 use casetrail_receipt::{Receipt, SignedCheckpoint};
 
 use crate::core::error::AppError;
+use crate::core::error::ExportError;
+
 use crate::core::workbench::Workbench;
 use crate::exports::formats::ExportFile;
 use crate::exports::receipts::CheckpointSigner;
@@ -64,7 +66,7 @@ impl Workbench {
                 checkpoint: &checkpoint,
                 events: events.len(),
             })
-            .map_err(|source| AppError::Layout {
+            .map_err(|source| ExportError::Layout {
                 what: "the audit report",
                 reason: source.to_string(),
             })?;

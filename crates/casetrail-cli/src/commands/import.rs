@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use casetrail_app::{AppError, ImportOptions};
+use casetrail_app::{AppError, CaseFileError, ImportOptions};
 use clap::Args;
 
 use crate::args::Who;
@@ -78,7 +78,7 @@ pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(AppError::InvalidRows { path, rejected }) => {
+        Err(AppError::CaseFile(CaseFileError::InvalidRows { path, rejected })) => {
             for r in &rejected {
                 eprintln!("{}: {r}", path.display());
             }

@@ -561,9 +561,9 @@ pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Re
     ctx.blocking(move |wb| {
         let event = event_of(&form, |case, version| wb.release_hash(case, version).ok());
         let Some(event) = event else {
-            return Err(casetrail_app::AppError::BadForm {
-                what: text(lang, "form_incomplete").to_owned(),
-            });
+            return Err(casetrail_app::AppError::bad_form(
+                text(lang, "form_incomplete").to_owned(),
+            ));
         };
         wb.audit_event(&id, event, &by)
     })

@@ -290,9 +290,7 @@ pub async fn case_action(
     let shared = ctx.shared.clone();
     let id = case.clone();
     ctx.blocking(move |wb| {
-        let bad = |what: &str| AppError::BadForm {
-            what: what.to_owned(),
-        };
+        let bad = |what: &str| AppError::bad_form(what.to_owned());
         match form.action.as_str() {
             "decide" => {
                 let decision = RiskDecision::parse(&form.decision)
@@ -321,9 +319,7 @@ pub async fn attach_material(
     let by = session.user;
     let id = case.clone();
     ctx.blocking(move |wb| {
-        let bad = |what: &str| AppError::BadForm {
-            what: what.to_owned(),
-        };
+        let bad = |what: &str| AppError::bad_form(what.to_owned());
         let source = casetrail_app::MaterialSource::parse(upload.field("source"))
             .ok_or_else(|| bad("choose the material's source"))?;
         let date: NaiveDate = upload

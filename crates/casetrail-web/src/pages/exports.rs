@@ -125,9 +125,7 @@ pub async fn report(
         .year
         .map(|y| crate::bounds::year(y).ok_or(y))
         .transpose()
-        .map_err(|y| AppError::BadForm {
-            what: crate::bounds::year_problem(y),
-        })
+        .map_err(|y| AppError::bad_form(crate::bounds::year_problem(y)))
         .map_err(|e| ctx.app_error(e))?;
     let body = ctx
         .blocking(move |wb| {

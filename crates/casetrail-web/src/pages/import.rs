@@ -105,8 +105,6 @@ pub async fn import_form(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
     render_page("import", &import_page(&ctx, session))
 }
 
-/// A multipart form as read: its text fields, and its files with their names.
-
 pub async fn import_upload(
     ctx: Ctx,
     form: warp::multipart::FormData,
@@ -166,7 +164,10 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
             page.already_stored = summary.already_stored;
             StatusCode::OK
         }
-        Some(Err(AppError::InvalidRows { rejected, .. })) => {
+        Some(Err(AppError::CaseFile(casetrail_app::CaseFileError::InvalidRows {
+            rejected,
+            ..
+        }))) => {
             page.rejected_total = rejected.len();
             page.rejected = rejected
                 .iter()

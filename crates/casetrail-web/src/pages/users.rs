@@ -98,8 +98,8 @@ pub struct UserForm {
 pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Rejection> {
     let by = ctx.check_csrf(&form.csrf)?.user.clone();
     ctx.blocking(move |wb| {
-        let role = Role::parse(&form.role).ok_or_else(|| casetrail_app::AppError::BadForm {
-            what: format!("{:?} is not a role", form.role),
+        let role = Role::parse(&form.role).ok_or_else(|| {
+            casetrail_app::AppError::bad_form(format!("{:?} is not a role", form.role))
         })?;
         wb.add_user(form.name.trim(), role, &form.password, &by)
     })

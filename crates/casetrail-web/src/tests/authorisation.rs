@@ -61,7 +61,7 @@ fn the_authorisation_table_holds_for_every_route_and_role() {
 }
 
 /// A request for an example of `route`: its `{parts}` filled with the demo's.
-fn example(route: &RouteDoc, key: &PseudonymKey) -> String {
+pub(super) fn example(route: &RouteDoc, key: &PseudonymKey) -> String {
     let case = if route.path.starts_with("/my/") {
         key.case_pseudonym("SAG1")
     } else {

@@ -5,6 +5,7 @@ mod authorisation;
 mod flows;
 mod hostile;
 mod ops;
+mod pages;
 mod signin;
 
 use std::sync::Arc;

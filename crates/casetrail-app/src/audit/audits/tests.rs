@@ -1,6 +1,7 @@
 //! Unit tests of `audits.rs`.
 
 use super::*;
+use crate::core::error::{AuditError, CoreError};
 
 #[test]
 fn audit_ids_have_one_grammar() {
@@ -20,7 +21,10 @@ fn audit_ids_have_one_grammar() {
     ] {
         assert!(!is_audit_id(bad), "{bad:?}");
         assert!(
-            matches!(stream(bad), Err(AppError::AuditId { .. })),
+            matches!(
+                stream(bad),
+                Err(AppError::Audit(AuditError::AuditId { .. }))
+            ),
             "{bad:?}"
         );
     }
@@ -57,7 +61,7 @@ fn the_cached_state_follows_every_append_and_equals_a_full_replay() {
     assert_eq!(cached.panels["P"].members.len(), 2);
     assert!(matches!(
         wb.audit_state("nope"),
-        Err(AppError::NoAudit { .. })
+        Err(AppError::Audit(AuditError::NoAudit { .. }))
     ));
 }
 
@@ -112,9 +116,9 @@ fn another_event_on_the_same_version_is_a_conflict_and_the_same_one_a_resend() {
     // Decided on the same version, but a different event: refused, never dropped silently.
     assert!(matches!(
         wb.append_audit("A", Some(1), added("m2"), "f"),
-        Err(AppError::Ledger(
+        Err(AppError::Core(CoreError::Ledger(
             casetrail_ledger::LedgerError::VersionConflict { .. }
-        ))
+        )))
     ));
     // The same event again (a retried request): recognised, written once.
     assert_eq!(
