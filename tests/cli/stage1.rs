@@ -166,3 +166,66 @@ fn the_generator_is_deterministic_per_seed() {
     assert_eq!(run("5", "a.csv"), run("5", "b.csv"));
     assert_ne!(run("5", "a.csv"), run("6", "c.csv"));
 }
+
+/// One patient's year in LPR3 fashion: a transfer between wards two hours apart, a
+/// seven-hour attendance, and an admission after it. The 2017 definition counts four
+/// admissions and two readmissions; LPR3's sygehusophold count two and one.
+#[test]
+fn both_readmission_definitions_count_the_same_extract_side_by_side() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let csv = dir.path().join("lpr3-style.csv");
+    let rows = [
+        "2019-03-01T08:00,2019-03-02T14:00,A",
+        "2019-03-02T16:00,2019-03-09T10:00,B",
+        "2019-03-20T08:00,2019-03-20T15:00,A",
+        "2019-03-25T08:00,2019-03-28T10:00,A",
+    ];
+    let mut text_csv =
+        String::from("patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note\n");
+    for row in rows {
+        let mut f = row.split(',');
+        let (start, end, unit) = (f.next().unwrap(), f.next().unwrap(), f.next().unwrap());
+        text_csv.push_str(&format!(
+            "P1,070761-4285,{start},{end},region,ward_admission,acute,DF201,{unit},\n"
+        ));
+    }
+    std::fs::write(&csv, text_csv).unwrap();
+    let import = casetrail(&data, &["import", csv.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let figures = |definition: &str| {
+        let out = casetrail(
+            &data,
+            &[
+                "stage1",
+                "--year",
+                "2019",
+                "--format",
+                "json",
+                "--definition",
+                definition,
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            report["admissions"].as_u64().unwrap(),
+            report["readmissions"].as_u64().unwrap(),
+            report["definition"].as_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(figures("stays-2017"), (4, 2, "stays_2017".to_owned()));
+    assert_eq!(
+        figures("hospital-stays"),
+        (2, 1, "hospital_stays".to_owned())
+    );
+    let table = casetrail(
+        &data,
+        &["stage1", "--year", "2019", "--definition", "hospital-stays"],
+    );
+    assert!(
+        text(&table.stdout).contains("Counted as: sygehusophold"),
+        "the table names its definition: {}",
+        text(&table.stdout)
+    );
+}

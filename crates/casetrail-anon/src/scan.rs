@@ -396,7 +396,7 @@ impl Redactor {
     /// taken to be in `year`, the year of the note.
     pub fn find_dated(&self, text: &str, year: Option<i32>) -> Vec<Finding> {
         let bytes = text.as_bytes();
-        let mut found = Vec::new();
+        let mut found: Vec<Finding> = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
@@ -447,7 +447,18 @@ impl Redactor {
             };
             match hit {
                 Some((kind, start, end, label)) => {
-                    while found.last().is_some_and(|f: &Finding| f.end > start) {
+                    // A hit that begins before where the scan stood (an e-mail address, taken
+                    // back to its start) overlaps what was found before it. A name running
+                    // into it keeps its part before the hit, as a second pass over the output
+                    // would find it; anything else is dropped.
+                    let before = text[..start].trim_end().len();
+                    while let Some(last) = found.last_mut()
+                        && last.end > start
+                    {
+                        if matches!(last.kind, Kind::Name | Kind::Place) && last.start < before {
+                            last.end = before;
+                            break;
+                        }
                         found.pop();
                     }
                     let replacement = label.unwrap_or_else(|| kind.placeholder().to_string());

@@ -48,6 +48,7 @@ pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
 pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};
 pub use casetrail_audit::questionnaire::{Asked, Question, QuestionKind, Text as QuestionText};
 pub use casetrail_audit::{Agreement, Level};
+pub use casetrail_domain::hospital_stays::Definition as ReadmissionDefinition;
 pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::{Share, Stage1Report};
 pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};

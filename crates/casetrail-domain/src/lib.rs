@@ -12,6 +12,7 @@ mod cpr;
 mod error;
 mod events;
 pub mod hex;
+pub mod hospital_stays;
 mod ids;
 pub mod readmission;
 mod sealed;

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Serialize, Serializer};
 
 use crate::codes::DiagnosisGroup;
+use crate::hospital_stays::Definition;
 use crate::ids::PatientId;
 use crate::readmission::{Readmission, classify};
 use crate::stays::Stay;
@@ -75,15 +76,41 @@ pub struct Stage1Report {
     /// Acute admissions starting in the evening or night, of those with a known time.
     pub evening_night_share: Share,
     pub by_diagnosis: Vec<DiagnosisRow>,
+    /// How admissions and readmissions were counted.
+    pub definition: Definition,
+    /// The definition in words, for a reader of the figures.
+    pub definition_text: &'static str,
 }
 
-/// Computes the analysis for `year`. User-controlled beds are left out, as in the published
-/// figures; stays from other years still count as the discharge a readmission follows.
+/// Computes the analysis for `year` by the 2017 definition (stays as reported).
 pub fn stage1(
     year: i32,
     stays: &BTreeMap<PatientId, Vec<Stay>>,
     window: DayWindow,
 ) -> Stage1Report {
+    stage1_by(year, stays, window, Definition::Stays2017)
+}
+
+/// Computes the analysis for `year`, counting admissions by `definition`. User-controlled
+/// beds are left out, as in the published figures; stays from other years still count as the
+/// discharge a readmission follows.
+pub fn stage1_by(
+    year: i32,
+    stays: &BTreeMap<PatientId, Vec<Stay>>,
+    window: DayWindow,
+    definition: Definition,
+) -> Stage1Report {
+    let joined: BTreeMap<PatientId, Vec<Stay>>;
+    let stays = match definition {
+        Definition::Stays2017 => stays,
+        Definition::HospitalStays => {
+            joined = stays
+                .iter()
+                .map(|(p, list)| (p.clone(), definition.counted(list)))
+                .collect();
+            &joined
+        }
+    };
     let mut buckets = [(0u64, 0u64); TOP_BUCKET];
     let mut report = Stage1Report {
         year,
@@ -96,6 +123,8 @@ pub fn stage1(
         readmission_short_stay_share: Share::default(),
         evening_night_share: Share::default(),
         by_diagnosis: Vec::new(),
+        definition,
+        definition_text: definition.describe(),
     };
     let groups = [
         DiagnosisGroup::Schizophrenia,

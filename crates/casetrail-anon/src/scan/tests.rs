@@ -240,3 +240,21 @@ fn findings_say_what_and_where() {
     );
     assert_eq!(&text[found[1].start..found[1].end], "070761-4285");
 }
+
+#[test]
+fn a_name_running_into_an_email_address_keeps_its_own_part() {
+    // Found by the idempotence property: the address is taken back to its start, over the
+    // end of the name before it; the name keeps its part, as a second pass would find it.
+    let r = Redactor::default();
+    for text in [
+        "CAå Aa@a.aa ",
+        "Hilsen Karen Mortensen Mortensen@kommune.dk",
+    ] {
+        let once = r.redact(text);
+        assert!(once.contains("[E-MAIL]"), "{text:?} → {once:?}");
+        for word in ["CAå", "Karen", "Mortensen"] {
+            assert!(!once.contains(word), "{text:?} → {once:?}");
+        }
+        assert_eq!(r.redact(&once), once, "{text:?}");
+    }
+}

@@ -2,8 +2,9 @@
 
 use std::collections::BTreeMap;
 
+use casetrail_domain::hospital_stays::Definition;
 use casetrail_domain::selection::{Candidate, Criteria, select};
-use casetrail_domain::stage1::{Stage1Report, stage1};
+use casetrail_domain::stage1::{Stage1Report, stage1_by};
 use casetrail_domain::stays::Stay;
 use casetrail_domain::{DayWindow, DomainEvent, EventRef, PatientId, corrections};
 use casetrail_ledger::{Head, Position};
@@ -76,8 +77,19 @@ impl Workbench {
         Ok(select(&self.selection_events()?, criteria))
     }
 
-    /// The DEFACTUM stage-1 analysis of `year`.
+    /// The DEFACTUM stage-1 analysis of `year`, by the 2017 definition.
     pub fn stage1(&self, year: i32) -> Result<Stage1Report, AppError> {
-        Ok(stage1(year, &self.stays()?, DayWindow::EVENING_NIGHT))
+        self.stage1_by(year, Definition::Stays2017)
+    }
+
+    /// The stage-1 analysis of `year`, counting admissions and readmissions by `definition`
+    /// (`casetrail_domain::hospital_stays`: stays as reported, or LPR3's sygehusophold).
+    pub fn stage1_by(&self, year: i32, definition: Definition) -> Result<Stage1Report, AppError> {
+        Ok(stage1_by(
+            year,
+            &self.stays()?,
+            DayWindow::EVENING_NIGHT,
+            definition,
+        ))
     }
 }

@@ -14,10 +14,31 @@ pub struct Stage1Args {
     year: i32,
     #[arg(long, value_enum, default_value = "table")]
     format: Format,
+    /// How admissions and readmissions are counted: `stays-2017` (stays as reported, the
+    /// 2017 rule; LPR2-era data) or `hospital-stays` (LPR3's sygehusophold of at least 12 h).
+    #[arg(long, value_enum, default_value = "stays-2017")]
+    definition: DefinitionArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DefinitionArg {
+    #[value(name = "stays-2017")]
+    Stays2017,
+    HospitalStays,
+}
+
+impl From<DefinitionArg> for casetrail_app::ReadmissionDefinition {
+    fn from(d: DefinitionArg) -> Self {
+        match d {
+            DefinitionArg::Stays2017 => casetrail_app::ReadmissionDefinition::Stays2017,
+            DefinitionArg::HospitalStays => casetrail_app::ReadmissionDefinition::HospitalStays,
+        }
+    }
 }
 
 pub fn run(env: &Env, args: Stage1Args) -> anyhow::Result<ExitCode> {
-    print(&env.read()?.stage1(args.year)?, args.format)?;
+    let report = env.read()?.stage1_by(args.year, args.definition.into())?;
+    print(&report, args.format)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -58,6 +79,7 @@ fn print(report: &Stage1Report, format: Format) -> anyhow::Result<()> {
         }
         Format::Table => {
             out!("Stage 1, {}: admission episodes per patient", report.year);
+            out!("Counted as: {}", report.definition_text);
             out!(
                 "{:>10} {:>10} {:>17}",
                 "episodes",
