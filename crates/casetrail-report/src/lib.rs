@@ -21,7 +21,7 @@
 pub mod charts;
 mod format;
 mod report;
-mod templates;
+pub mod templates;
 mod timeline;
 
 pub use format::{utc, when};

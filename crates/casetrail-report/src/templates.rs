@@ -1,4 +1,5 @@
-//! The documents' templates (under `web/templates/`, beside the workbench's), registered once.
+//! The documents' templates (under `web/templates/`, beside the workbench's), registered once;
+//! and the registry builder the workbench uses for its own.
 
 use std::sync::OnceLock;
 
@@ -20,24 +21,31 @@ const PARTIALS: &[(&str, &str)] = &[(
     include_str!("../../../web/templates/_barchart.hbs"),
 )];
 
-// The templates are compiled in and rendered by tests: one that does not parse is a build
-// defect, found before any document is made.
-#[allow(clippy::panic)]
 fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut h = Handlebars::new();
-        h.set_strict_mode(true);
-        for (name, text) in PARTIALS {
-            h.register_partial(name, *text)
-                .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
-        }
-        for (name, text) in TEMPLATES {
-            h.register_template_string(name, *text)
-                .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
-        }
-        h
-    })
+    REGISTRY.get_or_init(|| build(PARTIALS, TEMPLATES))
+}
+
+/// A strict registry of compiled-in partials and templates (`(name, text)` pairs), as this
+/// crate and the workbench each keep one.
+// The templates are compiled in and rendered by tests: one that does not parse is a build
+// defect, found before any document or page is made.
+#[allow(clippy::panic)]
+pub fn build(
+    partials: &[(&'static str, &'static str)],
+    templates: &[(&'static str, &'static str)],
+) -> Handlebars<'static> {
+    let mut h = Handlebars::new();
+    h.set_strict_mode(true);
+    for (name, text) in partials {
+        h.register_partial(name, *text)
+            .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
+    }
+    for (name, text) in templates {
+        h.register_template_string(name, *text)
+            .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
+    }
+    h
 }
 
 /// Renders `template` with `view`, HTML-escaped.

@@ -50,24 +50,9 @@ const PARTIALS: &[(&str, &str)] = &[
     ),
 ];
 
-// The templates are compiled in and rendered by tests: one that does not parse is a build
-// defect, found before any request.
-#[allow(clippy::panic)]
 fn registry() -> &'static Handlebars<'static> {
     static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| {
-        let mut h = Handlebars::new();
-        h.set_strict_mode(true);
-        for (name, text) in PARTIALS {
-            h.register_partial(name, *text)
-                .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
-        }
-        for (name, text) in TEMPLATES {
-            h.register_template_string(name, *text)
-                .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
-        }
-        h
-    })
+    REGISTRY.get_or_init(|| casetrail_report::templates::build(PARTIALS, TEMPLATES))
 }
 
 /// Renders `template` with `view`, HTML-escaped.

@@ -8,11 +8,7 @@ use crate::routes::{Method, ROUTES, RouteDoc, Who};
 
 #[test]
 fn the_authorisation_table_holds_for_every_route_and_role() {
-    let (_dir, shared) = shared();
-    shared
-        .workbench
-        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
-        .unwrap();
+    let (_dir, shared) = demo_shared();
     let users = ["facilitator", "a.psykiatri", "kvalitet", "admin"];
     // A member names a case by its pseudonym, the only name a member is shown.
     let key = shared.key.clone();
@@ -95,11 +91,7 @@ fn all_routes() -> impl Iterator<Item = &'static RouteDoc> {
 
 #[test]
 fn every_route_admits_exactly_the_roles_it_names() {
-    let (_dir, shared) = shared();
-    shared
-        .workbench
-        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
-        .unwrap();
+    let (_dir, shared) = demo_shared();
     let key = shared.key.clone();
     let users = [
         ("facilitator", Role::Facilitator),

@@ -6,11 +6,7 @@ use super::*;
 /// strings and form bodies: no answer is a server error. Seeded, so a failure repeats.
 #[test]
 fn random_queries_and_forms_on_every_route_never_make_a_server_error() {
-    let (_dir, shared) = shared();
-    shared
-        .workbench
-        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
-        .unwrap();
+    let (_dir, shared) = demo_shared();
     let key = shared.key.clone();
     let runtime = runtime();
     runtime.block_on(async move {
@@ -115,11 +111,7 @@ fn random_queries_and_forms_on_every_route_never_make_a_server_error() {
 /// and the server goes on serving.
 #[test]
 fn hostile_requests_get_bounded_answers_and_the_server_goes_on() {
-    let (_dir, shared) = shared();
-    shared
-        .workbench
-        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
-        .unwrap();
+    let (_dir, shared) = demo_shared();
     let sag1 = shared.key.case_pseudonym("SAG1");
     let runtime = runtime();
     runtime.block_on(async move {

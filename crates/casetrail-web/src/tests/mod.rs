@@ -26,6 +26,16 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
+/// Shared state over a fresh workbench with the demo loaded (cases, audit, a user per role).
+fn demo_shared() -> (tempfile::TempDir, Arc<Shared>) {
+    let (dir, shared) = shared();
+    shared
+        .workbench
+        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
+        .unwrap();
+    (dir, shared)
+}
+
 fn shared() -> (tempfile::TempDir, Arc<Shared>) {
     let dir = tempfile::tempdir().unwrap();
     let wb = Workbench::open(

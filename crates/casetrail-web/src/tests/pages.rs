@@ -24,11 +24,7 @@ fn rendered(status: u16) -> bool {
 
 #[test]
 fn every_page_renders_in_danish_and_english() {
-    let (_dir, shared) = shared();
-    shared
-        .workbench
-        .load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
-        .unwrap();
+    let (_dir, shared) = demo_shared();
     let key = shared.key.clone();
     crate::templates::forget_rendered();
     let runtime = runtime();
