@@ -8,8 +8,7 @@ use casetrail_ledger::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError, stored_json};
 
 use crate::core::workbench::{Workbench, actor};
 
@@ -100,13 +99,7 @@ impl Workbench {
                 .read_stream(&stream, StreamVersion(u64::MAX), Direction::Backward)
         {
             let record = record?;
-            let access: CaseAccess = serde_json::from_slice(&record.payload).map_err(|source| {
-                CoreError::StoredJson {
-                    what: "access",
-                    position: record.position.0,
-                    source,
-                }
-            })?;
+            let access: CaseAccess = stored_json("access", &record)?;
             if case.is_none_or(|c| c == access.case) {
                 out.push(AccessEntry {
                     position: record.position.0,

@@ -4,8 +4,7 @@ use std::path::Path;
 
 use casetrail_audit::{Agreement, Level, read_table};
 
-use crate::core::error::AppError;
-use crate::core::error::{AuditError, CoreError};
+use crate::core::error::{AppError, AuditError, CoreError};
 
 /// Alpha of a rating table, with its bootstrap interval and the distribution of values.
 #[derive(Debug, Clone, PartialEq)]

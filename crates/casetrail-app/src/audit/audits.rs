@@ -11,8 +11,7 @@ use casetrail_ledger::{
 };
 
 use crate::core::caches::CachedAudit;
-use crate::core::error::AppError;
-use crate::core::error::{AuditError, CaseFileError, CoreError};
+use crate::core::error::{AppError, AuditError, CaseFileError, CoreError, stored_json};
 
 use crate::core::workbench::{Workbench, actor};
 
@@ -112,13 +111,7 @@ impl Workbench {
             .read_stream(&id, StreamVersion(from), Direction::Forward)
         {
             let record = record?;
-            let event: AuditEvent = serde_json::from_slice(&record.payload).map_err(|source| {
-                CoreError::StoredJson {
-                    what: "audit",
-                    position: record.position.0,
-                    source,
-                }
-            })?;
+            let event: AuditEvent = stored_json("audit", &record)?;
             out.push(event);
         }
         Ok(out)

@@ -10,8 +10,7 @@ use casetrail_ledger::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::AppError;
-use crate::core::error::{AuditError, CoreError};
+use crate::core::error::{AppError, AuditError, CoreError, stored_json};
 
 use crate::core::workbench::{Workbench, actor};
 
@@ -140,13 +139,7 @@ impl Workbench {
             .read_stream(&stream()?, StreamVersion(0), Direction::Forward)
         {
             let record = record?;
-            out.push(serde_json::from_slice(&record.payload).map_err(|source| {
-                CoreError::StoredJson {
-                    what: "user",
-                    position: record.position.0,
-                    source,
-                }
-            })?);
+            out.push(stored_json("user", &record)?);
         }
         Ok(out)
     }

@@ -3,8 +3,7 @@
 use casetrail_domain::{DomainEvent, PatientErased, PatientId};
 use casetrail_ledger::{AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, StreamId};
 
-use crate::core::error::AppError;
-use crate::core::error::CaseFileError;
+use crate::core::error::{AppError, CaseFileError};
 
 use crate::core::layout::vault_name;
 use crate::core::workbench::{Workbench, actor};

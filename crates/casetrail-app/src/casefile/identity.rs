@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 use casetrail_domain::{DomainEvent, PatientId};
 use casetrail_ledger::{Direction, StreamId, StreamVersion};
 
-use crate::core::error::AppError;
-use crate::core::error::CaseFileError;
+use crate::core::error::{AppError, CaseFileError};
 
 use crate::core::workbench::{Workbench, decode_stored};
 

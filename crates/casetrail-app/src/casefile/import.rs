@@ -20,8 +20,7 @@ use casetrail_ledger::{
 use casetrail_protect::PatientKey;
 
 use crate::casefile::identity::Renames;
-use crate::core::error::AppError;
-use crate::core::error::{CaseFileError, CoreError};
+use crate::core::error::{AppError, CaseFileError, CoreError, io_error};
 
 use crate::core::layout::vault_name;
 use crate::core::workbench::decode_stored;
@@ -85,15 +84,6 @@ pub(crate) fn new_key() -> Result<[u8; 32], AppError> {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| CoreError::Randomness(e.to_string()))?;
     Ok(key)
-}
-
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
-    move |source| {
-        AppError::from(CoreError::Io {
-            path: path.to_owned(),
-            source,
-        })
-    }
 }
 
 /// Writes the rejected rows beside the input: `line`, `reasons`, then the original fields.

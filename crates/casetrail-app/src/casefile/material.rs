@@ -13,8 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::core::error::AppError;
-use crate::core::error::CaseFileError;
+use crate::core::error::{AppError, CaseFileError};
 
 /// The largest PDF accepted as material.
 pub const MAX_PDF_BYTES: usize = 16 * 1024 * 1024;

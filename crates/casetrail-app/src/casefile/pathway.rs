@@ -8,8 +8,7 @@ use casetrail_ledger::{Direction, StreamId, StreamVersion};
 use casetrail_protect::PatientKey;
 use serde::Serialize;
 
-use crate::core::error::AppError;
-use crate::core::error::CaseFileError;
+use crate::core::error::{AppError, CaseFileError};
 
 use crate::core::workbench::Workbench;
 use crate::core::workbench::decode_stored;

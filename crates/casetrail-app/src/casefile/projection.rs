@@ -16,8 +16,7 @@ use casetrail_domain::{ContactKind, DomainEvent, EventRef, PatientId, correction
 use casetrail_ledger::{EventHash, Head, Ledger, Position, Record};
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::workbench::decode_stored;
 

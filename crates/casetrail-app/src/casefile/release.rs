@@ -21,8 +21,7 @@ use casetrail_ledger::{
 };
 use casetrail_protect::PatientKey;
 
-use crate::core::error::AppError;
-use crate::core::error::{CaseFileError, CoreError};
+use crate::core::error::{AppError, CaseFileError, CoreError, io_error};
 
 use crate::core::workbench::{Workbench, actor, decode_stored};
 
@@ -51,22 +50,13 @@ pub struct Release {
 
 const KEY_FILE: &str = "pseudonym.key";
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-    move |source| {
-        AppError::from(CoreError::Io {
-            path: path.to_owned(),
-            source,
-        })
-    }
-}
-
 /// Refuses a key file that anyone but its owner can read or write.
 pub(crate) fn require_owner_only(path: &Path) -> Result<(), AppError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path)
-            .map_err(io(path))?
+            .map_err(io_error(path))?
             .permissions()
             .mode();
         if mode & 0o077 != 0 {
@@ -82,7 +72,7 @@ pub(crate) fn require_owner_only(path: &Path) -> Result<(), AppError> {
 
 fn read_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
     require_owner_only(path)?;
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let text = std::fs::read_to_string(path).map_err(io_error(path))?;
     PseudonymKey::parse_hex(&text)
         .map_err(|source| CoreError::PseudonymKey {
             origin: path.display().to_string(),
@@ -100,10 +90,10 @@ pub fn create_key_file(path: &Path) -> Result<PseudonymKey, AppError> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).map_err(io(path))?;
+    let mut file = options.open(path).map_err(io_error(path))?;
     std::io::Write::write_all(&mut file, format!("{}\n", key.to_hex()).as_bytes())
         .and_then(|()| file.sync_all())
-        .map_err(io(path))?;
+        .map_err(io_error(path))?;
     Ok(key)
 }
 
@@ -122,7 +112,7 @@ pub fn pseudonym_key(source: &KeySource, data_dir: &Path) -> Result<PseudonymKey
             if path.exists() {
                 read_key_file(&path)
             } else {
-                std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+                std::fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
                 create_key_file(&path)
             }
         }

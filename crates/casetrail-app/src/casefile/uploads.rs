@@ -6,8 +6,7 @@
 use std::io::Write;
 
 use crate::casefile::import::{ImportOptions, ImportSummary, Progress};
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::layout::scratch_dir;
 use crate::core::workbench::Workbench;

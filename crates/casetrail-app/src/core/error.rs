@@ -2,7 +2,7 @@
 //! what to type or click next belongs to each edge (`casetrail-cli/src/env.rs`, the web
 //! pages), which know their own flags and forms.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use casetrail_import::{ImportError, Rejected};
 use casetrail_ledger::LedgerError;
@@ -286,6 +286,30 @@ impl From<casetrail_ledger::IdError> for AppError {
     fn from(e: casetrail_ledger::IdError) -> Self {
         AppError::Core(CoreError::Ledger(LedgerError::Id(e)))
     }
+}
+
+/// The error of an I/O call on `path`, for `map_err`.
+pub(crate) fn io_error(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
+    move |source| {
+        AppError::from(CoreError::Io {
+            path: path.to_owned(),
+            source,
+        })
+    }
+}
+
+/// A stored record's JSON payload as `T`; `what` names the record in the error.
+pub(crate) fn stored_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    record: &casetrail_ledger::Record,
+) -> Result<T, AppError> {
+    serde_json::from_slice(&record.payload).map_err(|source| {
+        AppError::from(CoreError::StoredJson {
+            what,
+            position: record.position.0,
+            source,
+        })
+    })
 }
 
 /// What kind of failure an error is, for a caller that must choose a response (an HTTP

@@ -9,8 +9,7 @@
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, io_error};
 
 use crate::core::layout::scratch_dir;
 
@@ -21,48 +20,39 @@ pub const FILE_MODE: u32 = 0o600;
 /// Folders older versions wrote uploaded or demo input into, in plain text.
 const PLAIN_INPUT_FOLDERS: [&str; 2] = ["uploads", "demo-input"];
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> AppError + '_ {
-    move |source| {
-        AppError::from(CoreError::Io {
-            path: path.to_owned(),
-            source,
-        })
-    }
-}
-
 /// Makes the data directory private: see the module's documentation.
 pub(crate) fn make_private(data_dir: &Path) -> Result<(), AppError> {
     // The mask is per process; every process that writes a data directory sets the same one.
     rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
-    std::fs::create_dir_all(data_dir).map_err(io(data_dir))?;
+    std::fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
     for folder in PLAIN_INPUT_FOLDERS {
         let path = data_dir.join(folder);
         if path.exists() {
-            std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            std::fs::remove_dir_all(&path).map_err(io_error(&path))?;
         }
     }
     let scratch = scratch_dir(data_dir);
     if scratch.exists() {
         // Left by a crash in the middle of an import: nothing in it is needed.
-        std::fs::remove_dir_all(&scratch).map_err(io(&scratch))?;
+        std::fs::remove_dir_all(&scratch).map_err(io_error(&scratch))?;
     }
     tighten(data_dir)
 }
 
 /// Owner-only modes on the folder and everything below it.
 fn tighten(path: &Path) -> Result<(), AppError> {
-    let meta = std::fs::symlink_metadata(path).map_err(io(path))?;
+    let meta = std::fs::symlink_metadata(path).map_err(io_error(path))?;
     if meta.file_type().is_symlink() {
         return Ok(());
     }
     let wanted = if meta.is_dir() { DIR_MODE } else { FILE_MODE };
     if meta.permissions().mode() & 0o777 != wanted {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(wanted))
-            .map_err(io(path))?;
+            .map_err(io_error(path))?;
     }
     if meta.is_dir() {
-        for entry in std::fs::read_dir(path).map_err(io(path))? {
-            tighten(&entry.map_err(io(path))?.path())?;
+        for entry in std::fs::read_dir(path).map_err(io_error(path))? {
+            tighten(&entry.map_err(io_error(path))?.path())?;
         }
     }
     Ok(())

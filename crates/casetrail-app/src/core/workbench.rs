@@ -6,8 +6,7 @@ use std::sync::Arc;
 use casetrail_ledger::{Actor, Clock, Head, KeyVault, Ledger, VerifyReport};
 
 use crate::core::caches::{AuditCache, AuditWriters};
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::layout::{ledger_dir, vault_dir, vault_name};
 

@@ -1,7 +1,6 @@
 //! A synthetic region as a contacts CSV: invented people only, the same for the same seed.
 
-use crate::core::error::AppError;
-use crate::core::error::CaseFileError;
+use crate::core::error::{AppError, CaseFileError};
 
 /// Which synthetic region to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

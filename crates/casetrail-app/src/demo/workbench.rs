@@ -11,8 +11,7 @@ use crate::audit::audits::{DEFACTUM_2019, NewAudit};
 use crate::audit::users::Role;
 use crate::casefile::import::Quiet;
 use crate::casefile::uploads::UploadKind;
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::workbench::Workbench;
 

@@ -4,8 +4,7 @@
 
 use casetrail_anon::PseudonymKey;
 
-use crate::core::error::AppError;
-use crate::core::error::ExportError;
+use crate::core::error::{AppError, ExportError};
 
 use crate::core::workbench::Workbench;
 use crate::exports::findings::DEFAULT_MIN_CELL;

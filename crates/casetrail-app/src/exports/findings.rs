@@ -13,8 +13,7 @@ use casetrail_audit::audit::{Answer, Value};
 use casetrail_audit::questionnaire::QuestionKind;
 use serde::Serialize;
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::workbench::Workbench;
 

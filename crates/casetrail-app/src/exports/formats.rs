@@ -5,8 +5,7 @@ use casetrail_anon::PseudonymKey;
 use casetrail_ledger::Position;
 use casetrail_receipt::Receipt;
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::workbench::Workbench;
 use crate::exports::receipts::CheckpointSigner;

@@ -14,8 +14,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::parser::parse_message_type;
 
-use crate::core::error::AppError;
-use crate::core::error::ExportError;
+use crate::core::error::{AppError, ExportError};
 
 use crate::exports::findings::Findings;
 

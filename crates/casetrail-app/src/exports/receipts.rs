@@ -9,8 +9,7 @@ use std::path::{Path, PathBuf};
 use casetrail_ledger::{Position, StreamVersion};
 use casetrail_receipt::{Checkpoint, ProvenEvent, Receipt, SignedCheckpoint, Signer, Subject};
 
-use crate::core::error::AppError;
-use crate::core::error::{CoreError, ExportError};
+use crate::core::error::{AppError, CoreError, ExportError};
 
 use crate::core::workbench::Workbench;
 

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 
 use casetrail_audit::questionnaire::{Asked, QuestionKind, Questionnaire};
 
-use crate::core::error::AppError;
-use crate::core::error::CoreError;
+use crate::core::error::{AppError, CoreError};
 
 use crate::core::workbench::Workbench;
 use crate::exports::findings::Findings;

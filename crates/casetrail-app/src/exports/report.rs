@@ -8,8 +8,7 @@ use casetrail_audit::audit::Value;
 use casetrail_audit::questionnaire::QuestionKind;
 use casetrail_ledger::{Direction, StreamVersion};
 
-use crate::core::error::AppError;
-use crate::core::error::AuditError;
+use crate::core::error::{AppError, AuditError};
 
 use crate::core::workbench::Workbench;
 

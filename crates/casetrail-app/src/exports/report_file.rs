@@ -6,8 +6,7 @@ use casetrail_anon::PseudonymKey;
 use casetrail_domain::stage1::Stage1Report;
 use casetrail_receipt::{Receipt, SignedCheckpoint};
 
-use crate::core::error::AppError;
-use crate::core::error::ExportError;
+use crate::core::error::{AppError, ExportError};
 
 use crate::core::workbench::Workbench;
 use crate::exports::formats::ExportFile;
