@@ -272,6 +272,35 @@ fn every_crate_says_its_role_first() {
     }
 }
 
+/// The ledger and the pure cores are the API every other layer is written against: each public
+/// item of theirs says what it is, and the compiler (with clippy's `-D warnings`) keeps it so.
+#[test]
+fn the_ledger_and_the_pure_cores_document_every_public_item() {
+    let documented = [
+        "casetrail-ledger",
+        "casetrail-merkle",
+        "casetrail-receipt",
+        "casetrail-protect",
+        "casetrail-domain",
+        "casetrail-import",
+        "casetrail-anon",
+        "casetrail-audit",
+        "casetrail-synth",
+    ];
+    let crates = crates();
+    for name in documented {
+        let (_, src) = crates
+            .iter()
+            .find(|(n, _)| n == name)
+            .unwrap_or_else(|| panic!("{name} is a crate of the workspace"));
+        let text = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+        assert!(
+            text.lines().any(|l| l.trim() == "#![warn(missing_docs)]"),
+            "{name}/src/lib.rs turns on `#![warn(missing_docs)]`"
+        );
+    }
+}
+
 /// The edges reach the domain through the façade (and the report layout), never around it;
 /// the command line knows the web crate only to serve it.
 #[test]

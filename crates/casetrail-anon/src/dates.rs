@@ -13,11 +13,22 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dating {
     /// Real dates: for the facilitator's identifiable view only.
-    Identifiable { index: NaiveDate },
+    Identifiable {
+        /// Day 0: the index admission.
+        index: NaiveDate,
+    },
     /// Days from the index date.
-    Relative { index: NaiveDate },
+    Relative {
+        /// Day 0: the index admission.
+        index: NaiveDate,
+    },
     /// Dates moved back by whole weeks.
-    Shifted { index: NaiveDate, weeks: i64 },
+    Shifted {
+        /// Day 0: the index admission.
+        index: NaiveDate,
+        /// How many weeks back (from the key, the same for every date of the case).
+        weeks: i64,
+    },
 }
 
 /// A moment of the timeline.
@@ -29,6 +40,8 @@ pub struct Moment {
     pub date: Option<String>,
     /// Time of day, HH:MM, when recorded.
     pub time: Option<String>,
+    /// The weekday in Danish (kept under every policy: it matters
+    /// to the audit, and identifies little).
     pub weekday: &'static str,
     /// 16:00-08:00; unknown without a time.
     pub evening_night: Option<bool>,
@@ -47,6 +60,7 @@ pub fn weekday_da(day: Weekday) -> &'static str {
 }
 
 impl Dating {
+    /// How dates read under a policy (None: identifiable) for a case with this index date.
     pub fn new(policy: Option<DatePolicy>, index: NaiveDate, shift_weeks: i64) -> Dating {
         match policy {
             None => Dating::Identifiable { index },
@@ -74,6 +88,7 @@ impl Dating {
         }
     }
 
+    /// A moment of the timeline for a recorded time.
     pub fn moment(&self, when: &When) -> Moment {
         let date = when.calendar_date();
         Moment {

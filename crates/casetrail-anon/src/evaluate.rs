@@ -18,26 +18,38 @@ use crate::scan::{Kind, Redactor};
 /// A marked identifier in a note's plain text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Marked {
+    /// What kind of identifier it is.
     pub kind: Kind,
+    /// Byte offset of its start in the plain text.
     pub start: usize,
+    /// Byte offset just past its end.
     pub end: usize,
 }
 
+/// One annotated note of an evaluation corpus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Note {
+    /// The note's id in the corpus.
     pub id: String,
+    /// Names the case registered for the note (as a case would know them).
     pub known: Vec<String>,
+    /// Places the case registered.
     pub places: Vec<String>,
+    /// The year the note's dates fall in, when the corpus says.
     pub year: Option<i32>,
     /// The text without its marks.
     pub text: String,
+    /// The identifiers marked in the text.
     pub marked: Vec<Marked>,
 }
 
+/// A corpus line that does not read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("corpus line {line}: {problem}")]
 pub struct CorpusError {
+    /// The line (1-based).
     pub line: usize,
+    /// What is wrong.
     pub problem: String,
 }
 
@@ -133,7 +145,9 @@ pub fn parse_corpus(input: &str) -> Result<Vec<Note>, CorpusError> {
 /// Found and total, for one kind or for clinical tokens.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
+    /// How many were found (or kept).
     pub hit: usize,
+    /// Of how many.
     pub total: usize,
 }
 
@@ -165,6 +179,7 @@ pub enum Registry {
     None,
 }
 
+/// How the redactor did on a corpus.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Score {
     /// Mention-level recall per kind.
@@ -175,6 +190,7 @@ pub struct Score {
     pub tokens: BTreeMap<Kind, Tally>,
     /// Token-level precision: masked tokens that were marked, of all masked tokens.
     pub precision: Tally,
+    /// Clinical tokens (diagnoses, drugs, ordinary words) that survived redaction, of all.
     pub clinical_kept: Tally,
     /// Marked identifiers not removed whole: note id, kind, text.
     pub missed: Vec<(String, Kind, String)>,

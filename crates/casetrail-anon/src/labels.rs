@@ -29,6 +29,7 @@ pub fn place_role(kind: ContactKind) -> &'static str {
     }
 }
 
+/// The Danish label of a person's role.
 pub fn person_role(role: PersonRole) -> &'static str {
     match role {
         PersonRole::Mother => "Mor",
@@ -52,6 +53,7 @@ pub fn person_role(role: PersonRole) -> &'static str {
     }
 }
 
+/// The Danish name of a sector.
 pub fn sector_da(sector: Sector) -> &'static str {
     match sector {
         Sector::Region => "Regionspsykiatri",

@@ -12,6 +12,7 @@
 //!   clinical content (medicines, diagnoses, doses, sector words) stays in place.
 //! - [`residual_risk`]: what still looks identifying after redaction, for review.
 //! - [`timeline::build`]: (events, key, policy) → timeline with a content hash.
+#![warn(missing_docs)]
 
 mod dates;
 pub mod evaluate;

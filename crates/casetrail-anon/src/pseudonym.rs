@@ -14,6 +14,7 @@ impl fmt::Debug for PseudonymKey {
     }
 }
 
+/// A pseudonym key that does not read.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("a pseudonym key is 64 hexadecimal digits (32 bytes); found {found}")]
 pub struct KeyError {
@@ -25,6 +26,7 @@ pub struct KeyError {
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 impl PseudonymKey {
+    /// The key from its 32 bytes.
     pub fn from_bytes(bytes: [u8; 32]) -> Self {
         PseudonymKey(bytes)
     }
@@ -43,6 +45,7 @@ impl PseudonymKey {
         Ok(PseudonymKey(bytes))
     }
 
+    /// The key as 64 hex digits, for the key vault.
     pub fn to_hex(&self) -> String {
         casetrail_domain::hex::encode(&self.0)
     }

@@ -41,6 +41,7 @@ pub fn is_ordinary_word(lower: &str) -> bool {
     dictionary().contains(lower)
 }
 
+/// What kind of term still looks identifying after redaction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskKind {
@@ -71,8 +72,10 @@ pub enum RedactionPolicy {
 }
 
 impl RedactionPolicy {
+    /// Both policies, strictest first.
     pub const ALL: [RedactionPolicy; 2] = [RedactionPolicy::Strict, RedactionPolicy::Review];
 
+    /// The policy's code, as the CLI and forms spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             RedactionPolicy::Strict => "strict",
@@ -80,6 +83,7 @@ impl RedactionPolicy {
         }
     }
 
+    /// Reads a policy's code.
     pub fn parse(s: &str) -> Option<RedactionPolicy> {
         RedactionPolicy::ALL.into_iter().find(|p| p.as_str() == s)
     }
@@ -88,8 +92,11 @@ impl RedactionPolicy {
 /// One term to review, with how often and where it occurs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RiskFinding {
+    /// The term (personal data: shown to the facilitator only).
     pub term: String,
+    /// Why it looks identifying.
     pub kind: RiskKind,
+    /// How often it occurs in the case.
     pub occurrences: usize,
     /// Where it occurs first: the reference the caller gave that text.
     pub first_seen: String,

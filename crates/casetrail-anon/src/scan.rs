@@ -15,11 +15,17 @@ use crate::references;
 /// What kind of identifier was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
+    /// A CPR number (with or without the dash).
     Cpr,
+    /// A Danish phone number.
     Phone,
+    /// An e-mail address.
     Email,
+    /// A person's name.
     Name,
+    /// A street address.
     Address,
+    /// A Danish postcode with its town.
     Postcode,
     /// An institution, ward or other place known to the case, or a term the facilitator chose
     /// to redact.
@@ -49,6 +55,7 @@ impl Kind {
         }
     }
 
+    /// Every kind, in the order reports list them.
     pub const ALL: [Kind; 10] = [
         Kind::Cpr,
         Kind::Phone,
@@ -62,6 +69,7 @@ impl Kind {
         Kind::Number,
     ];
 
+    /// The kind's code in corpora, reports and the redaction summary.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Cpr => "cpr",
@@ -81,8 +89,11 @@ impl Kind {
 /// An identifier found at `start..end` (byte offsets) of the original text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
+    /// What was found.
     pub kind: Kind,
+    /// Byte offset of its start.
     pub start: usize,
+    /// Byte offset just past its end.
     pub end: usize,
     /// What replaces it: a placeholder, or a person's pseudonym label.
     pub replacement: String,
@@ -114,8 +125,11 @@ struct ReplacedLog {
 /// what a facilitator reviews under the `review` policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Replaced {
+    /// The word as it stood in the text.
     pub term: String,
+    /// What the rules took it for.
     pub kind: Kind,
+    /// The label put in its place.
     pub replacement: String,
     /// The words around its first occurrence in the original text, the term marked `⟦…⟧`.
     pub context: String,

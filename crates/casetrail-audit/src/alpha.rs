@@ -12,13 +12,18 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
+    /// Categories without order (any two different values disagree equally).
     Nominal,
+    /// Ordered steps (the DEFACTUM scale).
     Ordinal,
+    /// Equal distances between values.
     Interval,
+    /// Equal distances and a true zero.
     Ratio,
 }
 
 impl Level {
+    /// Reads a level's name (`nominal`, `ordinal`, `interval`, `ratio`).
     pub fn parse(text: &str) -> Option<Level> {
         match text {
             "nominal" => Some(Level::Nominal),

@@ -12,20 +12,29 @@ mod events;
 
 pub use events::{Answer, AuditError, AuditEvent, PANEL_SECTORS, Value};
 
+/// A panel member's sector and role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Member {
+    /// The sector the member speaks for.
     pub sector: String,
+    /// The member's professional role.
     pub role: String,
 }
 
+/// One panel: its members, its cases, and what it agreed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Panel {
+    /// Members by user name.
     pub members: BTreeMap<String, Member>,
     /// Case → (release version, content hash).
     pub cases: BTreeMap<String, (u32, String)>,
+    /// Whether the panel's answers are revealed to it.
     pub revealed: bool,
+    /// The facilitator's meeting notes, in order.
     pub notes: Vec<String>,
+    /// Themes the panel found.
     pub themes: Vec<String>,
+    /// Consensus per (case, question): value and note, in the order recorded.
     pub consensus: Vec<(Option<String>, String, Value, String)>,
 }
 
@@ -46,11 +55,17 @@ type AnswerKey = (String, Option<String>, String);
 /// The state of one audit, folded from its events.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Audit {
+    /// Whether the audit was created (false only for an empty stream).
     pub created: bool,
+    /// The audit's title.
     pub title: String,
+    /// The questionnaire's id.
     pub questionnaire: String,
+    /// Panels by name.
     pub panels: BTreeMap<String, Panel>,
+    /// Whether members may answer.
     pub scoring_open: bool,
+    /// Whether the audit is closed.
     pub closed: bool,
     /// Never serialised with the state: answers are read through `answers_visible_to`, which
     /// keeps scoring blind.
@@ -58,10 +73,12 @@ pub struct Audit {
     answers: BTreeMap<AnswerKey, Answer>,
     #[serde(skip)]
     submitted: BTreeSet<(String, Option<String>)>,
+    /// Recommendations: number, text, owner sectors.
     pub recommendations: Vec<(u32, String, Vec<String>)>,
 }
 
 impl Audit {
+    /// The state after these events, in order (the events are checked as they were when stored).
     pub fn replay<'a>(events: impl IntoIterator<Item = &'a AuditEvent>) -> Audit {
         let mut audit = Audit::default();
         for e in events {

@@ -12,6 +12,7 @@
 //! let a = agreement(&units, Level::Ordinal);
 //! assert_eq!(a.pairable, 4);
 //! ```
+#![warn(missing_docs)]
 
 pub mod alpha;
 pub mod audit;

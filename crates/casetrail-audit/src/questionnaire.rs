@@ -6,73 +6,104 @@ use serde::Serialize;
 /// Danish and English text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Text {
+    /// The Danish text.
     pub da: String,
+    /// The English text.
     pub en: String,
 }
 
+/// One step of a scale: its value and its label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Step {
+    /// The number stored with an answer.
     pub value: i64,
+    /// What the step means ("Meget utilstrækkelig").
     pub label: Text,
 }
 
 /// An ordinal scale and its explicit "cannot be assessed" choice, which counts as missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Scale {
+    /// The id questions name the scale by.
     pub id: String,
+    /// The steps, lowest first.
     pub steps: Vec<Step>,
+    /// The label of the "cannot be assessed" choice.
     pub missing: Text,
 }
 
+/// Whether a question is answered for every case or once for the whole audit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Asked {
+    /// Once for each case the member's panel was given.
     PerCase,
+    /// Once per audit (for example the member's overall view).
     PerAudit,
 }
 
+/// What an answer to the question is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One tick on the named scale.
     Rating {
+        /// The scale's id.
         scale: String,
     },
+    /// Free text.
     FreeText,
 }
 
+/// One question of the questionnaire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Question {
+    /// The question's id, stored with each answer.
     pub id: String,
+    /// Rating or free text.
     pub kind: QuestionKind,
+    /// Per case or per audit.
     pub asked: Asked,
+    /// Whether an answer needs a justification.
     pub justification_required: bool,
+    /// The question as the member reads it.
     pub text: Text,
 }
 
+/// A checked questionnaire definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Questionnaire {
+    /// The questionnaire's id.
     pub id: String,
+    /// Its version; an audit records both.
     pub version: u32,
+    /// Its title.
     pub title: Text,
+    /// The scales its questions use.
     pub scales: Vec<Scale>,
+    /// The questions, in the order they are asked.
     pub questions: Vec<Question>,
 }
 
 impl Questionnaire {
+    /// The question with this id.
     pub fn question(&self, id: &str) -> Option<&Question> {
         self.questions.iter().find(|q| q.id == id)
     }
 
+    /// The scale with this id.
     pub fn scale(&self, id: &str) -> Option<&Scale> {
         self.scales.iter().find(|s| s.id == id)
     }
 }
 
+/// A definition refused, with the line and what is wrong there.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[error("line {line}: {problem}")]
 pub struct DefinitionError {
+    /// The line (1-based) the problem was found on.
     pub line: usize,
+    /// The problem, in words.
     pub problem: String,
 }
 

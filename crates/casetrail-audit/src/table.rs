@@ -6,7 +6,9 @@ use crate::alpha::Level;
 /// Units (rows) of values by raters (columns).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RatingTable {
+    /// The raters' names, from the header row.
     pub raters: Vec<String>,
+    /// One row per unit, one value (None when missing) per rater.
     pub units: Vec<Vec<Option<f64>>>,
     /// For nominal data written as words: the label of each code, in code order.
     pub labels: Vec<String>,
@@ -26,23 +28,40 @@ impl RatingTable {
     }
 }
 
+/// Why a rating table is refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TableError {
+    /// The table is empty: no header row to name the raters.
     #[error("the table has no header row naming the raters")]
     NoHeader,
+    /// The CSV itself does not read.
     #[error("line {line}: {problem}")]
-    Csv { line: u64, problem: String },
+    Csv {
+        /// The line (1-based).
+        line: u64,
+        /// What the CSV reader found wrong.
+        problem: String,
+    },
+    /// A cell that does not read as a number, at a level that needs numbers.
     #[error("line {line}, rater {rater:?}: {value:?} is not a number ({level} data needs numbers)")]
     NotANumber {
+        /// The line (1-based).
         line: u64,
+        /// The rater's column.
         rater: String,
+        /// The cell as written.
         value: String,
+        /// The measurement level asked for.
         level: &'static str,
     },
+    /// A row with another number of cells than the header has raters.
     #[error("line {line} has {found} cells but the header names {expected} raters")]
     Width {
+        /// The line (1-based).
         line: u64,
+        /// The header's rater count.
         expected: usize,
+        /// The row's cell count.
         found: usize,
     },
 }

@@ -21,11 +21,13 @@ pub enum DiagnosisGroup {
     /// Personality disorder, F60.
     #[serde(rename = "F60")]
     PersonalityDisorder,
+    /// Any other main diagnosis, or none.
     #[serde(rename = "other")]
     Other,
 }
 
 impl Icd10 {
+    /// Checks and normalises an ICD-10 code in SKS form (`DF201`; the `D` may be left out).
     pub fn new(value: &str) -> Result<Self, DomainError> {
         let cleaned: String = value
             .trim()
@@ -56,6 +58,7 @@ impl Icd10 {
         }
     }
 
+    /// The code in SKS form.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -66,6 +69,7 @@ impl Icd10 {
         (b[1], (b[2] - b'0') * 10 + (b[3] - b'0'))
     }
 
+    /// The stage-1 diagnosis group of the code.
     pub fn group(&self) -> DiagnosisGroup {
         match self.category() {
             (b'F', 20) => DiagnosisGroup::Schizophrenia,

@@ -7,7 +7,9 @@ use crate::events::{Correction, DomainEvent, EventRef};
 /// An event as it stands after corrections, with the history of what was done to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Standing {
+    /// The original event's ledger id.
     pub id: EventRef,
+    /// The event as it stands now (the latest amendment's content).
     pub event: DomainEvent,
     /// The correction events that amended this one, oldest first.
     pub amended_by: Vec<EventRef>,
@@ -16,6 +18,7 @@ pub struct Standing {
 /// What corrections did, for projections that show it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Applied {
+    /// Every event still standing, in log order.
     pub standing: Vec<Standing>,
     /// Retracted events and the correction that retracted each.
     pub retracted: Vec<(EventRef, EventRef)>,

@@ -14,7 +14,9 @@ use crate::vocab::Sex;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Cpr {
     normalised: String,
+    /// The birth date the number encodes (century from the seventh digit).
     pub birth_date: NaiveDate,
+    /// The sex the last digit encodes.
     pub sex: Sex,
     /// A health-care substitute number (letters in positions 8-9).
     pub substitute: bool,
@@ -33,6 +35,7 @@ impl std::fmt::Debug for Cpr {
 }
 
 impl Cpr {
+    /// Reads `DDMMYY-SSSS` or `DDMMYYSSSS`, checking the date (modulus 11 is not required since 2007).
     pub fn parse(text: &str) -> Result<Cpr, DomainError> {
         let bad = |problem: &'static str| DomainError::InvalidCpr { problem };
         let compact: String = text

@@ -14,6 +14,7 @@ macro_rules! local_id {
         pub struct $name(String);
 
         impl $name {
+            /// Checks the id: 1-64 characters of A-Z a-z 0-9 - _ . :
             pub fn new(value: impl Into<String>) -> Result<Self, DomainError> {
                 let value = value.into();
                 let ok = !value.is_empty()
@@ -26,6 +27,7 @@ macro_rules! local_id {
                 }
             }
 
+            /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }

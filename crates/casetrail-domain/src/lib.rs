@@ -5,6 +5,7 @@
 //! readmission rule, and the DEFACTUM stage-1 analysis. No IO, no clock, no randomness:
 //! everything arrives as arguments. Personal fields travel sealed ([`Sealed`]); this crate
 //! never holds a key.
+#![warn(missing_docs)]
 
 mod codes;
 pub mod corrections;

@@ -5,32 +5,45 @@
 use crate::stays::Stay;
 use crate::time::Elapsed;
 
+/// The shortest gap after a discharge that counts: anything sooner is a transfer.
 pub const MIN_GAP: Elapsed = Elapsed::hours(4);
+/// The gap at which a readmission becomes a new admission (30 days, not counted).
 pub const MAX_GAP: Elapsed = Elapsed::days(30);
 
 /// Why a stay is or is not a readmission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Readmission {
     /// Acute, 4 hours to under 30 days after the previous discharge, no excluding diagnosis.
-    Yes { gap: Elapsed },
+    Yes {
+        /// Time since the previous discharge.
+        gap: Elapsed,
+    },
     /// Not counted, and why.
     No(NotReadmission),
 }
 
+/// Why a stay is not counted as a readmission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotReadmission {
+    /// A planned (elective) admission.
     Planned,
+    /// A self-admission bed ("brugerstyret seng").
     UserControlledBed,
+    /// The patient's first stay on record.
     NoEarlierStay,
     /// The previous stay had not ended when this one began (open or overlapping).
     PreviousNotDischarged,
+    /// Under 4 hours after the discharge: one stay moved between wards.
     TooSoon {
+        /// Time since the previous discharge.
         gap: Elapsed,
     },
     /// 30 days or more: an acute admission, not a readmission.
     TooLate {
+        /// Time since the previous discharge.
         gap: Elapsed,
     },
+    /// The main diagnosis is cancer or an accident, which the definition leaves out.
     CancerOrAccident,
 }
 

@@ -19,6 +19,7 @@ use crate::vocab::{ContactKind, PlanKind, Sector};
 pub struct Criteria {
     /// The period looked at (inclusive dates).
     pub from: Option<NaiveDate>,
+    /// The period's last day (inclusive).
     pub to: Option<NaiveDate>,
     /// Main diagnosis group of the patient's admissions in the period (any of these).
     pub groups: Vec<DiagnosisGroup>,
@@ -32,6 +33,7 @@ pub struct Criteria {
     pub substance_misuse: bool,
     /// Age at the end of the period, from birth year (inclusive band).
     pub age_from: Option<i32>,
+    /// The band's upper age (inclusive).
     pub age_to: Option<i32>,
     /// First psychiatric contact less than a year before the end of the period.
     pub new_to_psychiatry: bool,
@@ -42,16 +44,27 @@ pub struct Criteria {
 /// The facts about one patient that the criteria look at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Candidate {
+    /// The patient's id.
     pub patient: String,
+    /// The main diagnosis group of most of the patient's admissions in the period.
     pub group: DiagnosisGroup,
+    /// Admissions in the period.
     pub admissions: usize,
+    /// Acute admissions of 0-3 days in the period.
     pub short_acute_admissions: usize,
+    /// Acute readmissions in the period.
     pub readmissions: usize,
+    /// The distinct actors (sector and unit) in contact in the period.
     pub actors: Vec<String>,
+    /// Whether housing or housing support appears in a contact or plan.
     pub housing: bool,
+    /// Whether substance misuse appears (F10-F19 or addiction treatment).
     pub substance_misuse: bool,
+    /// Age at the end of the period.
     pub age: Option<i32>,
+    /// The date of the first psychiatric contact on record.
     pub first_psychiatric_contact: Option<String>,
+    /// Whether the patient was under a court treatment order in the period.
     pub court_ordered: bool,
 }
 

@@ -20,7 +20,9 @@ pub const TOP_BUCKET: usize = 11;
 /// `count` of `of`, shown as a fraction with four decimals (null when `of` is 0).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Share {
+    /// How many had the property.
     pub count: u64,
+    /// Of how many.
     pub of: u64,
 }
 
@@ -41,31 +43,44 @@ impl Serialize for Share {
     }
 }
 
+/// One row of the stage-1 table: patients by their number of admission episodes in the year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EpisodeRow {
     /// "1" … "10", then "11+".
     pub episodes: String,
+    /// Patients with that many episodes.
     pub patients: u64,
+    /// Their acute admissions in the year.
     pub acute_admissions: u64,
 }
 
+/// Admissions in one diagnosis group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiagnosisRow {
+    /// The group.
     pub group: DiagnosisGroup,
     /// Patients with at least one admission in the group (a patient may be in several).
     pub patients: u64,
+    /// Admissions in the group.
     pub admissions: u64,
+    /// Acute admissions in the group.
     pub acute_admissions: u64,
+    /// Acute readmissions in the group.
     pub readmissions: u64,
 }
 
+/// The stage-1 analysis of one year, as DEFACTUM's report tabulates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Stage1Report {
+    /// The calendar year analysed.
     pub year: i32,
+    /// Patients by number of admission episodes.
     pub table: Vec<EpisodeRow>,
     /// Patients with at least one admission episode in the year.
     pub patients: u64,
+    /// Admissions starting in the year.
     pub admissions: u64,
+    /// Acute admissions starting in the year.
     pub acute_admissions: u64,
     /// Acute readmissions starting in the year (the discharge before may be in the year before).
     pub readmissions: u64,
@@ -75,6 +90,7 @@ pub struct Stage1Report {
     pub readmission_short_stay_share: Share,
     /// Acute admissions starting in the evening or night, of those with a known time.
     pub evening_night_share: Share,
+    /// Admissions by diagnosis group.
     pub by_diagnosis: Vec<DiagnosisRow>,
     /// How admissions and readmissions were counted.
     pub definition: Definition,

@@ -11,26 +11,33 @@ use crate::vocab::{ContactKind, Priority};
 /// One stay on a ward, or in a user-controlled bed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stay {
+    /// The patient.
     pub patient: PatientId,
     /// The stay id or contact id it came from.
     pub source: String,
+    /// The ward (or the unit of the contact).
     pub ward: String,
+    /// Admission.
     pub start: When,
     /// None while the patient is still admitted.
     pub end: Option<When>,
+    /// Acute or planned.
     pub priority: Priority,
     /// Main diagnosis first.
     pub diagnoses: Vec<Icd10>,
+    /// Under coercion by court order.
     pub court_ordered: bool,
     /// Brugerstyret seng: not an admission episode in stage 1.
     pub user_controlled_bed: bool,
 }
 
 impl Stay {
+    /// The main (action) diagnosis.
     pub fn main_diagnosis(&self) -> Option<&Icd10> {
         self.diagnoses.first()
     }
 
+    /// Whether the stay began as an acute admission.
     pub fn is_acute(&self) -> bool {
         self.priority == Priority::Acute
     }

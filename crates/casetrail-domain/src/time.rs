@@ -26,20 +26,24 @@ pub struct When {
 pub struct Elapsed(pub i64);
 
 impl Elapsed {
+    /// A span of whole hours.
     pub const fn hours(h: i64) -> Elapsed {
         Elapsed(h * 3600)
     }
 
+    /// A span of whole days.
     pub const fn days(d: i64) -> Elapsed {
         Elapsed(d * 86_400)
     }
 }
 
 impl When {
+    /// A day without a known time.
     pub fn date(date: NaiveDate) -> When {
         When { date, time: None }
     }
 
+    /// A date with its time of day.
     pub fn date_time(at: NaiveDateTime) -> When {
         When {
             date: at.date(),
@@ -47,6 +51,7 @@ impl When {
         }
     }
 
+    /// Reads `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` (seconds allowed).
     pub fn parse(text: &str) -> Result<When, DomainError> {
         let text = text.trim();
         let bad = || DomainError::InvalidWhen {
@@ -65,14 +70,17 @@ impl When {
         Ok(When::date_time(at))
     }
 
+    /// The calendar day.
     pub fn calendar_date(&self) -> NaiveDate {
         self.date
     }
 
+    /// The time of day, when known.
     pub fn time_of_day(&self) -> Option<NaiveTime> {
         self.time
     }
 
+    /// The calendar year.
     pub fn year(&self) -> i32 {
         self.date.year()
     }
@@ -129,7 +137,9 @@ impl When {
 /// Hours from `from` (inclusive) round the clock to `until` (exclusive): 16 → 8 is evening and night.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayWindow {
+    /// The first hour in the window (0-23).
     pub from: u32,
+    /// The first hour after it (0-23).
     pub until: u32,
 }
 
@@ -138,6 +148,7 @@ impl DayWindow {
     /// and the municipality's day services close and the out-of-hours doctor takes over.
     pub const EVENING_NIGHT: DayWindow = DayWindow { from: 16, until: 8 };
 
+    /// Whether an hour of the day (0-23) falls in the window.
     pub fn contains(&self, hour: u32) -> bool {
         if self.from <= self.until {
             (self.from..self.until).contains(&hour)

@@ -12,12 +12,15 @@ macro_rules! vocabulary {
         }
 
         impl $name {
+            /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
 
+            /// The value's code, as stored and as extracts spell it.
             pub fn as_str(&self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }
 
+            /// Reads a code (surrounding spaces allowed).
             pub fn parse(text: &str) -> Option<$name> {
                 let text = text.trim();
                 $name::ALL.iter().copied().find(|v| v.as_str() == text)
@@ -37,10 +40,15 @@ vocabulary!(
     Sector {
         /// Hospital psychiatry and the other regional services.
         Region = "region",
+        /// The municipality: social psychiatry, home care, housing, job centre.
         Municipality = "municipality",
+        /// General practice.
         GeneralPractice = "general_practice",
+        /// The out-of-hours doctor (lægevagten, 1813 in the Capital Region).
         OutOfHours = "out_of_hours",
+        /// The police.
         Police = "police",
+        /// Any other actor.
         Other = "other",
     }
 );
@@ -48,19 +56,31 @@ vocabulary!(
 vocabulary!(
     /// What kind of contact it was.
     ContactKind {
+        /// An admission to a psychiatric ward.
         WardAdmission = "ward_admission",
+        /// A visit to outpatient psychiatry.
         OutpatientVisit = "outpatient_visit",
+        /// A visit to the psychiatric emergency room.
         PsychiatricEmergency = "psychiatric_emergency",
+        /// A visit to a somatic emergency department.
         EmergencyDepartment = "emergency_department",
+        /// A consultation with the GP.
         GpConsultation = "gp_consultation",
+        /// A contact with the out-of-hours doctor.
         OutOfHoursDoctor = "out_of_hours_doctor",
+        /// A police call-out or report.
         PoliceReport = "police_report",
         /// Supported housing (botilbud) or floating housing support (bostøtte).
         HousingSupport = "housing_support",
+        /// Home care or home nursing.
         HomeCare = "home_care",
+        /// Treatment for substance misuse.
         AddictionTreatment = "addiction_treatment",
+        /// A contact with the job centre.
         JobCentre = "job_centre",
+        /// A contact with the municipal case worker.
         CaseWorker = "case_worker",
+        /// A meeting of the actors around the patient.
         NetworkMeeting = "network_meeting",
         /// Brugerstyret seng: not counted as an admission episode in stage 1.
         UserControlledBed = "user_controlled_bed",
@@ -68,15 +88,21 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// Whether a contact or admission was acute or planned.
     Priority {
+        /// Acute: not planned ahead.
         Acute = "acute",
+        /// Planned (elective).
         Planned = "planned",
     }
 );
 
 vocabulary!(
+    /// Sex as registered (from the CPR number).
     Sex {
+        /// Female.
         Female = "female",
+        /// Male.
         Male = "male",
     }
 );
@@ -84,6 +110,7 @@ vocabulary!(
 vocabulary!(
     /// The plans that coordinate care across sectors.
     PlanKind {
+        /// The hospital's treatment plan.
         TreatmentPlan = "treatment_plan",
         /// Udskrivningsaftale, Psychiatry Act §13a.
         DischargeAgreement = "discharge_agreement",
@@ -91,16 +118,23 @@ vocabulary!(
         CoordinationPlan = "coordination_plan",
         /// Koordinerende indsatsplan (KIP), for mental illness with substance misuse.
         CoordinatedPlan = "coordinated_plan",
+        /// A crisis plan agreed with the patient.
         CrisisPlan = "crisis_plan",
+        /// A rehabilitation plan.
         RehabilitationPlan = "rehabilitation_plan",
+        /// The municipality's plan for support (handleplan, Service Act §141).
         MunicipalSupportPlan = "municipal_support_plan",
     }
 );
 
 vocabulary!(
+    /// What a plan change did.
     PlanAction {
+        /// The plan was made.
         Created = "created",
+        /// The plan was revised.
         Revised = "revised",
+        /// The plan ended.
         Ended = "ended",
     }
 );
@@ -108,14 +142,23 @@ vocabulary!(
 vocabulary!(
     /// Where a piece of case material comes from.
     MaterialSource {
+        /// The hospital psychiatry record.
         PsychiatricRecord = "psychiatric_record",
+        /// The GP's record.
         GeneralPractice = "general_practice",
+        /// The out-of-hours doctor's record.
         OutOfHoursDoctor = "out_of_hours_doctor",
+        /// A police report.
         PoliceReport = "police_report",
+        /// The municipality's journal notes.
         MunicipalNotes = "municipal_notes",
+        /// The diary of a supported housing service.
         HousingDiary = "housing_diary",
+        /// The addiction treatment's record.
         AddictionTreatment = "addiction_treatment",
+        /// The job centre's record.
         JobCentre = "job_centre",
+        /// The patient's own account.
         PatientComment = "patient_comment",
     }
 );
@@ -123,25 +166,41 @@ vocabulary!(
 vocabulary!(
     /// Who a person known to the case is: a relative or friend, or a professional by role.
     PersonRole {
+        /// Mother.
         Mother = "mother",
+        /// Father.
         Father = "father",
+        /// Brother or sister.
         Sibling = "sibling",
+        /// Spouse or partner.
         Partner = "partner",
+        /// Son or daughter.
         Child = "child",
+        /// Another relative.
         OtherRelative = "other_relative",
+        /// A friend or neighbour.
         Friend = "friend",
+        /// The patient's GP.
         GeneralPractitioner = "general_practitioner",
+        /// An out-of-hours doctor.
         OutOfHoursDoctor = "out_of_hours_doctor",
+        /// A psychiatrist.
         Psychiatrist = "psychiatrist",
         /// A nurse or other treating professional in hospital psychiatry.
         WardStaff = "ward_staff",
         /// Ambulant behandler: outpatient psychiatry, a psychologist, an OPUS or F-ACT team.
         OutpatientTherapist = "outpatient_therapist",
+        /// Staff of a supported housing service.
         HousingStaff = "housing_staff",
+        /// A home care nurse.
         HomeCareNurse = "home_care_nurse",
+        /// A municipal case worker.
         CaseWorker = "case_worker",
+        /// A counsellor in addiction treatment.
         AddictionCounsellor = "addiction_counsellor",
+        /// A police officer.
         PoliceOfficer = "police_officer",
+        /// Any other professional.
         OtherProfessional = "other_professional",
     }
 );

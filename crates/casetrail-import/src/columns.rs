@@ -6,15 +6,18 @@ macro_rules! columns {
     ($($variant:ident = $name:literal, $required:literal;)+) => {
         /// A column of the contacts CSV.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Column { $($variant),+ }
+        pub enum Column { $(#[doc = concat!("The `", $name, "` column (docs/import.md).")] $variant),+ }
 
         impl Column {
+            /// Every column, in the documented order.
             pub const ALL: &'static [Column] = &[$(Column::$variant),+];
 
+            /// The column's name in the header.
             pub fn name(self) -> &'static str {
                 match self { $(Column::$variant => $name),+ }
             }
 
+            /// Whether a file must have it.
             pub fn required(self) -> bool {
                 match self { $(Column::$variant => $required),+ }
             }
@@ -43,6 +46,7 @@ columns! {
     Municipality = "municipality", false;
 }
 
+/// The columns every contacts CSV must have.
 pub const REQUIRED_COLUMNS: &[&str] = &[
     "patient",
     "cpr",
@@ -55,6 +59,7 @@ pub const REQUIRED_COLUMNS: &[&str] = &[
     "unit",
     "note",
 ];
+/// The columns a contacts CSV may have.
 pub const OPTIONAL_COLUMNS: &[&str] = &[
     "contact_id",
     "organisation",

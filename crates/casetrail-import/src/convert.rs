@@ -13,8 +13,11 @@ use crate::parse::{ContactRow, RowKind};
 /// An event ready to append: its stream, its content-derived id, and the event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportEvent {
+    /// The patient, whose stream it goes to.
     pub patient: PatientId,
+    /// The event's id, derived from its content with the patient's key.
     pub id: [u8; 16],
+    /// The event, personal fields sealed.
     pub event: DomainEvent,
 }
 

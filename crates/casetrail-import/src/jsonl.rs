@@ -21,16 +21,22 @@ use crate::parse::{FieldError, Rejected};
 /// A valid line, personal fields still in plain text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventLine {
+    /// 1-based line number in the file.
     pub line: u64,
+    /// The event's id, if the line gives one (hex in the file).
     pub id: Option<[u8; 16]>,
+    /// The patient the event belongs to.
     pub patient: PatientId,
     /// `{"type": …, "data": …}` with plain-text personal fields.
     pub plain: Value,
 }
 
+/// The whole file, validated.
 #[derive(Debug, Default)]
 pub struct ParsedEvents {
+    /// The valid lines, in file order.
     pub lines: Vec<EventLine>,
+    /// The refused lines, in file order.
     pub rejected: Vec<Rejected>,
 }
 

@@ -5,6 +5,7 @@
 //! `docs/import.md`. A whole file is validated before anything is converted, every bad field
 //! of every bad line is reported, and events get ids derived (with the patient's key) from
 //! their content, so importing the same file twice writes nothing the second time.
+#![warn(missing_docs)]
 
 mod columns;
 mod convert;
@@ -19,16 +20,45 @@ pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contact
 /// A problem with the file as a whole (not with one of its rows).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
+    /// The file is empty.
     #[error("the file has no header line")]
     NoHeader,
+    /// Required columns are missing from the header.
     #[error("the header lacks the required column(s) {missing}; it has: {found}")]
-    MissingColumns { missing: String, found: String },
+    MissingColumns {
+        /// The missing columns, comma-separated.
+        missing: String,
+        /// The header's columns, comma-separated.
+        found: String,
+    },
+    /// A column named twice.
     #[error("the header names column {column:?} twice")]
-    DuplicateColumn { column: String },
+    DuplicateColumn {
+        /// The column.
+        column: String,
+    },
+    /// A column this format does not have (often a misspelling).
     #[error("the header has a column {column:?} that this format does not know (known: {known})")]
-    UnknownColumn { column: String, known: String },
+    UnknownColumn {
+        /// The column as written.
+        column: String,
+        /// Every column the format knows, comma-separated.
+        known: String,
+    },
+    /// The input could not be read.
     #[error("line {line}: cannot be read: {source}")]
-    Read { line: u64, source: std::io::Error },
+    Read {
+        /// The line reached.
+        line: u64,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The bytes are not CSV (for example an unclosed quote).
     #[error("line {line}: not readable as CSV: {source}")]
-    Csv { line: u64, source: csv::Error },
+    Csv {
+        /// The line reached.
+        line: u64,
+        /// The CSV reader's error.
+        source: csv::Error,
+    },
 }

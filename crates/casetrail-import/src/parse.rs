@@ -14,12 +14,19 @@ use crate::columns::{Column, Layout};
 /// What a row records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RowKind {
+    /// A contact (or admission) with an actor.
     Contact {
+        /// The source's own id for the contact, if the file has one; otherwise one is keyed
+        /// from the row.
         id: Option<ContactId>,
     },
+    /// A plan change.
     Plan {
+        /// Which kind of plan.
         kind: PlanKind,
+        /// Made, revised or ended.
         action: PlanAction,
+        /// The source's own plan id, if the file has one.
         id: Option<PlanId>,
     },
 }
@@ -29,35 +36,55 @@ pub enum RowKind {
 pub struct ContactRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
+    /// The patient's id in the source.
     pub patient: PatientId,
+    /// The patient's CPR number (in the clear).
     pub cpr: Cpr,
+    /// When the contact began.
     pub start: When,
+    /// When it ended, if the file says.
     pub end: Option<When>,
+    /// The actor's sector.
     pub sector: Sector,
+    /// The kind of contact.
     pub kind: ContactKind,
+    /// Acute or planned.
     pub priority: Priority,
+    /// ICD-10 codes, action diagnosis first.
     pub diagnoses: Vec<Icd10>,
+    /// The unit within the organisation.
     pub unit: String,
+    /// The organisation.
     pub organisation: String,
+    /// The actor's note (in the clear).
     pub note: String,
+    /// Under coercion by court order.
     pub court_ordered: bool,
+    /// Contact or plan change.
     pub record: RowKind,
+    /// The patient's name (in the clear).
     pub name: String,
+    /// The patient's municipality.
     pub municipality: String,
 }
 
 /// One bad field of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The column's name in the header.
     pub column: &'static str,
+    /// What is wrong with the value.
     pub reason: String,
 }
 
 /// A line that was refused, with every reason, and its original fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
+    /// 1-based line number in the file.
     pub line: u64,
+    /// Every bad field of the line.
     pub errors: Vec<FieldError>,
+    /// The line's fields as read, for the rejected-rows file.
     pub fields: Vec<String>,
 }
 
@@ -75,8 +102,11 @@ impl std::fmt::Display for Rejected {
 /// The whole file, validated.
 #[derive(Debug, Default)]
 pub struct Parsed {
+    /// The header's column names as given.
     pub header: Vec<String>,
+    /// The valid rows, in file order.
     pub rows: Vec<ContactRow>,
+    /// The refused lines, in file order.
     pub rejected: Vec<Rejected>,
 }
 

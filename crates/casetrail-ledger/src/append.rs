@@ -8,19 +8,25 @@ use crate::record::NewEvent;
 /// Events for one stream within an append.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamWrite {
+    /// The stream written.
     pub stream: StreamId,
+    /// The version the stream must be at, or the append is refused.
     pub expected: ExpectedVersion,
+    /// The events, in order.
     pub events: Vec<NewEvent>,
 }
 
 /// One atomic append: every write in it lands, in order, or none does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppendRequest {
+    /// Who appends (recorded with every event).
     pub actor: Actor,
+    /// The writes, one per stream.
     pub writes: Vec<StreamWrite>,
 }
 
 impl AppendRequest {
+    /// An empty append by this actor; add writes with [`AppendRequest::write`].
     pub fn new(actor: Actor) -> Self {
         AppendRequest {
             actor,
@@ -43,6 +49,7 @@ impl AppendRequest {
         self
     }
 
+    /// How many events the append holds.
     pub fn event_count(&self) -> usize {
         self.writes.iter().map(|w| w.events.len()).sum()
     }
@@ -63,7 +70,9 @@ pub struct Appended {
 /// The last record of the log: what a quality department writes down.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Head {
+    /// The last record's position.
     pub position: Position,
+    /// The last record's hash.
     pub hash: EventHash,
 }
 

@@ -5,7 +5,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::ids::Timestamp;
 
+/// Where the ledger reads the time each record is stored at.
 pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// The current time.
     fn now(&self) -> Timestamp;
 }
 
@@ -31,6 +33,7 @@ pub struct ManualClock {
 }
 
 impl ManualClock {
+    /// A clock that reads `start` first and then `step_micros` later at each reading.
     pub fn new(start: Timestamp, step_micros: i64) -> Self {
         ManualClock {
             next: AtomicI64::new(start.0),

@@ -8,98 +8,181 @@ use crate::ids::{EventId, ExpectedVersion, IdError, Position, StreamId, StreamVe
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("field `{field}` at byte {offset} {problem}")]
 pub struct DecodeError {
+    /// The field being read.
     pub field: &'static str,
+    /// The byte offset within the record where it went wrong.
     pub offset: usize,
+    /// What was wrong.
     pub problem: &'static str,
 }
 
+/// Every way a ledger operation fails.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
+    /// RocksDB could not open the folder.
     #[error("cannot open the ledger in {path}: {source}")]
     Open {
+        /// The ledger's folder.
         path: PathBuf,
+        /// RocksDB's error.
         source: rocksdb::Error,
     },
+    /// Another process holds the folder's lock.
     #[error("the ledger in {path} is already opened by another process (its LOCK file is held)")]
-    Locked { path: PathBuf },
+    Locked {
+        /// The ledger's folder.
+        path: PathBuf,
+    },
+    /// The folder was written by a build with another on-disk format.
     #[error(
         "the ledger in {path} has on-disk format version {found}, but this build reads version {expected} (format 1 is upgraded by opening it once for writing)"
     )]
     FormatMismatch {
+        /// The ledger's folder.
         path: PathBuf,
+        /// The format this build reads.
         expected: u32,
+        /// The format the folder records.
         found: u32,
     },
+    /// A RocksDB database, but not one this program made.
     #[error("{path} holds a RocksDB database that is not a casetrail ledger: {problem}")]
-    NotALedger { path: PathBuf, problem: String },
+    NotALedger {
+        /// The folder.
+        path: PathBuf,
+        /// What is missing or different.
+        problem: String,
+    },
+    /// A RocksDB read or write failed.
     #[error("RocksDB failed while {context}: {source}")]
     Storage {
+        /// What the ledger was doing.
         context: &'static str,
+        /// RocksDB's error.
         source: rocksdb::Error,
     },
+    /// A stored record's bytes do not decode.
     #[error("record at position {position} cannot be read: {source}")]
     Corrupt {
+        /// The record's position.
         position: Position,
+        /// Where and why decoding failed.
         source: DecodeError,
     },
+    /// An index entry's key or value does not decode.
     #[error("{index} index entry {key} is malformed")]
-    CorruptIndex { index: &'static str, key: String },
+    CorruptIndex {
+        /// Which index.
+        index: &'static str,
+        /// The entry's key, in hex.
+        key: String,
+    },
+    /// The stream was not at the version the append expected (optimistic concurrency).
     #[error("version conflict on stream {stream}: expected {expected}, but the stream {actual}")]
     VersionConflict {
+        /// The stream.
         stream: StreamId,
+        /// What the append expected.
         expected: ExpectedVersion,
+        /// What the stream is.
         actual: ActualVersion,
     },
+    /// An event id already stored in another stream.
     #[error(
         "event id {event_id} is already stored at position {position} in stream {stored_stream}, not in {requested_stream}"
     )]
     EventIdReused {
+        /// The id.
         event_id: EventId,
+        /// Where it is stored.
         position: Position,
+        /// The stream it is stored in.
         stored_stream: StreamId,
+        /// The stream the append named.
         requested_stream: StreamId,
     },
+    /// Some of the append's events are stored already and some are not.
     #[error(
         "the append mixes new events with event id {event_id}, already stored at position {position}; resend exactly the original append or only new events"
     )]
     PartiallyStored {
+        /// The first stored id found.
         event_id: EventId,
+        /// Where it is stored.
         position: Position,
     },
+    /// The same id twice in one append.
     #[error("event id {event_id} appears twice in one append")]
-    DuplicateEventId { event_id: EventId },
+    DuplicateEventId {
+        /// The id.
+        event_id: EventId,
+    },
+    /// The same stream twice in one append.
     #[error("stream {stream} appears twice in one append; put all its events in one write")]
-    DuplicateStream { stream: StreamId },
+    DuplicateStream {
+        /// The stream.
+        stream: StreamId,
+    },
+    /// An append of nothing.
     #[error("an append must hold at least one event")]
     EmptyAppend,
+    /// An event's payload or metadata is over the limit.
     #[error("{what} of event {event_id} is {len} bytes; the limit is {max}")]
     TooLarge {
+        /// The event.
         event_id: EventId,
+        /// Payload or metadata.
         what: &'static str,
+        /// Its length.
         len: usize,
+        /// The limit.
         max: usize,
     },
+    /// An id that is not well formed.
     #[error(transparent)]
     Id(#[from] IdError),
+    /// A checkpoint asked for past the end of the log.
     #[error("checkpoint position {position} is beyond the last record {head:?}")]
     CheckpointBeyondHead {
+        /// The position asked for.
         position: Position,
+        /// The log's last position (None when empty).
         head: Option<Position>,
     },
+    /// An append on a ledger opened for reading.
     #[error("the ledger in {path} is open read-only; appends need a read-write open")]
-    ReadOnly { path: PathBuf },
+    ReadOnly {
+        /// The ledger's folder.
+        path: PathBuf,
+    },
+    /// The writer thread could not start.
     #[error("cannot start the ledger's writer thread: {source}")]
-    WriterThread { source: std::io::Error },
+    WriterThread {
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// A stored Merkle subtree is missing or malformed.
     #[error("the Merkle tree has no stored subtree at level {level}, index {index}: {problem}")]
     TreeNode {
+        /// The subtree's level (0 = leaves).
         level: u32,
+        /// Its index at that level.
         index: u64,
+        /// What is wrong.
         problem: &'static str,
     },
+    /// A tree larger than the log.
     #[error("a tree of {size} events was asked for; the log holds {log_size}")]
-    TreeBeyondLog { size: u64, log_size: u64 },
+    TreeBeyondLog {
+        /// The size asked for.
+        size: u64,
+        /// The log's size.
+        log_size: u64,
+    },
+    /// A proof could not be made or checked.
     #[error("{0}")]
     Proof(#[from] casetrail_merkle::ProofError),
+    /// The writer thread ended (after a panic or a failed write); nothing more is accepted.
     #[error("the ledger's writer has stopped; reopen the ledger")]
     WriterStopped,
 }
@@ -107,7 +190,9 @@ pub enum LedgerError {
 /// A stream's state when an expected version did not hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ActualVersion {
+    /// The stream has no events.
     NoStream,
+    /// The stream's last version.
     At(StreamVersion),
 }
 

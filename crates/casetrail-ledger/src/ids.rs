@@ -5,15 +5,24 @@ use std::fmt;
 /// A text that does not make an id or a hash.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IdError {
+    /// A stream, event type or actor name that is empty, too long or has control characters.
     #[error("{kind} {value:?} {problem} (1 to {max} bytes, no control characters)")]
     InvalidName {
+        /// Which name.
         kind: &'static str,
+        /// The text given.
         value: String,
+        /// What is wrong.
         problem: &'static str,
+        /// The longest name allowed, in bytes.
         max: usize,
     },
+    /// Not 64 hex digits.
     #[error("{text:?} is not a 64-digit hexadecimal hash")]
-    InvalidHash { text: String },
+    InvalidHash {
+        /// The text given.
+        text: String,
+    },
 }
 
 /// Dense, zero-based index of a record in the one global log.
@@ -21,6 +30,7 @@ pub enum IdError {
 pub struct Position(pub u64);
 
 impl Position {
+    /// The position after this one.
     pub fn next(self) -> Position {
         Position(self.0 + 1)
     }
@@ -67,10 +77,12 @@ impl EventHash {
         EventHash(blake3::derive_key(crate::contexts::GENESIS_CONTEXT, &[]))
     }
 
+    /// The hash as 64 hex digits.
     pub fn to_hex(&self) -> String {
         blake3::Hash::from_bytes(self.0).to_hex().to_string()
     }
 
+    /// Reads a hash from 64 hex digits.
     pub fn from_hex(text: &str) -> Result<EventHash, IdError> {
         blake3::Hash::from_hex(text.trim())
             .map(|h| EventHash(*h.as_bytes()))
@@ -106,6 +118,7 @@ impl EventId {
         EventId(id)
     }
 
+    /// The id as 32 hex digits.
     pub fn to_hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02x}")).collect()
     }
@@ -152,8 +165,10 @@ macro_rules! name_type {
         pub struct $name(String);
 
         impl $name {
+            /// The longest name allowed, in bytes.
             pub const MAX_LEN: usize = $max;
 
+            /// Checks the name: 1 to `MAX_LEN` bytes, no control characters.
             pub fn new(value: impl Into<String>) -> Result<Self, IdError> {
                 let value = value.into();
                 check_name($kind, &value, Self::MAX_LEN)?;
@@ -165,6 +180,7 @@ macro_rules! name_type {
                 Self(value.to_owned())
             }
 
+            /// The name as text.
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -19,6 +19,7 @@ pub const CF_CHECKPOINTS: &str = "checkpoints";
 
 /// The column families of format 1; a ledger without one of them is not a ledger.
 pub const FORMAT1_CFS: [&str; 5] = [CF_LOG, CF_STREAMS, CF_EVENT_IDS, CF_TYPES, CF_META];
+/// Every column family of the current format.
 pub const ALL_CFS: [&str; 7] = [
     CF_LOG,
     CF_STREAMS,
@@ -29,12 +30,15 @@ pub const ALL_CFS: [&str; 7] = [
     CF_CHECKPOINTS,
 ];
 
+/// Meta key of the format version (u32 BE).
 pub const META_FORMAT: &[u8] = b"format";
+/// Meta key of the head: see [`head_value`].
 pub const META_HEAD: &[u8] = b"head";
 
 /// The on-disk format this build writes and reads. Format 1 (no Merkle tree) is upgraded in
 /// place by the first read-write open.
 pub const FORMAT_VERSION: u32 = 2;
+/// The format before the Merkle tree was stored.
 pub const FORMAT_WITHOUT_TREE: u32 = 1;
 
 /// Subtrees lower than this (16 leaves) are not stored: a proof that needs one hashes it
@@ -51,18 +55,22 @@ pub fn tree_key(level: u32, index: u64) -> [u8; 9] {
     out
 }
 
+/// Checkpoint key: tree size (u64 BE), so checkpoints sort by size.
 pub fn checkpoint_key(size: u64) -> [u8; 8] {
     size.to_be_bytes()
 }
 
+/// Log key: position (u64 BE), so records sort in log order.
 pub fn log_key(position: Position) -> [u8; 8] {
     position.0.to_be_bytes()
 }
 
+/// An index value: the record's position (u64 BE).
 pub fn position_value(position: Position) -> [u8; 8] {
     position.0.to_be_bytes()
 }
 
+/// Reads a u64 BE of exactly 8 bytes.
 pub fn decode_u64(bytes: &[u8]) -> Option<u64> {
     <[u8; 8]>::try_from(bytes).ok().map(u64::from_be_bytes)
 }
@@ -76,18 +84,21 @@ pub fn name_prefix(name: &str) -> Vec<u8> {
     out
 }
 
+/// Stream index key: `len(u8) ‖ stream ‖ version(u64 BE)`.
 pub fn stream_key(stream: &str, version: StreamVersion) -> Vec<u8> {
     let mut key = name_prefix(stream);
     key.extend_from_slice(&version.0.to_be_bytes());
     key
 }
 
+/// Type index key: `len(u8) ‖ event type ‖ position(u64 BE)`.
 pub fn type_key(event_type: &str, position: Position) -> Vec<u8> {
     let mut key = name_prefix(event_type);
     key.extend_from_slice(&position.0.to_be_bytes());
     key
 }
 
+/// Event-id index key: the id's 16 bytes.
 pub fn event_id_key(id: EventId) -> [u8; 16] {
     id.0
 }
@@ -111,6 +122,7 @@ pub fn head_value(position: Position, hash: &[u8; 32]) -> [u8; 40] {
     out
 }
 
+/// Reads a head value.
 pub fn decode_head(bytes: &[u8]) -> Option<(Position, [u8; 32])> {
     if bytes.len() != 40 {
         return None;

@@ -169,6 +169,7 @@ impl Ledger {
         })
     }
 
+    /// The ledger's folder.
     pub fn path(&self) -> &Path {
         &self.inner.path
     }
@@ -226,6 +227,7 @@ impl Ledger {
         self.inner.head.clone()
     }
 
+    /// The record at a position, if the log reaches it.
     pub fn get(&self, position: Position) -> Result<Option<Record>, LedgerError> {
         reads::get(self.db(), position)
     }

@@ -23,6 +23,7 @@
 //! assert!(report.broken.is_none(), "the chain holds");
 //! # Ok::<(), casetrail_ledger::LedgerError>(())
 //! ```
+#![warn(missing_docs)]
 
 mod append;
 mod clock;

@@ -12,7 +12,9 @@ use crate::record::{Record, RecordView};
 /// Which way to walk a stream.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// From the first version to the last.
     Forward,
+    /// From the last version to the first.
     Backward,
 }
 

@@ -22,27 +22,44 @@ const HASH_LEN: usize = 32;
 /// An event as the caller hands it to `append`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEvent {
+    /// The event's id, chosen by the caller (keyed from content for imports).
     pub id: EventId,
+    /// The event's type name.
     pub event_type: EventType,
+    /// The payload's schema version.
     pub schema_version: u32,
+    /// Metadata bytes (opaque to the ledger).
     pub metadata: Vec<u8>,
+    /// Payload bytes (opaque to the ledger).
     pub payload: Vec<u8>,
 }
 
 /// A stored event with everything the chain covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
+    /// The record's place in the global log.
     pub position: Position,
+    /// The stream it belongs to.
     pub stream: StreamId,
+    /// Its version within the stream (0 first).
     pub version: StreamVersion,
+    /// The event's id.
     pub id: EventId,
+    /// The event's type name.
     pub event_type: EventType,
+    /// The payload's schema version.
     pub schema_version: u32,
+    /// When the ledger stored it, from the injected clock.
     pub recorded_at: Timestamp,
+    /// Who appended it.
     pub actor: Actor,
+    /// Metadata bytes.
     pub metadata: Vec<u8>,
+    /// Payload bytes.
     pub payload: Vec<u8>,
+    /// The previous record's hash (the genesis hash for the first).
     pub prev_hash: EventHash,
+    /// BLAKE3 over this record's fixed fields and `prev_hash`: the chain link.
     pub hash: EventHash,
 }
 
@@ -127,16 +144,27 @@ pub(crate) fn hash_body(body: &[u8]) -> EventHash {
 /// A record read in place from its stored bytes, without copying.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordView<'a> {
+    /// As in [`Record`].
     pub position: Position,
+    /// As in [`Record`].
     pub version: StreamVersion,
+    /// As in [`Record`].
     pub id: EventId,
+    /// As in [`Record`].
     pub schema_version: u32,
+    /// As in [`Record`].
     pub recorded_at: Timestamp,
+    /// As in [`Record`].
     pub prev_hash: EventHash,
+    /// As in [`Record`].
     pub stream: &'a str,
+    /// As in [`Record`].
     pub event_type: &'a str,
+    /// As in [`Record`].
     pub actor: &'a str,
+    /// As in [`Record`].
     pub metadata: &'a [u8],
+    /// As in [`Record`].
     pub payload: &'a [u8],
     /// The hash stored at the end of the record.
     pub hash: EventHash,
@@ -190,6 +218,7 @@ impl<'a> Reader<'a> {
 }
 
 impl<'a> RecordView<'a> {
+    /// Reads a record's stored bytes in place (the format in docs/ARCHITECTURE.md).
     pub fn decode(bytes: &'a [u8]) -> Result<RecordView<'a>, DecodeError> {
         if bytes.len() < FIXED_LEN + HASH_LEN {
             return Err(DecodeError {
@@ -253,6 +282,7 @@ impl<'a> RecordView<'a> {
         hash_body(self.body)
     }
 
+    /// An owned copy.
     pub fn to_record(&self) -> Record {
         // Names were checked when appended; a stored one that fails the check was tampered
         // with, and verify reports it, so reading keeps the text as it is.

@@ -16,7 +16,9 @@ use crate::record::RecordView;
 /// The tree over the first `size` records, with the last of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TreeHead {
+    /// How many records the tree covers.
     pub size: u64,
+    /// Its root.
     pub root: Hash,
     /// The chain hash of record `size - 1`; None for the empty log.
     pub head: Option<EventHash>,

@@ -10,6 +10,7 @@ use rocksdb::{DB, Options, WriteOptions};
 
 use crate::error::LedgerError;
 
+/// Named 32-byte secrets (patient keys, pseudonym and signing seeds), synced on every write.
 #[derive(Debug)]
 pub struct KeyVault {
     db: DB,
@@ -57,10 +58,12 @@ impl KeyVault {
         Ok(KeyVault { db, path })
     }
 
+    /// The vault's folder.
     pub fn path(&self) -> &Path {
         &self.path
     }
 
+    /// The key under this name, if it exists (a destroyed key does not).
     pub fn get(&self, name: &str) -> Result<Option<[u8; 32]>, LedgerError> {
         let value = self
             .db

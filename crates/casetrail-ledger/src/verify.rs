@@ -70,9 +70,13 @@ impl std::fmt::Display for BreakKind {
 /// The first broken place, with what was expected there and what was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {
+    /// Where the break is.
     pub position: Position,
+    /// What kind of break.
     pub kind: BreakKind,
+    /// What verification expected there.
     pub expected: String,
+    /// What it found.
     pub found: String,
 }
 
@@ -86,6 +90,7 @@ impl std::fmt::Display for Break {
     }
 }
 
+/// What a verification of the whole log found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
     /// Records whose chain link and hash were recomputed.
@@ -97,6 +102,7 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
+    /// Whether no break was found.
     pub fn is_intact(&self) -> bool {
         self.broken.is_none()
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::hex;
 use crate::{PublicKey, ReceiptError, Signer};
 
+/// The format name a checkpoint carries and this build reads.
 pub const CHECKPOINT_FORMAT: &str = "casetrail-checkpoint/1";
 
 /// The tree over the first `size` records of the log.
@@ -13,7 +14,9 @@ pub const CHECKPOINT_FORMAT: &str = "casetrail-checkpoint/1";
 pub struct Checkpoint {
     /// Which log: a name the operator chose (one region's casetrail, say).
     pub origin: String,
+    /// How many records of the log the tree covers.
     pub size: u64,
+    /// The Merkle tree's root over those records.
     pub root: Hash,
     /// The chain hash of record `size - 1`, which ties the tree to `casetrail verify --from`.
     pub head: Option<[u8; 32]>,
@@ -34,6 +37,7 @@ impl Checkpoint {
         )
     }
 
+    /// Signs the checkpoint's text with the operator's key.
     pub fn sign(self, signer: &Signer) -> SignedCheckpoint {
         let signature = signer.sign(self.signed_text().as_bytes());
         SignedCheckpoint {
@@ -44,10 +48,14 @@ impl Checkpoint {
     }
 }
 
+/// A checkpoint with its signature and the key that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedCheckpoint {
+    /// What was signed.
     pub checkpoint: Checkpoint,
+    /// The key that signed it.
     pub public_key: PublicKey,
+    /// Ed25519 signature over `checkpoint.signed_text()`.
     pub signature: [u8; 64],
 }
 
@@ -77,6 +85,7 @@ pub(crate) fn one_line(field: &'static str, text: &str) -> Result<(), ReceiptErr
 }
 
 impl SignedCheckpoint {
+    /// The public key's fingerprint, as receipts and the CLI name it.
     pub fn fingerprint(&self) -> String {
         self.public_key.fingerprint()
     }
@@ -147,10 +156,12 @@ impl SignedCheckpoint {
         })
     }
 
+    /// The checkpoint file's JSON (docs/receipts.md).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(&self.to_file()).expect("a checkpoint serialises")
     }
 
+    /// Reads a checkpoint file; checks its form, not its signature.
     pub fn from_json(text: &str) -> Result<Self, ReceiptError> {
         let file: CheckpointFile =
             serde_json::from_str(text).map_err(|e| ReceiptError::Malformed {

@@ -21,12 +21,14 @@ impl std::fmt::Debug for Signer {
 }
 
 impl Signer {
+    /// The signing key from its 32-byte seed (kept in the key vault, never in the log).
     pub fn from_seed(seed: [u8; 32]) -> Self {
         Signer {
             key: SigningKey::from_bytes(&seed),
         }
     }
 
+    /// The key that verifies this signer's signatures.
     pub fn public(&self) -> PublicKey {
         PublicKey(self.key.verifying_key().to_bytes())
     }
@@ -41,6 +43,7 @@ impl Signer {
 pub struct PublicKey(pub [u8; 32]);
 
 impl PublicKey {
+    /// Reads a public key from 64 hex digits.
     pub fn from_hex(text: &str) -> Result<Self, ReceiptError> {
         let bytes = hex::decode::<32>("public key", text.trim())?;
         VerifyingKey::from_bytes(&bytes).map_err(|_| ReceiptError::Malformed {
@@ -50,6 +53,7 @@ impl PublicKey {
         Ok(PublicKey(bytes))
     }
 
+    /// The key as 64 hex digits.
     pub fn to_hex(&self) -> String {
         hex::encode(&self.0)
     }
@@ -76,6 +80,7 @@ impl PublicKey {
     }
 }
 
+/// The short name of a public key that receipts and the CLI show.
 pub fn fingerprint(public_key: &[u8; 32]) -> String {
     let digest = blake3::hash(public_key);
     digest.as_bytes()[..16]

@@ -12,6 +12,7 @@
 //!
 //! The signed bytes are plain text, one field per line, so that anyone can rebuild them: see
 //! `docs/receipts.md`.
+#![warn(missing_docs)]
 
 mod checkpoint;
 mod embedded;

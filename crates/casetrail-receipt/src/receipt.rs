@@ -8,6 +8,7 @@ use crate::checkpoint::CheckpointFile;
 use crate::hex;
 use crate::{PublicKey, ReceiptError, SignedCheckpoint, Signer};
 
+/// The format name a receipt file carries and this build reads.
 pub const RECEIPT_FORMAT: &str = "casetrail-receipt/1";
 
 /// The file a receipt vouches for.
@@ -24,28 +25,41 @@ pub struct Subject {
 /// An event of the log, shown to be in the checkpoint's tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProvenEvent {
+    /// The event's position in the log.
     pub position: u64,
     /// The record's chain hash: its leaf is `BLAKE3(0x00 ‖ chain_hash)`.
     pub chain_hash: [u8; 32],
+    /// The audit path from the event's leaf to the checkpoint's root.
     pub proof: Vec<Hash>,
 }
 
+/// A signed statement that a file came from events in a signed checkpoint of the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Receipt {
+    /// The checkpoint the events are proved against.
     pub checkpoint: SignedCheckpoint,
+    /// The file the receipt vouches for.
     pub subject: Subject,
+    /// The events the file was made from, each with its inclusion proof.
     pub events: Vec<ProvenEvent>,
+    /// Ed25519 signature over the receipt's canonical bytes.
     pub signature: [u8; 64],
 }
 
 /// What a verified receipt showed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptSummary {
+    /// The file's name.
     pub subject: String,
+    /// The checkpoint's tree size.
     pub size: u64,
+    /// The checkpoint's root, in hex.
     pub root: String,
+    /// The signing key's fingerprint.
     pub fingerprint: String,
+    /// How many events were proved.
     pub events: usize,
+    /// Whether the file's bytes were checked against the receipt too.
     pub content_checked: bool,
 }
 
@@ -144,6 +158,7 @@ impl Receipt {
         })
     }
 
+    /// The receipt file's JSON (docs/receipts.md).
     pub fn to_json(&self) -> String {
         let file = ReceiptFile {
             format: RECEIPT_FORMAT.into(),
@@ -168,6 +183,7 @@ impl Receipt {
         serde_json::to_string_pretty(&file).expect("a receipt serialises")
     }
 
+    /// Reads a receipt file; checks its form, not its signature (see `verify`).
     pub fn from_json(text: &str) -> Result<Receipt, ReceiptError> {
         let f: ReceiptFile = serde_json::from_str(text).map_err(|e| ReceiptError::Malformed {
             field: "receipt",

@@ -2,14 +2,18 @@
 
 /// One row of the published table: patients with this many episodes in 2017, and their acute
 /// admissions (DEFACTUM 2019, Region Midtjylland, adult psychiatry).
+/// One row of the published stage-1 table (DEFACTUM 2019, table 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PublishedRow {
     /// 1 … 10, and 11 for "11 or more".
     pub episodes: usize,
+    /// Patients with that many admission episodes.
     pub patients: u64,
+    /// Their acute admissions.
     pub acute_admissions: u64,
 }
 
+/// The stage-1 table for Region Midtjylland 2017 as published, which the generator reproduces.
 pub const PUBLISHED_2017: [PublishedRow; 11] = [
     PublishedRow {
         episodes: 1,

@@ -10,6 +10,7 @@
 //! Generated CPR numbers have birth dates before 1990 and fail the modulus-11 check: every
 //! number issued before October 2007 passes it, so none of these was ever issued then.
 //! Output depends only on (patients, year, seed).
+#![warn(missing_docs)]
 
 mod allocate;
 mod names;
@@ -21,8 +22,11 @@ pub use pathway::{Generator, Row};
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
+    /// How many patients to invent.
     pub patients: usize,
+    /// The calendar year the admissions fall in.
     pub year: i32,
+    /// The seed every random choice is drawn from.
     pub seed: u64,
 }
 

@@ -15,25 +15,42 @@ mod background;
 /// One line of the contacts CSV.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Row {
+    /// The synthetic patient's id.
     pub patient: String,
+    /// An invented CPR number (valid in form, issued to nobody).
     pub cpr: String,
+    /// When the contact began, as the CSV writes it.
     pub start: String,
+    /// When it ended (empty when open).
     pub end: String,
+    /// The sector's code.
     pub sector: &'static str,
+    /// The contact kind's code.
     pub kind: &'static str,
+    /// `acute` or `planned`.
     pub priority: &'static str,
+    /// ICD-10 codes, `;`-separated.
     pub diagnosis: String,
+    /// The unit.
     pub unit: String,
+    /// An invented note in Danish.
     pub note: String,
+    /// The organisation.
     pub organisation: String,
+    /// Under coercion by court order.
     pub court_ordered: bool,
+    /// The plan kind's code, on a plan row.
     pub plan: &'static str,
+    /// The plan change's code, on a plan row.
     pub plan_action: &'static str,
+    /// An invented name.
     pub name: String,
+    /// The municipality.
     pub municipality: String,
 }
 
 impl Row {
+    /// The CSV header, in column order.
     pub const HEADER: [&'static str; 16] = [
         "patient",
         "cpr",
@@ -53,6 +70,7 @@ impl Row {
         "municipality",
     ];
 
+    /// The row's fields in `HEADER` order.
     pub fn fields(&self) -> [&str; 16] {
         [
             &self.patient,
@@ -144,6 +162,7 @@ fn show(t: NaiveDateTime) -> String {
 }
 
 impl Generator {
+    /// A generator for this configuration; the same configuration gives the same rows.
     pub fn new(config: Config) -> Generator {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let rows: Vec<PublishedRow> = allocate(config.patients);

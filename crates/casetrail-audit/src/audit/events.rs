@@ -16,18 +16,26 @@ pub const PANEL_SECTORS: [&str; 5] = [
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
+    /// A step of the question's scale (1 to 5 in the DEFACTUM questionnaire).
     Step(i64),
+    /// "Kan ikke vurderes": the material does not allow an assessment.
     CannotAssess,
+    /// The answer to a free-text question.
     Text(String),
 }
 
+/// One member's answer to one question, with the reason the member gives for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Answer {
+    /// The panel member (user name) who answers.
     pub member: String,
     /// None for a question asked once per audit.
     pub case: Option<String>,
+    /// The question's id in the questionnaire.
     pub question: String,
+    /// The answer itself.
     pub value: Value,
+    /// The member's reason for the answer (required where the question says so).
     pub justification: String,
     /// The content hash of the case-file version the member was shown.
     pub content_hash: Option<String>,
@@ -37,133 +45,270 @@ pub struct Answer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data")]
 pub enum AuditEvent {
+    /// The audit is set up; always the stream's first event.
     AuditCreated {
+        /// The audit's title as the report shows it.
         title: String,
+        /// The topic the audit looks into (for example short readmissions).
         topic: String,
+        /// Which stage-1 analysis the cases were selected from.
         stage1_reference: String,
+        /// The questionnaire's id.
         questionnaire: String,
+        /// The questionnaire's version.
         questionnaire_version: u32,
         /// The whole definition, so the audit replays with the questionnaire it was run with.
         definition: String,
+        /// The inclusion criteria the cases were picked by, in words.
         criteria: String,
     },
+    /// A member joins a panel.
     MemberAdded {
+        /// The panel joined.
         panel: String,
+        /// The member's user name.
         member: String,
+        /// The sector the member speaks for (one of [`PANEL_SECTORS`]).
         sector: String,
+        /// The member's professional role, in the member's own words.
         role: String,
     },
+    /// A released case-file version is given to a panel to score.
     CaseAssigned {
+        /// The panel that scores the case.
         panel: String,
+        /// The case's pseudonymous id.
         case: String,
+        /// The release version the panel is given.
         release_version: u32,
+        /// The content hash of that version, so an answer names what it was given for.
         content_hash: String,
     },
+    /// Members may now answer; set-up is over.
     ScoringOpened,
+    /// A member saves an answer before submitting (may be replaced until submitted).
     AnswerSaved(Answer),
+    /// A member hands in every answer for a case (or the audit-wide questions).
     AnswersSubmitted {
+        /// The member who submits.
         member: String,
+        /// The case submitted; None for the audit-wide questions.
         case: Option<String>,
     },
+    /// A member changes a submitted answer before the scores are revealed.
     AnswerRevised(Answer),
+    /// The panel's answers are shown to the panel; no answer changes after this.
     ScoresRevealed {
+        /// The panel whose answers are revealed.
         panel: String,
     },
+    /// The facilitator's minutes of a panel meeting.
     MeetingNoted {
+        /// The panel that met.
         panel: String,
+        /// What was noted.
         text: String,
     },
+    /// The panel's agreed answer to one question, after the meeting.
     ConsensusRecorded {
+        /// The panel that agreed.
         panel: String,
+        /// The case; None for an audit-wide question.
         case: Option<String>,
+        /// The question's id.
         question: String,
+        /// The agreed answer.
         value: Value,
+        /// Why the panel agreed on it.
         note: String,
     },
+    /// A theme the panel found across its cases.
     ThemeRecorded {
+        /// The panel that found the theme.
         panel: String,
+        /// The theme, in words.
         theme: String,
     },
+    /// A numbered recommendation with the sectors that own it.
     RecommendationAdded {
+        /// The recommendation's number: one more than the last.
         number: u32,
+        /// The recommendation, in words.
         text: String,
+        /// The sectors that are to act on it.
         owners: Vec<String>,
     },
+    /// The audit is finished; nothing more is accepted.
     AuditClosed,
 }
 
 /// What the audit refuses, and why.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum AuditError {
+    /// An event came before the audit was created.
     #[error("the audit is not created yet")]
     NotCreated,
+    /// A second creation of the same audit.
     #[error("the audit already exists")]
     AlreadyCreated,
+    /// Anything after the close.
     #[error("the audit is closed: nothing more is accepted")]
     Closed,
+    /// The user does not sit on the panel named.
     #[error("{member} is not a member of panel {panel}")]
-    NotAMember { member: String, panel: String },
+    NotAMember {
+        /// The user who acted.
+        member: String,
+        /// The panel named.
+        panel: String,
+    },
+    /// The user sits on the panel already.
     #[error("{member} is already a member of panel {panel}")]
-    AlreadyMember { member: String, panel: String },
+    AlreadyMember {
+        /// The user added again.
+        member: String,
+        /// The panel.
+        panel: String,
+    },
+    /// The panel has no members, so it does not exist.
     #[error("there is no panel {panel}")]
-    NoPanel { panel: String },
+    NoPanel {
+        /// The panel named.
+        panel: String,
+    },
+    /// The member answers a case none of the member's panels was given.
     #[error("case {case} is not assigned to a panel {member} sits on")]
-    NotAssigned { case: String, member: String },
+    NotAssigned {
+        /// The case answered.
+        case: String,
+        /// The member who answered.
+        member: String,
+    },
+    /// The case went to this panel already.
     #[error("case {case} is already assigned to panel {panel}")]
-    AlreadyAssigned { case: String, panel: String },
+    AlreadyAssigned {
+        /// The case.
+        case: String,
+        /// The panel that has it.
+        panel: String,
+    },
+    /// An answer before scoring was opened.
     #[error("scoring is not open yet")]
     ScoringNotOpen,
+    /// Scoring was opened a second time.
     #[error("scoring is already open")]
     ScoringAlreadyOpen,
+    /// An answer after the panel's scores were revealed.
     #[error("the scores of panel {panel} are revealed: answers can no longer change")]
-    Revealed { panel: String },
+    Revealed {
+        /// The revealed panel.
+        panel: String,
+    },
+    /// A consensus or reveal step that needs the scores revealed first.
     #[error("the scores of panel {panel} are not revealed yet")]
-    NotRevealed { panel: String },
+    NotRevealed {
+        /// The panel.
+        panel: String,
+    },
+    /// The question id is not in the audit's questionnaire.
     #[error("question {question} is not in questionnaire {questionnaire}")]
     NoSuchQuestion {
+        /// The question id given.
         question: String,
+        /// The audit's questionnaire.
         questionnaire: String,
     },
+    /// A per-case question answered for the audit, or the other way round.
     #[error("question {question} is asked {asked}: {what}")]
     WrongScope {
+        /// The question id.
         question: String,
+        /// How the question is asked ("per case" or "once per audit").
         asked: &'static str,
+        /// What was wrong with the answer's case.
         what: &'static str,
     },
+    /// A step outside the question's scale.
     #[error(
         "{value} is not on the scale of question {question} (steps {steps:?}, or cannot be assessed)"
     )]
     OffScale {
+        /// The question id.
         question: String,
+        /// The value given.
         value: String,
+        /// The steps the scale has.
         steps: Vec<i64>,
     },
+    /// Text for a scale question, or a step for a text question.
     #[error("question {question} takes {expected}")]
     WrongKind {
+        /// The question id.
         question: String,
+        /// What the question takes.
         expected: &'static str,
     },
+    /// The question requires a justification and none was given.
     #[error("question {question} requires a justification")]
-    JustificationRequired { question: String },
+    JustificationRequired {
+        /// The question id.
+        question: String,
+    },
+    /// The answer names another case-file version than the panel was given.
     #[error(
         "the answer was given for case-file version {found}, but the panel was given {expected}"
     )]
-    WrongVersion { expected: String, found: String },
+    WrongVersion {
+        /// The content hash the panel was given.
+        expected: String,
+        /// The content hash the answer names.
+        found: String,
+    },
+    /// A save or second submit after the submission.
     #[error("{member} has already submitted case {case}: use a revision")]
-    AlreadySubmitted { member: String, case: String },
+    AlreadySubmitted {
+        /// The member.
+        member: String,
+        /// The case.
+        case: String,
+    },
+    /// A revision before the submission.
     #[error("{member} has not submitted case {case} yet: save the answer instead")]
-    NotSubmitted { member: String, case: String },
+    NotSubmitted {
+        /// The member.
+        member: String,
+        /// The case.
+        case: String,
+    },
+    /// A submit without a single saved answer.
     #[error("{member} has no answer to submit for case {case}")]
-    NothingToSubmit { member: String, case: String },
+    NothingToSubmit {
+        /// The member.
+        member: String,
+        /// The case.
+        case: String,
+    },
+    /// A submit with required questions unanswered.
     #[error("{missing} of {member}'s answers for case {case} are missing: {questions:?}")]
     Incomplete {
+        /// The member.
         member: String,
+        /// The case.
         case: String,
+        /// How many answers are missing.
         missing: usize,
+        /// The ids of the unanswered questions.
         questions: Vec<String>,
     },
+    /// Recommendations are numbered without gaps.
     #[error("recommendation {number} exists already; the next is {next}")]
-    RecommendationNumber { number: u32, next: u32 },
+    RecommendationNumber {
+        /// The number given.
+        number: u32,
+        /// The number the next recommendation must have.
+        next: u32,
+    },
+    /// A recommendation names no sector to act on it.
     #[error("a recommendation needs at least one owner sector")]
     NoOwner,
 }
