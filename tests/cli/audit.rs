@@ -206,8 +206,29 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         ]),
     );
     assert!(refused(&data, &a(&["note", "--panel", "P1", "--text", "x"])).contains("not revealed"));
-    ok(&data, &a(&["reveal", "--panel", "P1"]));
-    ok(&data, &a(&["reveal", "--panel", "P2"]));
+    // Nobody answered the audit-wide questions: the reveal is guarded, lists who is missing,
+    // and goes ahead only with a reason, which the event keeps.
+    let unready = refused(&data, &a(&["reveal", "--panel", "P1"]));
+    assert!(
+        unready.contains("cannot reveal panel P1 yet: 7 thing(s) missing")
+            && unready.contains("--reason"),
+        "{unready}"
+    );
+    let gaps = ok(&data, &a(&["gaps", "--step", "reveal", "--panel", "P1"]));
+    assert_eq!(gaps.lines().count(), 7, "{gaps}");
+    assert!(
+        gaps.lines()
+            .all(|l| l.ends_with("has not submitted the audit-wide questions")),
+        "{gaps}"
+    );
+    let why = "Spørgsmålene til hele auditten drøftes på mødet";
+    ok(&data, &a(&["reveal", "--panel", "P1", "--reason", why]));
+    ok(&data, &a(&["reveal", "--panel", "P2", "--reason", why]));
+    let revealed_with = status(&data, None);
+    assert_eq!(
+        revealed_with["state"]["overrides"][0][1], why,
+        "{revealed_with}"
+    );
     assert!(
         refused(
             &data,
@@ -324,7 +345,17 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
             "region,municipality",
         ]),
     );
-    ok(&data, &a(&["close"]));
+    let close_gaps = ok(&data, &a(&["gaps", "--step", "close"]));
+    assert!(close_gaps.contains("has no consensus on"), "{close_gaps}");
+    assert!(refused(&data, &a(&["close"])).contains("cannot close the audit yet"));
+    ok(
+        &data,
+        &a(&[
+            "close",
+            "--reason",
+            "Resten af konsensus noteres i referatet",
+        ]),
+    );
     assert!(
         refused(
             &data,
@@ -636,7 +667,10 @@ fn another_questionnaire_needs_no_code_and_a_broken_one_is_refused_by_line() {
             "betjent",
         ]),
     );
-    ok(&data, &a(&["open"]));
+    ok(
+        &data,
+        &a(&["open", "--reason", "Én politibetjent prøver spørgeskemaet"]),
+    );
     // A per-audit question takes no case; a per-case question is refused without one.
     ok(
         &data,

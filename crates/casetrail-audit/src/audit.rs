@@ -9,8 +9,12 @@ use serde::Serialize;
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
 mod events;
+mod readiness;
 
-pub use events::{Answer, AuditError, AuditEvent, PANEL_SECTORS, Value};
+pub use events::{
+    AUDIT_SCHEMA_VERSION, Answer, AuditError, AuditEvent, MAX_REASON, PANEL_SECTORS, Value,
+};
+pub use readiness::{Gap, Step};
 
 /// A panel member's sector and role.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -75,6 +79,21 @@ pub struct Audit {
     submitted: BTreeSet<(String, Option<String>)>,
     /// Recommendations: number, text, owner sectors.
     pub recommendations: Vec<(u32, String, Vec<String>)>,
+    /// Guarded steps taken although something was missing, with the reason given, in order.
+    pub overrides: Vec<(Step, String)>,
+}
+
+/// A step's reason as stored: trimmed, None when empty.
+fn given(reason: &Option<String>) -> Option<&str> {
+    reason.as_deref().map(str::trim).filter(|r| !r.is_empty())
+}
+
+/// The key two panel names are the same panel under: case and spacing left out.
+fn panel_key(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Audit {
@@ -214,6 +233,30 @@ impl Audit {
         Ok(())
     }
 
+    /// Refuses a guarded step that lacks something unless a reason is given.
+    fn check_ready(
+        &self,
+        q: &Questionnaire,
+        step: Step,
+        reason: &Option<String>,
+    ) -> Result<(), AuditError> {
+        if let Some(r) = reason {
+            let length = r.chars().count();
+            if length > MAX_REASON {
+                return Err(AuditError::ReasonTooLong { length });
+            }
+        }
+        let gaps = self.gaps(q, &step);
+        match (gaps.first(), given(reason)) {
+            (Some(first), None) => Err(AuditError::NotReady {
+                step: step.to_string(),
+                count: gaps.len(),
+                first: first.to_string(),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Checks `event` against the rules; Ok means it may be appended.
     pub fn decide(&self, q: &Questionnaire, event: &AuditEvent) -> Result<(), AuditError> {
         use AuditEvent::*;
@@ -240,6 +283,15 @@ impl Audit {
             MemberAdded {
                 panel: p, member, ..
             } => {
+                if !self.panels.contains_key(p)
+                    && let Some(existing) =
+                        self.panels.keys().find(|k| panel_key(k) == panel_key(p))
+                {
+                    return Err(AuditError::PanelNameClash {
+                        panel: p.clone(),
+                        existing: existing.clone(),
+                    });
+                }
                 if self
                     .panels
                     .get(p)
@@ -262,10 +314,11 @@ impl Audit {
                     });
                 }
             }
-            ScoringOpened => {
+            ScoringOpened { reason } => {
                 if self.scoring_open {
                     return Err(AuditError::ScoringAlreadyOpen);
                 }
+                self.check_ready(q, Step::Open, reason)?;
             }
             AnswerSaved(a) | AnswerRevised(a) => {
                 if !self.scoring_open {
@@ -333,10 +386,11 @@ impl Audit {
                     });
                 }
             }
-            ScoresRevealed { panel: p } => {
+            ScoresRevealed { panel: p, reason } => {
                 if panel(p)?.revealed {
                     return Err(AuditError::Revealed { panel: p.clone() });
                 }
+                self.check_ready(q, Step::Reveal { panel: p.clone() }, reason)?;
             }
             MeetingNoted { panel: p, .. }
             | ConsensusRecorded { panel: p, .. }
@@ -357,7 +411,7 @@ impl Audit {
                     return Err(AuditError::NoOwner);
                 }
             }
-            AuditClosed => {}
+            AuditClosed { reason } => self.check_ready(q, Step::Close, reason)?,
         }
         Ok(())
     }
@@ -405,7 +459,10 @@ impl Audit {
                     .cases
                     .insert(case.clone(), (*release_version, content_hash.clone()));
             }
-            ScoringOpened => self.scoring_open = true,
+            ScoringOpened { reason } => {
+                self.scoring_open = true;
+                self.note_override(Step::Open, reason);
+            }
             AnswerSaved(a) | AnswerRevised(a) => {
                 self.answers.insert(
                     (a.member.clone(), a.case.clone(), a.question.clone()),
@@ -415,10 +472,16 @@ impl Audit {
             AnswersSubmitted { member, case } => {
                 self.submitted.insert((member.clone(), case.clone()));
             }
-            ScoresRevealed { panel } => {
+            ScoresRevealed { panel, reason } => {
                 if let Some(p) = self.panels.get_mut(panel) {
                     p.revealed = true;
                 }
+                self.note_override(
+                    Step::Reveal {
+                        panel: panel.clone(),
+                    },
+                    reason,
+                );
             }
             MeetingNoted { panel, text } => {
                 if let Some(p) = self.panels.get_mut(panel) {
@@ -449,7 +512,16 @@ impl Audit {
             } => self
                 .recommendations
                 .push((*number, text.clone(), owners.clone())),
-            AuditClosed => self.closed = true,
+            AuditClosed { reason } => {
+                self.closed = true;
+                self.note_override(Step::Close, reason);
+            }
+        }
+    }
+
+    fn note_override(&mut self, step: Step, reason: &Option<String>) {
+        if let Some(r) = given(reason) {
+            self.overrides.push((step, r.to_owned()));
         }
     }
 
@@ -506,5 +578,7 @@ impl Audit {
     }
 }
 
+#[cfg(test)]
+mod guard_tests;
 #[cfg(test)]
 mod tests;

@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use casetrail_app::{
-    Access, AppError, CaseFileError, CheckpointSigner, CoreError, PseudonymKey, Workbench,
+    Access, AppError, AuditError, AuditRuleError, CaseFileError, CheckpointSigner, CoreError,
+    PseudonymKey, Workbench,
 };
 
 use crate::args::SigningKeyArgs;
@@ -65,6 +66,12 @@ pub fn with_advice(e: &anyhow::Error) -> String {
         }
         Some(AppError::CaseFile(CaseFileError::IdentityConflict { .. })) => Some(
             "correct the extract, or import those patients under new ids with --rename-patient OLD=NEW",
+        ),
+        Some(AppError::Audit(AuditError::AuditRule {
+            rule: AuditRuleError::NotReady { .. },
+            ..
+        })) => Some(
+            "`casetrail audit AUDIT gaps --step …` lists what is missing; --reason \"…\" goes ahead anyway and stores why",
         ),
         Some(e) if e.is_data_in_use() => Some(
             "the data folder is in use (by `casetrail serve`?): stop it, or use a command that only reads",

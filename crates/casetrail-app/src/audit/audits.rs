@@ -11,7 +11,7 @@ use casetrail_ledger::{
 };
 
 use crate::core::caches::CachedAudit;
-use crate::core::error::{AppError, AuditError, CaseFileError, CoreError, stored_json};
+use crate::core::error::{AppError, AuditError, CaseFileError, CoreError};
 
 use crate::core::workbench::{Workbench, actor};
 
@@ -111,7 +111,14 @@ impl Workbench {
             .read_stream(&id, StreamVersion(from), Direction::Forward)
         {
             let record = record?;
-            let event: AuditEvent = stored_json("audit", &record)?;
+            let event =
+                AuditEvent::decode(record.schema_version, &record.payload).map_err(|source| {
+                    CoreError::StoredJson {
+                        what: "audit",
+                        position: record.position.0,
+                        source,
+                    }
+                })?;
             out.push(event);
         }
         Ok(out)
@@ -201,7 +208,7 @@ impl Workbench {
         if !self.audit_events(audit)?.is_empty() {
             return Err(AuditError::AuditRule {
                 audit: audit.to_owned(),
-                source: casetrail_audit::audit::AuditError::AlreadyCreated,
+                rule: casetrail_audit::audit::AuditError::AlreadyCreated,
             }
             .into());
         }
@@ -233,9 +240,9 @@ impl Workbench {
             let (state, q, count) = self.audit_state(audit)?;
             state
                 .decide(&q, &event)
-                .map_err(|source| AuditError::AuditRule {
+                .map_err(|rule| AuditError::AuditRule {
                     audit: audit.to_owned(),
-                    source,
+                    rule,
                 })?;
             match self.append_audit(audit, Some(count), event.clone(), by) {
                 Err(AppError::Core(CoreError::Ledger(
@@ -277,12 +284,23 @@ impl Workbench {
             vec![NewEvent {
                 id: EventId::derive(id_key.as_bytes()),
                 event_type: EventType::new(variant(&event))?,
-                schema_version: 1,
+                schema_version: casetrail_audit::audit::AUDIT_SCHEMA_VERSION,
                 metadata: Vec::new(),
                 payload,
             }],
         );
         Ok(self.ledger().append_blocking(request)?.positions[0].0)
+    }
+
+    /// What a guarded step of the audit still lacks (empty when nothing): what the
+    /// confirmation lists before the facilitator goes ahead, with a reason, or not.
+    pub fn audit_gaps(
+        &self,
+        audit: &str,
+        step: &casetrail_audit::audit::Step,
+    ) -> Result<Vec<casetrail_audit::audit::Gap>, AppError> {
+        let (state, q, _) = self.audit_state(audit)?;
+        Ok(state.gaps(&q, step))
     }
 
     /// The content hash of a case's released version, for assigning it to a panel.

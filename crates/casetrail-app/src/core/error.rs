@@ -207,10 +207,12 @@ pub enum AuditError {
     Password(String),
     #[error("there is no audit {audit}")]
     NoAudit { audit: String },
-    #[error("audit {audit} refuses this: {source}")]
+    /// Named `rule`, not `source`: the message already says it, so a chain printed with
+    /// its causes does not say it twice.
+    #[error("audit {audit} refuses this: {rule}")]
     AuditRule {
         audit: String,
-        source: casetrail_audit::audit::AuditError,
+        rule: casetrail_audit::audit::AuditError,
     },
     #[error("{origin}: {source}")]
     Questionnaire {

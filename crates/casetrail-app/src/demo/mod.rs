@@ -2,5 +2,6 @@
 //! users, panels and answers.
 
 pub(crate) mod generate;
+mod justifications;
 pub(crate) mod load;
 pub(crate) mod workbench;

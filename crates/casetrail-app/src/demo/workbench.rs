@@ -184,15 +184,12 @@ fn demo_answer(member: usize, case: &str, question: &str, hash: &str) -> Answer 
         case: Some(case.to_owned()),
         question: question.to_owned(),
         value,
-        justification: format!(
-            "Set fra {}: {}",
+        justification: super::justifications::justification(
             PANEL_B[member].1,
-            match question {
-                "efforts" => "ingen fælles plan før den tredje indlæggelse på dag 14.",
-                "collaboration" => "udskrivningen blev ikke meldt til kommunen samme dag.",
-                _ => "patientens egne ønsker står ikke i planen.",
-            }
-        ),
+            question,
+            member + case.len() + usize::from(case.ends_with('4')),
+        )
+        .to_owned(),
         content_hash: Some(hash.to_owned()),
     }
 }
@@ -286,7 +283,11 @@ impl Workbench {
                 )?;
             }
         }
-        self.audit_event(DEMO_AUDIT, AuditEvent::ScoringOpened, facilitator)?;
+        self.audit_event(
+            DEMO_AUDIT,
+            AuditEvent::ScoringOpened { reason: None },
+            facilitator,
+        )?;
         for case in CASES_B {
             let hash = self.release_hash(case, 1)?;
             for (i, (member, _, _)) in PANEL_B.iter().enumerate() {
@@ -306,6 +307,25 @@ impl Workbench {
                     member,
                 )?;
             }
+        }
+        for (member, sector, _) in PANEL_B.iter() {
+            for question in ["reducible", "support"] {
+                let text = super::justifications::audit_wide(sector, question);
+                let answer = Answer {
+                    member: (*member).into(),
+                    case: None,
+                    question: question.into(),
+                    value: Value::Text(text.into()),
+                    justification: String::new(),
+                    content_hash: None,
+                };
+                self.audit_event(DEMO_AUDIT, AuditEvent::AnswerSaved(answer), member)?;
+            }
+            let submit = AuditEvent::AnswersSubmitted {
+                member: (*member).into(),
+                case: None,
+            };
+            self.audit_event(DEMO_AUDIT, submit, member)?;
         }
         Ok(WorkbenchDemo {
             already_loaded: false,
@@ -330,7 +350,13 @@ mod tests {
         for (panel, missing) in &status.missing_sectors {
             assert!(missing.is_empty(), "panel {panel} lacks {missing:?}");
         }
-        assert_eq!(status.submissions.len(), 14, "panel B: 7 members x 2 cases");
+        assert_eq!(
+            status.submissions.len(),
+            21,
+            "panel B: 7 members x (2 cases + the audit-wide questions)"
+        );
+        let reveal_b = casetrail_audit::audit::Step::Reveal { panel: "B".into() };
+        assert_eq!(wb.audit_gaps(DEMO_AUDIT, &reveal_b).unwrap(), []);
         assert!(status.state.scoring_open);
         assert_eq!(wb.member_cases("a.politi", &key).unwrap().len(), 3);
         assert_eq!(wb.releases(LONG_CASE).unwrap()[0].stream_version, 2_000);

@@ -400,14 +400,17 @@ mod tests {
         assert!(e.to_string().contains("no revealed panel"), "{e}");
         wb.audit_event(
             crate::DEMO_AUDIT,
-            casetrail_audit::audit::AuditEvent::ScoresRevealed { panel: "B".into() },
+            casetrail_audit::audit::AuditEvent::ScoresRevealed {
+                panel: "B".into(),
+                reason: None,
+            },
             "facilitator",
         )
         .unwrap();
         let f = wb.findings(crate::DEMO_AUDIT, &key, 5).unwrap();
         assert!(f.preliminary);
-        // Panel B: 7 members x 2 cases x 3 questions.
-        assert_eq!(f.answers.len(), 42);
+        // Panel B: 7 members x (2 cases x 3 questions + 2 audit-wide questions).
+        assert_eq!(f.answers.len(), 56);
         assert_eq!(f.summary.len(), 6);
         let csv = String::from_utf8(f.answers_csv(true).unwrap()).unwrap();
         assert!(csv.starts_with('\u{feff}'));
@@ -422,7 +425,7 @@ mod tests {
         );
         let json: serde_json::Value = serde_json::from_slice(&f.json().unwrap()).unwrap();
         assert_eq!(json["format"], "casetrail-findings/1");
-        assert_eq!(json["answers"].as_array().unwrap().len(), 42);
+        assert_eq!(json["answers"].as_array().unwrap().len(), 56);
         matches_schema(&json);
 
         let (dictionary, data) = wb.redcap_findings(crate::DEMO_AUDIT, &key).unwrap();
@@ -456,9 +459,16 @@ mod tests {
             "every data column is a dictionary variable"
         );
         let rows = read(&data);
-        assert_eq!(rows.len(), 14, "7 members x 2 cases");
+        assert_eq!(
+            rows.len(),
+            21,
+            "7 members x (2 cases + the audit-wide record)"
+        );
         let efforts = variables.iter().position(|v| v == "efforts").unwrap();
-        for row in &rows {
+        let case = variables.iter().position(|v| v == "case").unwrap();
+        let per_case: Vec<&Vec<String>> = rows.iter().filter(|r| !r[case].is_empty()).collect();
+        assert_eq!(per_case.len(), 14);
+        for row in per_case {
             assert!(
                 ["1", "2", "3", "4", "5", crate::CANNOT_ASSESS_CODE]
                     .contains(&row[efforts].as_str()),

@@ -184,7 +184,10 @@ mod tests {
         wb.load_workbench_demo(&key).unwrap();
         wb.audit_event(
             crate::DEMO_AUDIT,
-            AuditEvent::ScoresRevealed { panel: "B".into() },
+            AuditEvent::ScoresRevealed {
+                panel: "B".into(),
+                reason: None,
+            },
             "facilitator",
         )
         .unwrap();
@@ -325,7 +328,11 @@ mod tests {
         };
         let (columns, rows) = read(&export.files[0]);
         assert_eq!(columns[..4], ["audit", "preliminary", "panel", "case"]);
-        assert_eq!(rows.len(), 42, "every answer of panel B");
+        assert_eq!(
+            rows.len(),
+            56,
+            "every answer of panel B (42 per case, 14 audit-wide)"
+        );
         assert!(rows[0].contains("audit: \"DEMO-2019\""), "{}", rows[0]);
         let (columns, rows) = read(&export.files[1]);
         assert!(columns.contains(&"readmission".to_string()));

@@ -12,6 +12,13 @@ pub const PANEL_SECTORS: [&str; 5] = [
     "police",
 ];
 
+/// The longest reason a guarded step keeps, in characters.
+pub const MAX_REASON: usize = 2000;
+
+/// The schema version audit events are written with. Version 1 wrote `ScoringOpened` and
+/// `AuditClosed` without data (no reason could be given then); [`AuditEvent::decode`] reads both.
+pub const AUDIT_SCHEMA_VERSION: u32 = 2;
+
 /// One answer: a step of the scale, "cannot be assessed", or free text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -85,7 +92,12 @@ pub enum AuditEvent {
         content_hash: String,
     },
     /// Members may now answer; set-up is over.
-    ScoringOpened,
+    ScoringOpened {
+        /// Why the facilitator went ahead although something was missing (see
+        /// [`Audit::gaps`](crate::audit::Audit::gaps)); None when nothing was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// A member saves an answer before submitting (may be replaced until submitted).
     AnswerSaved(Answer),
     /// A member hands in every answer for a case (or the audit-wide questions).
@@ -101,6 +113,9 @@ pub enum AuditEvent {
     ScoresRevealed {
         /// The panel whose answers are revealed.
         panel: String,
+        /// Why the facilitator revealed before every answer was in; None when all were.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
     },
     /// The facilitator's minutes of a panel meeting.
     MeetingNoted {
@@ -139,7 +154,12 @@ pub enum AuditEvent {
         owners: Vec<String>,
     },
     /// The audit is finished; nothing more is accepted.
-    AuditClosed,
+    AuditClosed {
+        /// Why the facilitator closed with consensus or recommendations missing; None when
+        /// nothing was.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
 }
 
 /// What the audit refuses, and why.
@@ -311,4 +331,50 @@ pub enum AuditError {
     /// A recommendation names no sector to act on it.
     #[error("a recommendation needs at least one owner sector")]
     NoOwner,
+    /// A guarded step with something missing, and no reason given for going ahead.
+    #[error(
+        "cannot {step} yet: {count} thing(s) missing, the first: {first}; give a reason to go ahead anyway"
+    )]
+    NotReady {
+        /// The step, in words.
+        step: String,
+        /// How many gaps there are.
+        count: usize,
+        /// The first gap, in words.
+        first: String,
+    },
+    /// A reason longer than [`MAX_REASON`] characters.
+    #[error("the reason is {length} characters; at most {MAX_REASON} are kept")]
+    ReasonTooLong {
+        /// Its length in characters.
+        length: usize,
+    },
+    /// A new panel name that differs from an existing one only in case or spaces.
+    #[error("panel {panel:?} would be a second panel beside {existing:?}: choose {existing:?}")]
+    PanelNameClash {
+        /// The name given.
+        panel: String,
+        /// The panel that exists.
+        existing: String,
+    },
+}
+
+impl AuditEvent {
+    /// Reads a stored audit event of schema version 1 or 2.
+    pub fn decode(schema_version: u32, payload: &[u8]) -> Result<AuditEvent, serde_json::Error> {
+        if schema_version < AUDIT_SCHEMA_VERSION {
+            let mut value: serde_json::Value = serde_json::from_slice(payload)?;
+            if let Some(object) = value.as_object_mut() {
+                let unit = matches!(
+                    object.get("type").and_then(|t| t.as_str()),
+                    Some("ScoringOpened" | "AuditClosed")
+                );
+                if unit && !object.contains_key("data") {
+                    object.insert("data".into(), serde_json::json!({}));
+                }
+            }
+            return serde_json::from_value(value);
+        }
+        serde_json::from_slice(payload)
+    }
 }

@@ -10,6 +10,11 @@ fn q() -> Questionnaire {
     .unwrap()
 }
 
+/// The reason the tests give for going ahead with a small panel.
+fn anyway() -> Option<String> {
+    Some("the panel agreed to meet as it is".into())
+}
+
 fn run(audit: &mut Audit, q: &Questionnaire, e: AuditEvent) -> Result<(), AuditError> {
     audit.decide(q, &e)?;
     audit.apply(&e);
@@ -65,7 +70,7 @@ fn open_audit() -> (Audit, Questionnaire) {
             release_version: 1,
             content_hash: "h1".into(),
         },
-        ScoringOpened,
+        ScoringOpened { reason: anyway() },
     ];
     for e in setup {
         run(&mut a, &q, e).unwrap();
@@ -144,7 +149,10 @@ fn each_rule_refuses_with_its_reason() {
     run(
         &mut a,
         &q,
-        AuditEvent::ScoresRevealed { panel: "P1".into() },
+        AuditEvent::ScoresRevealed {
+            panel: "P1".into(),
+            reason: anyway(),
+        },
     )
     .unwrap();
     assert!(
@@ -175,9 +183,15 @@ fn each_rule_refuses_with_its_reason() {
         )
         .contains("the next is 1")
     );
-    run(&mut a, &q, AuditEvent::AuditClosed).unwrap();
+    run(&mut a, &q, AuditEvent::AuditClosed { reason: anyway() }).unwrap();
     assert_eq!(
-        refused(&a, AuditEvent::ScoresRevealed { panel: "P2".into() }),
+        refused(
+            &a,
+            AuditEvent::ScoresRevealed {
+                panel: "P2".into(),
+                reason: None,
+            }
+        ),
         "the audit is closed: nothing more is accepted"
     );
 }
@@ -211,7 +225,10 @@ fn blind_until_the_reveal() {
     run(
         &mut a,
         &q,
-        AuditEvent::ScoresRevealed { panel: "P1".into() },
+        AuditEvent::ScoresRevealed {
+            panel: "P1".into(),
+            reason: anyway(),
+        },
     )
     .unwrap();
     assert_eq!(a.answers_visible_to(None).len(), 4);
@@ -247,7 +264,13 @@ fn panels_show_which_sectors_they_lack_and_replay_gives_the_same_state() {
             case: Some("SAG-A".into()),
         },
     );
-    step(&mut live, AuditEvent::ScoresRevealed { panel: "P1".into() });
+    step(
+        &mut live,
+        AuditEvent::ScoresRevealed {
+            panel: "P1".into(),
+            reason: anyway(),
+        },
+    );
     step(
         &mut live,
         AuditEvent::RecommendationAdded {
@@ -256,7 +279,7 @@ fn panels_show_which_sectors_they_lack_and_replay_gives_the_same_state() {
             owners: vec!["region".into(), "municipality".into()],
         },
     );
-    step(&mut live, AuditEvent::AuditClosed);
+    step(&mut live, AuditEvent::AuditClosed { reason: anyway() });
     let stored: Vec<String> = log
         .iter()
         .map(|e| serde_json::to_string(e).unwrap())
@@ -273,6 +296,6 @@ fn panels_show_which_sectors_they_lack_and_replay_gives_the_same_state() {
     assert!(replayed.closed);
     assert_eq!(
         stored[4],
-        r#"{"type":"ScoresRevealed","data":{"panel":"P1"}}"#
+        r#"{"type":"ScoresRevealed","data":{"panel":"P1","reason":"the panel agreed to meet as it is"}}"#
     );
 }

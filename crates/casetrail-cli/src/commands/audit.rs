@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use casetrail_app::{Access, Answer, AuditEvent, Value};
+use casetrail_app::{Access, Answer, AuditEvent, Step, Value};
 use clap::{Args, Subcommand};
 
 use crate::env::Env;
@@ -58,8 +58,12 @@ pub enum AuditCommand {
         #[arg(long)]
         release: u32,
     },
-    /// Open scoring.
-    Open,
+    /// Open scoring. Refused while something is missing (see `gaps`) unless --reason says why.
+    Open {
+        /// Why scoring opens although something is missing; stored in the event.
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Save an answer as a draft (or, with --revise, revise a submitted one before the reveal).
     Answer {
         #[command(flatten)]
@@ -74,10 +78,13 @@ pub enum AuditCommand {
         #[arg(long)]
         case: Option<String>,
     },
-    /// Reveal a panel's scores.
+    /// Reveal a panel's scores. Refused while a member has not submitted unless --reason.
     Reveal {
         #[arg(long)]
         panel: String,
+        /// Why the panel is revealed before every answer is in; stored in the event.
+        #[arg(long)]
+        reason: Option<String>,
     },
     /// A note from the meeting.
     Note {
@@ -115,8 +122,22 @@ pub enum AuditCommand {
         #[arg(long, value_delimiter = ',')]
         owners: Vec<String>,
     },
-    /// Close the audit: nothing is accepted after this.
-    Close,
+    /// Close the audit: nothing is accepted after this. Refused while a panel is unrevealed,
+    /// a consensus unrecorded or no recommendation made, unless --reason says why.
+    Close {
+        /// Why the audit closes although something is missing; stored in the event.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// What a guarded step (open, reveal, close) still lacks, one line each.
+    Gaps {
+        /// open, reveal or close.
+        #[arg(long, value_parser = ["open", "reveal", "close"])]
+        step: String,
+        /// The panel, for reveal.
+        #[arg(long, required_if_eq("step", "reveal"))]
+        panel: Option<String>,
+    },
     /// The audit as a member (--as MEMBER) or the facilitator sees it, as JSON.
     Status {
         #[arg(long = "as")]
@@ -207,7 +228,7 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             case,
             release_version: release,
         },
-        AuditCommand::Open => AuditEvent::ScoringOpened,
+        AuditCommand::Open { reason } => AuditEvent::ScoringOpened { reason },
         AuditCommand::Answer { answer, revise } => {
             let content_hash = match &answer.case {
                 Some(case) => wb.assigned_hash(&audit, case)?,
@@ -228,7 +249,7 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             }
         }
         AuditCommand::Submit { member, case } => AuditEvent::AnswersSubmitted { member, case },
-        AuditCommand::Reveal { panel } => AuditEvent::ScoresRevealed { panel },
+        AuditCommand::Reveal { panel, reason } => AuditEvent::ScoresRevealed { panel, reason },
         AuditCommand::Note { panel, text } => AuditEvent::MeetingNoted { panel, text },
         AuditCommand::Consensus {
             panel,
@@ -253,7 +274,24 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             text,
             owners,
         },
-        AuditCommand::Close => AuditEvent::AuditClosed,
+        AuditCommand::Close { reason } => AuditEvent::AuditClosed { reason },
+        AuditCommand::Gaps { step, panel } => {
+            let step = match (step.as_str(), panel) {
+                ("open", _) => Step::Open,
+                ("close", _) => Step::Close,
+                (_, panel) => Step::Reveal {
+                    panel: panel.unwrap_or_default(),
+                },
+            };
+            let gaps = wb.audit_gaps(&audit, &step)?;
+            if gaps.is_empty() {
+                out!("nothing is missing: {step} needs no reason");
+            }
+            for gap in gaps {
+                out!("{gap}");
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
         AuditCommand::Status { viewer } => {
             let status = wb.audit_status(&audit, viewer.as_deref())?;
             out!("{}", serde_json::to_string_pretty(&status)?);

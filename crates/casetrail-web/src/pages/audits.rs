@@ -481,6 +481,8 @@ pub struct ActionForm {
     question: String,
     value: String,
     text: String,
+    /// Why a guarded step goes ahead although something is missing.
+    reason: String,
     owner_region: Option<String>,
     owner_municipality: Option<String>,
     owner_general_practice: Option<String>,
@@ -489,6 +491,10 @@ pub struct ActionForm {
 }
 
 impl ActionForm {
+    fn reason(&self) -> Option<String> {
+        Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty())
+    }
+
     /// The owner sectors ticked, in the method's order.
     fn owners(&self) -> Vec<String> {
         [
@@ -527,8 +533,13 @@ fn event_of(
                 content_hash: hash_of(case, version)?,
             }
         }
-        "open" => AuditEvent::ScoringOpened,
-        "reveal" => AuditEvent::ScoresRevealed { panel },
+        "open" => AuditEvent::ScoringOpened {
+            reason: form.reason(),
+        },
+        "reveal" => AuditEvent::ScoresRevealed {
+            panel,
+            reason: form.reason(),
+        },
         "note" => AuditEvent::MeetingNoted {
             panel,
             text: form.text.trim().to_owned(),
@@ -549,7 +560,9 @@ fn event_of(
             text: form.text.trim().to_owned(),
             owners: form.owners(),
         },
-        "close" => AuditEvent::AuditClosed,
+        "close" => AuditEvent::AuditClosed {
+            reason: form.reason(),
+        },
         _ => return None,
     })
 }

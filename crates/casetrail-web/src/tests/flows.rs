@@ -64,7 +64,10 @@ fn quality_staff_download_the_findings_of_a_revealed_panel() {
         .unwrap();
     wb.audit_event(
         casetrail_app::DEMO_AUDIT,
-        casetrail_app::AuditEvent::ScoresRevealed { panel: "B".into() },
+        casetrail_app::AuditEvent::ScoresRevealed {
+            panel: "B".into(),
+            reason: None,
+        },
         "facilitator",
     )
     .unwrap();
