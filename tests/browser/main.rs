@@ -466,12 +466,18 @@ async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
 async fn facilitator_meets_records_consensus_and_closes(j: &Journey<'_>) {
     j.sign_in("facilitator").await;
     j.go("/audits/DEMO-2019").await;
-    // Panel B scored before the demo started; reveal it.
-    j.submit("#panel-B form.reveal button").await;
+    // Panel B scored before the demo started: every answer is in, so its reveal's
+    // confirmation lists nothing missing and asks no reason.
+    j.submit("#panel-B a.reveal").await;
+    j.eventually("h1", "Afslør svarene i panel B?").await;
+    j.eventually("#gaps", "Intet mangler.").await;
+    j.shot("10-confirm-reveal").await;
+    j.submit("#confirm button").await;
+    j.eventually("p.done", "Gemt.").await;
     let panel = j.eventually("#panel-B", "Krippendorffs alfa").await;
     assert!(
-        panel.contains("Set fra police"),
-        "justifications side by side: {panel}"
+        panel.contains("lægevagten") && panel.contains("bostøtten"),
+        "justifications from every sector side by side: {panel}"
     );
     j.shot("10-meeting").await;
     let consensus = "#panel-B form.consensus";
@@ -506,8 +512,19 @@ async fn facilitator_meets_records_consensus_and_closes(j: &Journey<'_>) {
     j.submit("#recommend button").await;
     j.eventually("body", "Fælles kriseplan før første udskrivelse")
         .await;
-    j.submit("#close button").await;
-    j.eventually("h1 + p", "Afsluttet").await;
+    // Panel A has not met: the close lists what is missing and needs a reason.
+    j.submit("a#close").await;
+    j.eventually("#gaps", "Panel A er ikke afsløret").await;
+    j.shot("11-confirm-close").await;
+    j.type_into(
+        "#confirm textarea[name=reason]",
+        "Panel A mødes i næste kvartal; resultaterne herfra offentliggøres nu.",
+    )
+    .await;
+    j.submit("#confirm button").await;
+    j.eventually("#overrides", "Panel A mødes i næste kvartal")
+        .await;
+    j.eventually("body", "Afsluttet").await;
     j.shot("11-closed").await;
     // Every view of case material is listed for the facilitator.
     j.go("/access").await;

@@ -14,7 +14,8 @@ use warp::{Filter, Rejection, Reply};
 
 use crate::ctx::{Ctx, Forbidden, NotSignedIn, ctx};
 use crate::pages::{
-    access, analysis, assets, audits, casefile, exports, import, ops, panel, quality, signin, users,
+    access, analysis, assets, audits, casefile, confirm, exports, import, ops, panel, quality,
+    signin, users,
 };
 use crate::state::Shared;
 
@@ -96,6 +97,7 @@ pub const ROUTES: &[&[&RouteDoc]] = &[
     assets::ROUTES,
     signin::ROUTES,
     audits::ROUTES,
+    confirm::ROUTES,
     import::ROUTES,
     analysis::ROUTES,
     casefile::ROUTES,
@@ -169,6 +171,7 @@ pub fn table(shared: Arc<Shared>) -> Route {
         assets::routes(&base),
         signin::routes(&base),
         audits::routes(&base),
+        confirm::routes(&base),
         import::routes(&base),
         analysis::routes(&base),
         casefile::routes(&base),

@@ -12,6 +12,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("error", include_str!("../../../web/templates/error.hbs")),
     ("audits", include_str!("../../../web/templates/audits.hbs")),
     ("audit", include_str!("../../../web/templates/audit.hbs")),
+    (
+        "confirm",
+        include_str!("../../../web/templates/confirm.hbs"),
+    ),
     ("import", include_str!("../../../web/templates/import.hbs")),
     ("stage1", include_str!("../../../web/templates/stage1.hbs")),
     ("select", include_str!("../../../web/templates/select.hbs")),

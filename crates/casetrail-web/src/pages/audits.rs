@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use casetrail_app::{
-    Answer, AuditEvent, AuditStatus, DEFACTUM_2019, NewAudit, Question, QuestionKind,
-    Questionnaire, Role, Value,
+    Answer, AuditStatus, DEFACTUM_2019, NewAudit, Question, QuestionKind, Questionnaire, Role,
+    Value,
 };
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
@@ -14,9 +14,15 @@ use warp::{Rejection, Reply};
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
 use crate::i18n::{Lang, text};
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{alpha_text, parse_value, question_text, sector_name, value_text};
+use crate::views::{alpha_text, question_text, sector_name, value_text};
 use casetrail_report::charts::{BarChart, bar_chart, percent};
 use warp::Filter;
+
+mod actions;
+mod progress;
+
+use actions::ACTIONS;
+pub use actions::act;
 
 /// GET /audits: facilitator.
 pub const LIST: RouteDoc = RouteDoc::get("/audits", FACILITATOR, "the audits overview");
@@ -56,7 +62,8 @@ pub fn routes(b: &Base) -> Vec<Route> {
             warp::path!("audits" / String)
                 .and(get())
                 .and(b.guard(&SHOW))
-                .and_then(|a, c| show(c, a)),
+                .and(warp::query())
+                .and_then(|a, c, q| show(c, a, q)),
         ),
         boxed(
             warp::path!("audits" / String)
@@ -199,6 +206,7 @@ struct PanelView {
     meeting: Vec<QuestionMeeting>,
     notes: Vec<String>,
     themes: Vec<String>,
+    matrix: progress::Matrix,
 }
 
 #[derive(Debug, Serialize)]
@@ -224,6 +232,17 @@ struct AuditPage {
     scale: Vec<Choice>,
     rated: Vec<Choice>,
     export_files: &'static [&'static str],
+    /// Guarded steps taken although something was missing, with their reasons.
+    overrides: Vec<String>,
+    /// The confirmation line after an action: the action done, if it is one of the page's.
+    done: Option<&'static str>,
+}
+
+/// What the audit page is asked with: the action just done, to confirm it in words.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    done: String,
 }
 
 fn rated(q: &Questionnaire) -> Vec<&Question> {
@@ -316,7 +335,7 @@ fn meeting(
         .collect()
 }
 
-pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> {
+pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.session()?;
     let id = audit.clone();
     let (status, q, users, released) = ctx
@@ -335,6 +354,10 @@ pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> 
         .await?;
     let lang = ctx.lang;
     let state = &status.state;
+    let audit_wide = q
+        .questions
+        .iter()
+        .any(|x| x.asked == casetrail_app::Asked::PerAudit);
     let panels = state
         .panels
         .iter()
@@ -393,6 +416,7 @@ pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> 
                 },
                 notes: p.notes.clone(),
                 themes: p.themes.clone(),
+                matrix: progress::matrix(lang, &status, p, audit_wide),
             }
         })
         .collect();
@@ -461,125 +485,11 @@ pub async fn show(ctx: Ctx, audit: String) -> Result<Box<dyn Reply>, Rejection> 
                     label: question_text(lang, x),
                 })
                 .collect(),
+            overrides: progress::overrides(lang, &state.overrides),
+            done: ACTIONS
+                .iter()
+                .any(|(a, _)| *a == query.done)
+                .then(|| text(lang, "done_saved")),
         },
     )
-}
-
-/// Every form on the audit page: which one is in `action`, its fields beside it.
-/// Every field defaults, so who may send the form is checked before what it holds.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ActionForm {
-    csrf: String,
-    action: String,
-    panel: String,
-    member: String,
-    sector: String,
-    role: String,
-    /// `CASE@VERSION` for an assignment; the case for consensus.
-    case: String,
-    question: String,
-    value: String,
-    text: String,
-    /// Why a guarded step goes ahead although something is missing.
-    reason: String,
-    owner_region: Option<String>,
-    owner_municipality: Option<String>,
-    owner_general_practice: Option<String>,
-    owner_out_of_hours: Option<String>,
-    owner_police: Option<String>,
-}
-
-impl ActionForm {
-    fn reason(&self) -> Option<String> {
-        Some(self.reason.trim().to_owned()).filter(|r| !r.is_empty())
-    }
-
-    /// The owner sectors ticked, in the method's order.
-    fn owners(&self) -> Vec<String> {
-        [
-            ("region", &self.owner_region),
-            ("municipality", &self.owner_municipality),
-            ("general_practice", &self.owner_general_practice),
-            ("out_of_hours", &self.owner_out_of_hours),
-            ("police", &self.owner_police),
-        ]
-        .into_iter()
-        .filter(|(_, ticked)| ticked.is_some())
-        .map(|(s, _)| s.to_owned())
-        .collect()
-    }
-}
-
-fn event_of(
-    form: &ActionForm,
-    hash_of: impl Fn(&str, u32) -> Option<String>,
-) -> Option<AuditEvent> {
-    let panel = form.panel.trim().to_owned();
-    Some(match form.action.as_str() {
-        "add_member" => AuditEvent::MemberAdded {
-            panel,
-            member: form.member.trim().to_owned(),
-            sector: form.sector.trim().to_owned(),
-            role: form.role.trim().to_owned(),
-        },
-        "assign" => {
-            let (case, version) = form.case.split_once('@')?;
-            let version: u32 = version.parse().ok()?;
-            AuditEvent::CaseAssigned {
-                panel,
-                case: case.to_owned(),
-                release_version: version,
-                content_hash: hash_of(case, version)?,
-            }
-        }
-        "open" => AuditEvent::ScoringOpened {
-            reason: form.reason(),
-        },
-        "reveal" => AuditEvent::ScoresRevealed {
-            panel,
-            reason: form.reason(),
-        },
-        "note" => AuditEvent::MeetingNoted {
-            panel,
-            text: form.text.trim().to_owned(),
-        },
-        "theme" => AuditEvent::ThemeRecorded {
-            panel,
-            theme: form.text.trim().to_owned(),
-        },
-        "consensus" => AuditEvent::ConsensusRecorded {
-            panel,
-            case: Some(form.case.trim().to_owned()).filter(|c| !c.is_empty()),
-            question: form.question.clone(),
-            value: parse_value(&form.value),
-            note: form.text.trim().to_owned(),
-        },
-        "recommend" => AuditEvent::RecommendationAdded {
-            number: form.value.trim().parse().ok()?,
-            text: form.text.trim().to_owned(),
-            owners: form.owners(),
-        },
-        "close" => AuditEvent::AuditClosed {
-            reason: form.reason(),
-        },
-        _ => return None,
-    })
-}
-
-pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Reply>, Rejection> {
-    let by = ctx.check_csrf(&form.csrf)?.user.clone();
-    let id = audit.clone();
-    let lang = ctx.lang;
-    ctx.blocking(move |wb| {
-        let event = event_of(&form, |case, version| wb.release_hash(case, version).ok());
-        let Some(event) = event else {
-            return Err(casetrail_app::AppError::bad_form(
-                text(lang, "form_incomplete").to_owned(),
-            ));
-        };
-        wb.audit_event(&id, event, &by)
-    })
-    .await?;
-    Ok(see_other(format!("/audits/{audit}")))
 }

@@ -6,6 +6,7 @@ pub mod analysis;
 pub mod assets;
 pub mod audits;
 pub mod casefile;
+pub mod confirm;
 pub mod exports;
 pub mod import;
 pub mod ops;

@@ -70,6 +70,7 @@ pub(super) fn example(route: &RouteDoc, key: &PseudonymKey) -> String {
         .replace("{id}", "0123456789abcdef")
         .replace("{file}", "answers.csv")
         .replace("{code}", "en")
+        .replace("{step}", "open")
 }
 
 /// Whether `path` (without its query) is an instance of the route's pattern.

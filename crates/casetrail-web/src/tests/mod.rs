@@ -3,6 +3,7 @@
 
 mod authorisation;
 mod flows;
+mod guarded;
 mod hostile;
 mod ops;
 mod pages;
@@ -109,6 +110,12 @@ const STATUSES: &[(&str, &str, u16, [u16; 4])] = &[
     ("POST", "/audits", 303, [403; 4]),
     ("GET", "/audits/DEMO-2019", 303, [200, 403, 403, 403]),
     ("POST", "/audits/DEMO-2019", 303, [403; 4]),
+    (
+        "GET",
+        "/audits/DEMO-2019/confirm/close",
+        303,
+        [200, 403, 403, 403],
+    ),
     ("GET", "/import", 303, [200, 403, 403, 403]),
     ("POST", "/import", 303, [403; 4]),
     ("GET", "/import/0123456789abcdef", 303, [404, 403, 403, 403]),
