@@ -36,7 +36,7 @@ pub use casefile::material::{
     MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
     pdf_text_sandboxed, read_pdfs_with,
 };
-pub use casefile::pathway::{Erasure, PathwayEntry, PathwayView, Personal, StayView};
+pub use casefile::pathway::{EntryDetail, Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use casefile::projection::StaysProjection;
 pub use casefile::release::{KeySource, Release, create_key_file, pseudonym_key};
 pub use casefile::uploads::UploadKind;

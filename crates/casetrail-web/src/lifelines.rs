@@ -8,7 +8,8 @@
 use casetrail_app::timeline::Moment;
 use casetrail_app::{HashedTimeline, Timeline};
 
-use crate::views::when;
+use crate::i18n::{Lang, text};
+use crate::views::{fill, sector_name, vocab, when};
 use serde::Serialize;
 
 /// Sector lanes, top to bottom, as the method names the actors.
@@ -28,6 +29,15 @@ const LANE: f64 = 40.0;
 const PLAN_ROW: f64 = 34.0;
 /// At most this many day ticks on the axis, whatever the window.
 const MAX_TICKS: i64 = 64;
+
+/// A lane's name: the sector's, or the plans band's.
+fn lane_label(lang: Lang, lane: &str) -> String {
+    match lane {
+        "plans" => text(lang, "plans").to_owned(),
+        "other" => text(lang, "sector_other").to_owned(),
+        sector => sector_name(lang, sector),
+    }
+}
 
 /// A period of days to show; `None` ends mean the whole pathway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,11 +179,7 @@ fn diamond(x: f64, y: f64, r: f64) -> String {
 
 /// Lays out the timeline for the days in `window`; `lane_label` names a lane (a sector, or
 /// `plans`) in the reader's language.
-pub fn chart(
-    hashed: &HashedTimeline,
-    window: Window,
-    lane_label: &dyn Fn(&str) -> String,
-) -> Chart {
+pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
     let t = &hashed.timeline;
     let span = (window.to - window.from).max(1) as f64;
     // Tenths of a pixel are plenty, and keep long pages short.
@@ -197,20 +203,22 @@ pub fn chart(
             id: id.clone(),
             day: s.start.day,
             when: when(&s.start),
-            lane: lane_label("region"),
+            lane: lane_label(lang, "region"),
             actor: s.actor.clone(),
-            what: format!(
-                "indlæggelse{}{}{}",
-                if s.acute { ", akut" } else { "" },
-                s.length_days
-                    .map(|d| format!(", {d} dage"))
-                    .unwrap_or_default(),
-                if s.readmission {
-                    ", genindlæggelse inden for 30 dage"
-                } else {
-                    ""
-                }
-            ),
+            what: [
+                Some(text(lang, "tl_admission").to_owned()),
+                s.acute.then(|| vocab(lang, "priority", "acute")),
+                s.length_days.map(|d| match d {
+                    1 => text(lang, "tl_day").to_owned(),
+                    n => fill(lang, "tl_days", &[("n", &n.to_string())]),
+                }),
+                s.readmission
+                    .then(|| text(lang, "tl_readmission").to_owned()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
             text: s.main_diagnosis.clone().unwrap_or_default(),
             evening_night: s.start.evening_night == Some(true),
         });
@@ -247,9 +255,16 @@ pub fn chart(
             id: id.clone(),
             day: c.start.day,
             when: when(&c.start),
-            lane: lane_label(c.lane),
+            lane: lane_label(lang, c.lane),
             actor: c.actor.clone(),
-            what: format!("{}{}", c.kind, if c.acute { ", akut" } else { "" }),
+            what: match c.acute {
+                true => format!(
+                    "{}, {}",
+                    vocab(lang, "kind", &c.kind),
+                    vocab(lang, "priority", "acute")
+                ),
+                false => vocab(lang, "kind", &c.kind),
+            },
             text: c.note.clone().unwrap_or_default(),
             evening_night: c.start.evening_night == Some(true),
         });
@@ -259,7 +274,12 @@ pub fn chart(
         }
         let (mx, my) = (x(d), lane_y(lane_index(c.lane)) + LANE / 2.0);
         marks.push(Mark {
-            title: format!("{id}: {} {}, {}", c.actor, c.kind, when(&c.start)),
+            title: format!(
+                "{id}: {} {}, {}",
+                c.actor,
+                vocab(lang, "kind", &c.kind),
+                when(&c.start)
+            ),
             id,
             x: mx,
             y: my,
@@ -277,9 +297,19 @@ pub fn chart(
             id: id.clone(),
             day: p.from.day,
             when: when(&p.from),
-            lane: lane_label("plans"),
-            actor: p.participants.join(", "),
-            what: format!("{} ({}, {})", p.plan, p.kind, p.action),
+            lane: lane_label(lang, "plans"),
+            actor: p
+                .participants
+                .iter()
+                .map(|s| sector_name(lang, s))
+                .collect::<Vec<_>>()
+                .join(", "),
+            what: format!(
+                "{} ({}, {})",
+                p.plan,
+                vocab(lang, "plan", &p.kind),
+                vocab(lang, "plan_action", &p.action)
+            ),
             text: p.content.clone().unwrap_or_default(),
             evening_night: false,
         });
@@ -288,7 +318,11 @@ pub fn chart(
             continue;
         }
         plans.push(Bar {
-            title: format!("{id}: {} {}", p.kind, p.action),
+            title: format!(
+                "{id}: {} {}",
+                vocab(lang, "plan", &p.kind),
+                vocab(lang, "plan_action", &p.action)
+            ),
             id,
             x: x(a),
             y: plan_y + 4.0 + (i % 3) as f64 * 9.0,
@@ -313,7 +347,7 @@ pub fn chart(
         .filter(|d| *d >= window.from)
         .map(|d| Tick {
             x: x(d as f64),
-            label: format!("dag {d}"),
+            label: fill(lang, "tl_tick_day", &[("d", &d.to_string())]),
         })
         .collect();
     let height = plan_y + PLAN_ROW;
@@ -331,7 +365,7 @@ pub fn chart(
             .enumerate()
             .map(|(i, key)| LaneView {
                 key,
-                label: lane_label(key),
+                label: lane_label(lang, key),
                 y: lane_y(i),
                 label_y: lane_y(i) + LANE / 2.0 + 4.0,
                 height: LANE,

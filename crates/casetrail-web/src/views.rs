@@ -65,3 +65,81 @@ pub fn alpha_text(lang: Lang, a: &Agreement) -> String {
         None => text(lang, "alpha_undefined").to_owned(),
     }
 }
+
+/// A code of one of the record's vocabularies (`kind`, `plan`, `plan_action`, `source`,
+/// `event`, `priority`, `risk`, `role`, `sector`) as the reader's language names it; a code
+/// without a text shows as it is (and the page test then fails on it).
+pub fn vocab(lang: Lang, vocabulary: &str, code: &str) -> String {
+    let key = format!("{vocabulary}_{code}");
+    match crate::i18n::texts(lang).get(&key) {
+        Some(text) => text.clone(),
+        None => code.to_owned(),
+    }
+}
+
+/// A text of the translation files with `{name}` placeholders filled in.
+pub fn fill(lang: Lang, key: &str, pairs: &[(&str, &str)]) -> String {
+    pairs.iter().fold(text(lang, key).to_owned(), |t, (k, v)| {
+        t.replace(&format!("{{{k}}}"), v)
+    })
+}
+
+/// A date policy as the reader's language names it.
+pub fn policy_name(lang: Lang, policy: &str) -> String {
+    match policy {
+        "relative_days" => text(lang, "policy_relative").to_owned(),
+        "shifted_weeks" => text(lang, "policy_shifted").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// A pathway entry in the reader's language, from its codes.
+pub fn entry_summary(lang: Lang, detail: &casetrail_app::EntryDetail) -> String {
+    use casetrail_app::EntryDetail::*;
+    match detail {
+        Contact {
+            sector,
+            kind,
+            priority,
+            unit,
+            diagnoses,
+            end,
+        } => {
+            let end = end.as_ref().map_or(String::new(), |e| format!(" → {e}"));
+            format!(
+                "{}: {} ({}, {}) {}{end}",
+                sector_name(lang, sector),
+                vocab(lang, "kind", kind),
+                vocab(lang, "priority", priority),
+                unit,
+                diagnoses.join(" ")
+            )
+        }
+        Admission {
+            ward,
+            priority,
+            diagnosis,
+        } => format!(
+            "{} ({}, {diagnosis})",
+            fill(lang, "summary_admitted", &[("ward", ward)]),
+            vocab(lang, "priority", priority)
+        ),
+        Discharge { stay } => fill(lang, "summary_discharged", &[("stay", stay)]),
+        Plan { plan, action } => format!(
+            "{} {}",
+            vocab(lang, "plan", plan),
+            vocab(lang, "plan_action", action)
+        ),
+        Consent { given: true, scope } => fill(lang, "summary_consent_given", &[("scope", scope)]),
+        Consent {
+            given: false,
+            scope,
+        } => fill(lang, "summary_consent_withdrawn", &[("scope", scope)]),
+        Material { source } => fill(
+            lang,
+            "summary_material",
+            &[("source", &vocab(lang, "source", source))],
+        ),
+        Other => String::new(),
+    }
+}

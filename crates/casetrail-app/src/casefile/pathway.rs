@@ -42,7 +42,10 @@ pub struct PathwayEntry {
     pub position: u64,
     pub when: String,
     pub event: &'static str,
+    /// The entry in English, for the command line.
     pub summary: String,
+    /// The entry in codes, for an edge that says it in its reader's language.
+    pub detail: EntryDetail,
     pub note: Option<Personal>,
     /// Positions of the corrections that amended this entry.
     pub amended_by: Vec<String>,
@@ -93,6 +96,77 @@ fn open(
         .map_or(Personal::Erased, |bytes| {
             Personal::Text(String::from_utf8_lossy(&bytes).into_owned())
         })
+}
+
+/// What a pathway entry records, as codes of the record's vocabularies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "entry", rename_all = "snake_case")]
+pub enum EntryDetail {
+    Contact {
+        sector: &'static str,
+        kind: &'static str,
+        priority: &'static str,
+        unit: String,
+        diagnoses: Vec<String>,
+        end: Option<String>,
+    },
+    Admission {
+        ward: String,
+        priority: &'static str,
+        diagnosis: String,
+    },
+    Discharge {
+        stay: String,
+    },
+    Plan {
+        plan: &'static str,
+        action: &'static str,
+    },
+    Consent {
+        given: bool,
+        scope: String,
+    },
+    Material {
+        source: &'static str,
+    },
+    Other,
+}
+
+fn detail(event: &DomainEvent) -> EntryDetail {
+    match event {
+        DomainEvent::ContactRecorded(c) => EntryDetail::Contact {
+            sector: c.sector.as_str(),
+            kind: c.kind.as_str(),
+            priority: c.priority.as_str(),
+            unit: c.unit.clone(),
+            diagnoses: c.diagnoses.iter().map(|d| d.as_str().to_owned()).collect(),
+            end: c.end.map(|e| e.to_string()),
+        },
+        DomainEvent::AdmissionStarted(a) => EntryDetail::Admission {
+            ward: a.ward.clone(),
+            priority: a.priority.as_str(),
+            diagnosis: a.main_diagnosis.to_string(),
+        },
+        DomainEvent::DischargeRecorded(d) => EntryDetail::Discharge {
+            stay: d.stay.to_string(),
+        },
+        DomainEvent::PlanChanged(p) => EntryDetail::Plan {
+            plan: p.kind.as_str(),
+            action: p.action.as_str(),
+        },
+        DomainEvent::ConsentGiven(c) => EntryDetail::Consent {
+            given: true,
+            scope: c.scope.clone(),
+        },
+        DomainEvent::ConsentWithdrawn(c) => EntryDetail::Consent {
+            given: false,
+            scope: c.scope.clone(),
+        },
+        DomainEvent::MaterialAttached(m) => EntryDetail::Material {
+            source: m.source.as_str(),
+        },
+        _ => EntryDetail::Other,
+    }
 }
 
 fn summary(event: &DomainEvent) -> (String, String) {
@@ -246,6 +320,7 @@ impl Workbench {
                         when,
                         event: event.event_type(),
                         summary: summary.trim().to_string(),
+                        detail: detail(event),
                         note: note_of(event)
                             .map(|(field, sealed)| open(key.as_ref(), &patient, field, sealed)),
                         amended_by: standing

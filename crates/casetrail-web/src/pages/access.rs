@@ -54,9 +54,13 @@ pub async fn access_log(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
                     position: e.position,
                     at: crate::views::utc(e.at_micros),
                     user: e.access.user,
-                    role: e.access.role,
+                    role: crate::views::vocab(ctx.lang, "role", &e.access.role),
                     case: e.access.case,
-                    viewed: format!("{:?}", e.access.viewed),
+                    viewed: crate::views::vocab(
+                        ctx.lang,
+                        "viewed",
+                        &format!("{:?}", e.access.viewed),
+                    ),
                     release: e.access.release.map(|r| r.to_string()).unwrap_or_default(),
                     hash: e
                         .access

@@ -6,9 +6,10 @@ use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
+use crate::i18n::Lang;
 use crate::multipart::read_multipart;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::when;
+use crate::views::{entry_summary, policy_name, vocab, when};
 use warp::Filter;
 
 /// GET /cases/{case}: facilitator (an access event).
@@ -97,7 +98,7 @@ struct MaterialRow {
 struct EntryRow {
     position: u64,
     when: String,
-    event: &'static str,
+    event: String,
     summary: String,
     note: String,
 }
@@ -144,7 +145,7 @@ fn personal(p: &Option<casetrail_app::Personal>) -> String {
 }
 
 impl PathwayRows {
-    fn new(p: casetrail_app::PathwayView) -> Self {
+    fn new(lang: Lang, p: casetrail_app::PathwayView) -> Self {
         PathwayRows {
             cpr: personal(&p.cpr),
             name: personal(&p.name),
@@ -156,8 +157,8 @@ impl PathwayRows {
                 .map(|e| EntryRow {
                     position: e.position,
                     when: e.when.clone(),
-                    event: e.event,
-                    summary: e.summary.clone(),
+                    event: vocab(lang, "event", e.event),
+                    summary: entry_summary(lang, &e.detail).trim().to_owned(),
                     note: personal(&e.note),
                 })
                 .collect(),
@@ -178,7 +179,22 @@ struct CaseFilePage {
     /// Whether the replaced names are listed too (`?redaction=review`).
     reviewing: bool,
     releases: Vec<ReleaseRow>,
-    sources: Vec<&'static str>,
+    sources: Vec<Choice>,
+}
+
+/// An option of a select: the code sent, the words shown.
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: &'static str,
+    label: String,
+}
+
+/// The snake_case code serde gives a value (the form the translation keys use).
+fn code_of(value: &impl Serialize) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 /// How the case file's review lists findings: `?redaction=review` also lists every name and
@@ -235,7 +251,7 @@ pub async fn case_file(
                 .material
                 .iter()
                 .map(|m| MaterialRow {
-                    source: m.source.clone(),
+                    source: vocab(ctx.lang, "source", &m.source),
                     when: when(&m.at),
                     text: m.text.clone(),
                 })
@@ -244,7 +260,7 @@ pub async fn case_file(
                 .into_iter()
                 .map(|f| FindingRow {
                     term: f.term,
-                    kind: format!("{:?}", f.kind),
+                    kind: vocab(ctx.lang, "risk", &code_of(&f.kind)),
                     occurrences: f.occurrences,
                     first_seen: f.first_seen,
                     context: f.context,
@@ -255,7 +271,7 @@ pub async fn case_file(
                 .into_iter()
                 .map(|r| ReleaseRow {
                     version: r.version,
-                    policy: r.policy.as_str().to_owned(),
+                    policy: policy_name(ctx.lang, r.policy.as_str()),
                     hash: r.content_hash.to_string(),
                     by: r.released_by,
                     events: r.stream_version,
@@ -263,9 +279,12 @@ pub async fn case_file(
                 .collect(),
             sources: casetrail_app::MaterialSource::ALL
                 .iter()
-                .map(|s| s.as_str())
+                .map(|s| Choice {
+                    value: s.as_str(),
+                    label: vocab(ctx.lang, "source", s.as_str()),
+                })
                 .collect(),
-            pathway: PathwayRows::new(pathway),
+            pathway: PathwayRows::new(ctx.lang, pathway),
         },
     )
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::i18n::{Lang, text};
 use crate::lifelines::{Chart, Window, chart};
-use crate::views::{sector_name, when};
+use crate::views::{vocab, when};
 
 #[derive(Debug, Serialize)]
 struct ZoomLink {
@@ -64,16 +64,12 @@ pub(super) fn view(
     sources.dedup();
     TimelineView {
         t: crate::i18n::texts(lang),
-        chart: chart(timeline, window, &|lane| match lane {
-            "plans" => text(lang, "plans").to_owned(),
-            "other" => text(lang, "sector_other").to_owned(),
-            sector => sector_name(lang, sector),
-        }),
+        chart: chart(timeline, window, lang),
         zoom: zoom_links(lang, base, window, whole),
         sources: sources
             .iter()
             .map(|s| ZoomLink {
-                label: s.clone(),
+                label: vocab(lang, "source", s),
                 href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
             })
             .collect(),
@@ -82,7 +78,7 @@ pub(super) fn view(
             .iter()
             .filter(|m| source.is_none_or(|s| s == m.source))
             .map(|m| MaterialView {
-                source: m.source.clone(),
+                source: vocab(lang, "source", &m.source),
                 when: when(&m.at),
                 text: m.text.clone(),
             })
