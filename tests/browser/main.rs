@@ -310,7 +310,8 @@ async fn facilitator_imports_selects_releases_and_forms_a_panel(j: &Journey<'_>)
     }
     j.shot("04-case-file").await;
     j.submit("#release button").await;
-    j.eventually("#releases", "Dage fra indeksindlæggelsen").await;
+    j.eventually("#releases", "Dage fra indeksindlæggelsen")
+        .await;
 
     // A panel with every sector, and the case assigned to it.
     j.go("/audits/DEMO-2019").await;

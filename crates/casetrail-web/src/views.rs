@@ -143,3 +143,24 @@ pub fn entry_summary(lang: Lang, detail: &casetrail_app::EntryDetail) -> String 
         Other => String::new(),
     }
 }
+
+/// An export file as the audit and quality pages offer it.
+#[derive(Debug, serde::Serialize)]
+pub struct ExportLink {
+    pub file: &'static str,
+    pub label: String,
+}
+
+/// Every export file, the Danish Excel variants named as such.
+pub fn export_links(lang: Lang) -> Vec<ExportLink> {
+    casetrail_app::EXPORT_FILES
+        .iter()
+        .map(|file| ExportLink {
+            file,
+            label: match file.ends_with("-da.csv") {
+                true => format!("{file} ({})", text(lang, "export_csv_danish")),
+                false => (*file).to_owned(),
+            },
+        })
+        .collect()
+}

@@ -16,6 +16,8 @@ use crate::exports::receipts::CheckpointSigner;
 pub const EXPORT_FILES: &[&str] = &[
     "answers.csv",
     "summary.csv",
+    "answers-da.csv",
+    "summary-da.csv",
     "findings.json",
     "fhir.json",
     "redcap-dictionary.csv",
@@ -49,6 +51,7 @@ fn format_of(name: &str) -> Option<(ExportFormat, Option<i32>)> {
     }
     let format = match name {
         "answers.csv" | "summary.csv" => Csv,
+        "answers-da.csv" | "summary-da.csv" => CsvDanish,
         "findings.json" => Json,
         "fhir.json" => Fhir,
         "redcap-dictionary.csv" | "redcap-data.csv" => Redcap,

@@ -241,9 +241,14 @@ impl Findings {
     /// The long table: one row per answer. `bom` starts the file with a UTF-8 byte-order mark,
     /// which Excel needs to read the letters æ, ø and å right.
     pub fn answers_csv(&self, bom: bool) -> Result<Vec<u8>, AppError> {
-        let mut out = start(bom);
+        self.answers_csv_in(&CsvDialect::plain(bom))
+    }
+
+    /// The long table in `dialect`.
+    pub fn answers_csv_in(&self, dialect: &CsvDialect) -> Result<Vec<u8>, AppError> {
+        let mut out = start(dialect.bom);
         {
-            let mut w = csv::Writer::from_writer(&mut out);
+            let mut w = dialect.writer(&mut out);
             w.write_record([
                 "audit",
                 "preliminary",
@@ -279,9 +284,14 @@ impl Findings {
 
     /// The wide summary: one row per case and question, a column per scale step.
     pub fn summary_csv(&self, bom: bool) -> Result<Vec<u8>, AppError> {
-        let mut out = start(bom);
+        self.summary_csv_in(&CsvDialect::plain(bom))
+    }
+
+    /// The wide summary in `dialect`.
+    pub fn summary_csv_in(&self, dialect: &CsvDialect) -> Result<Vec<u8>, AppError> {
+        let mut out = start(dialect.bom);
         {
-            let mut w = csv::Writer::from_writer(&mut out);
+            let mut w = dialect.writer(&mut out);
             let steps: Vec<String> = self
                 .summary
                 .first()
@@ -290,6 +300,9 @@ impl Findings {
             let mut header = vec!["audit", "preliminary", "panel", "case", "question"];
             header.extend(steps.iter().map(String::as_str));
             header.extend(["answers", "median", "alpha_question"]);
+            if dialect.danish {
+                header.push("suppressed_below");
+            }
             w.write_record(&header).map_err(csv_error)?;
             for r in &self.summary {
                 let mut row = vec![
@@ -300,11 +313,27 @@ impl Findings {
                     r.question.clone(),
                 ];
                 row.extend(r.counts.iter().map(|(_, n)| n.clone()));
-                row.extend([
-                    r.answers.clone(),
-                    r.median.clone(),
-                    r.alpha_question.clone(),
-                ]);
+                row.push(r.answers.clone());
+                if dialect.danish {
+                    // Danish Excel reads a column with "<5" in it as text, and a dot as no
+                    // decimal point: suppressed counts are left empty (and the threshold
+                    // named once at the end of the row), decimals written with a comma.
+                    let suppressed = row.iter().any(|c| c.starts_with('<'));
+                    for cell in row.iter_mut().skip(5) {
+                        if cell.starts_with('<') {
+                            cell.clear();
+                        }
+                    }
+                    row.push(r.median.replace('.', ","));
+                    row.push(r.alpha_question.replace('.', ","));
+                    row.push(if suppressed {
+                        format!("<{}", self.min_cell)
+                    } else {
+                        String::new()
+                    });
+                } else {
+                    row.extend([r.median.clone(), r.alpha_question.clone()]);
+                }
                 w.write_record(spreadsheet::record(&row))
                     .map_err(csv_error)?;
             }
@@ -320,6 +349,36 @@ impl Findings {
                 source,
             })
             .map_err(AppError::from)
+    }
+}
+
+/// How a CSV file is written: the plain form (commas, decimal points) that R, Python and
+/// REDCap read, or the form Danish Excel opens in columns (semicolons, decimal commas, a
+/// byte-order mark, no text in number columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvDialect {
+    pub bom: bool,
+    pub danish: bool,
+}
+
+impl CsvDialect {
+    /// Commas and decimal points, with or without the byte-order mark.
+    pub fn plain(bom: bool) -> Self {
+        CsvDialect { bom, danish: false }
+    }
+
+    /// "CSV til Excel (dansk)".
+    pub fn danish_excel() -> Self {
+        CsvDialect {
+            bom: true,
+            danish: true,
+        }
+    }
+
+    fn writer<W: std::io::Write>(&self, out: W) -> csv::Writer<W> {
+        csv::WriterBuilder::new()
+            .delimiter(if self.danish { b';' } else { b',' })
+            .from_writer(out)
     }
 }
 

@@ -15,6 +15,9 @@ use crate::exports::receipts::CheckpointSigner;
 pub enum ExportFormat {
     /// `answers.csv` (long) and `summary.csv` (wide).
     Csv,
+    /// `answers-da.csv` and `summary-da.csv`: the same tables for Danish Excel (semicolons,
+    /// decimal commas, a byte-order mark, suppressed counts empty).
+    CsvDanish,
     /// `findings.json`.
     Json,
     /// `fhir.json`: a FHIR R4 Bundle of the Questionnaire and the QuestionnaireResponses.
@@ -88,6 +91,23 @@ impl Workbench {
                     findings.summary_csv(options.bom)?,
                 ),
             ],
+            ExportFormat::CsvDanish => {
+                let dialect = crate::exports::findings::CsvDialect::danish_excel();
+                vec![
+                    file(
+                        "answers-da.csv",
+                        CSV,
+                        "answers, one row each, for Danish Excel",
+                        findings.answers_csv_in(&dialect)?,
+                    ),
+                    file(
+                        "summary-da.csv",
+                        CSV,
+                        "summary per case and question, for Danish Excel",
+                        findings.summary_csv_in(&dialect)?,
+                    ),
+                ]
+            }
             ExportFormat::Json => vec![file(
                 "findings.json",
                 "application/json",
@@ -111,6 +131,13 @@ impl Workbench {
             }
             ExportFormat::Redcap => {
                 let (dictionary, data) = self.redcap_findings(audit, key)?;
+                // REDCap's importer skips a byte-order mark; Excel, where the files are
+                // often checked first, needs it for æ, ø and å.
+                let bom = |bytes: Vec<u8>| match options.bom {
+                    true => ["\u{feff}".as_bytes(), &bytes].concat(),
+                    false => bytes,
+                };
+                let (dictionary, data) = (bom(dictionary), bom(data));
                 vec![
                     file(
                         "redcap-dictionary.csv",
@@ -192,6 +219,76 @@ mod tests {
         )
         .unwrap();
         (dir, wb, key)
+    }
+
+    #[test]
+    fn the_danish_excel_csv_reads_back_in_columns_with_decimal_commas_and_no_text_counts() {
+        let (_dir, wb, key) = revealed_demo();
+        let signer = CheckpointSigner::from_seed([4; 32], "test");
+        let get = |name: &str| {
+            wb.export_file(crate::DEMO_AUDIT, &key, &signer, name)
+                .unwrap()
+                .bytes
+        };
+        let summary = get("summary-da.csv");
+        assert!(
+            summary.starts_with("\u{feff}".as_bytes()),
+            "a byte-order mark"
+        );
+        let read = |bytes: &[u8], delimiter: u8| -> Vec<Vec<String>> {
+            csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .from_reader(&bytes[3..])
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+                .collect()
+        };
+        let header: Vec<String> = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(&summary[3..])
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(header.last().map(String::as_str), Some("suppressed_below"));
+        let plain = read(&get("summary.csv"), b',');
+        let danish = read(&summary, b';');
+        assert_eq!(plain.len(), danish.len());
+        assert!(!plain.is_empty());
+        let alpha = header.iter().position(|h| h == "alpha_question").unwrap();
+        let mut suppressed_rows = 0;
+        for (p, d) in plain.iter().zip(&danish) {
+            assert_eq!(d.len(), p.len() + 1, "one more column");
+            assert_eq!(d[alpha], p[alpha].replace('.', ","), "decimal comma");
+            for (pc, dc) in p.iter().zip(d).skip(5).take(alpha - 6) {
+                if pc.starts_with('<') {
+                    assert_eq!(dc, "", "a suppressed count is empty, not text");
+                } else {
+                    assert_eq!(pc, dc);
+                    assert!(dc.is_empty() || dc.parse::<u64>().is_ok(), "{dc}");
+                }
+            }
+            if p.iter().any(|c| c.starts_with('<')) {
+                suppressed_rows += 1;
+                assert_eq!(d.last().map(String::as_str), Some("<5"));
+            }
+        }
+        assert!(suppressed_rows > 0, "the demo has small cells");
+        assert!(
+            plain.iter().any(|r| r[alpha].contains('.')),
+            "an alpha with decimals to convert"
+        );
+        let answers = get("answers-da.csv");
+        let rows = read(&answers, b';');
+        assert_eq!(rows.len(), 56, "every answer, semicolon-separated");
+        assert!(rows.iter().all(|r| r.len() == 10));
+        for name in ["redcap-dictionary.csv", "redcap-data.csv"] {
+            assert!(
+                get(name).starts_with("\u{feff}".as_bytes()),
+                "{name} has a BOM"
+            );
+        }
     }
 
     const OPTIONS: ExportOptions = ExportOptions {

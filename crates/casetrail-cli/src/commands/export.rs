@@ -11,7 +11,8 @@ use crate::env::Env;
 
 /// Export an audit's findings (revealed answers; preliminary until the audit is closed):
 /// CSV (ID-answers.csv, one row per answer, and ID-summary.csv, one row per case and
-/// question), JSON (ID-findings.json), FHIR R4 (ID-fhir.json), REDCap (a data dictionary
+/// question), the same for Danish Excel (csv-da: ID-answers-da.csv, ID-summary-da.csv), JSON
+/// (ID-findings.json), FHIR R4 (ID-fhir.json), REDCap (a data dictionary
 /// and a data CSV) or Parquet (ID-answers.parquet, and the stage-1 episodes with --year).
 /// Each file gets a signed receipt beside it (FILE.receipt.json). Columns: docs/exports.md.
 #[derive(Debug, Args)]
@@ -42,6 +43,8 @@ pub struct ExportArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum ExportFormat {
     Csv,
+    /// The CSV tables for Danish Excel: semicolons, decimal commas, a byte-order mark.
+    CsvDa,
     Json,
     /// A FHIR R4 Bundle: the Questionnaire and a QuestionnaireResponse per member and case.
     Fhir,
@@ -55,6 +58,7 @@ impl From<ExportFormat> for casetrail_app::ExportFormat {
     fn from(f: ExportFormat) -> Self {
         match f {
             ExportFormat::Csv => casetrail_app::ExportFormat::Csv,
+            ExportFormat::CsvDa => casetrail_app::ExportFormat::CsvDanish,
             ExportFormat::Json => casetrail_app::ExportFormat::Json,
             ExportFormat::Fhir => casetrail_app::ExportFormat::Fhir,
             ExportFormat::Redcap => casetrail_app::ExportFormat::Redcap,

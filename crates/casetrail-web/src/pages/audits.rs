@@ -231,7 +231,7 @@ struct AuditPage {
     released_cases: Vec<(String, u32)>,
     scale: Vec<Choice>,
     rated: Vec<Choice>,
-    export_files: &'static [&'static str],
+    export_files: Vec<crate::views::ExportLink>,
     /// Guarded steps taken although something was missing, with their reasons.
     overrides: Vec<String>,
     /// The confirmation line after an action: the action done, if it is one of the page's.
@@ -450,7 +450,7 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
             title: state.title.clone(),
             scoring_open: state.scoring_open,
             closed: state.closed,
-            export_files: casetrail_app::EXPORT_FILES,
+            export_files: crate::views::export_links(lang),
             panels,
             recommendations: state
                 .recommendations

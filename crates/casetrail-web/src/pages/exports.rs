@@ -26,7 +26,7 @@ pub const CHECKPOINT: RouteDoc = RouteDoc::get(
 pub const EXPORT: RouteDoc = RouteDoc::get(
     "/export/{audit}/{file}",
     FACILITATOR_OR_QUALITY,
-    "an export file (`answers.csv`, `summary.csv`, `findings.json`, `fhir.json`, `redcap-dictionary.csv`, `redcap-data.csv`, `answers.parquet`, `stage1-YYYY.parquet`) or its `FILE.receipt.json`; 422 before any reveal",
+    "an export file (`answers.csv`, `summary.csv`, `answers-da.csv`, `summary-da.csv`, `findings.json`, `fhir.json`, `redcap-dictionary.csv`, `redcap-data.csv`, `answers.parquet`, `stage1-YYYY.parquet`) or its `FILE.receipt.json`; 422 before any reveal",
 );
 
 pub const ROUTES: &[&RouteDoc] = &[&REPORT, &CHECKPOINT, &EXPORT];

@@ -69,7 +69,7 @@ struct QualityPage {
     open: usize,
     /// The checkpoint key's fingerprint, to compare with a receipt's.
     fingerprint: String,
-    export_files: &'static [&'static str],
+    export_files: Vec<crate::views::ExportLink>,
 }
 
 async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejection> {
@@ -143,7 +143,7 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
             closed,
             open,
             fingerprint: ctx.shared.signer.public_key().fingerprint(),
-            export_files: casetrail_app::EXPORT_FILES,
+            export_files: crate::views::export_links(lang),
         },
     )
 }
