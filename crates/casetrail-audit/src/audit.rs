@@ -562,19 +562,29 @@ impl Audit {
     /// The ratings of one question as units (cases) × raters (members), for alpha. "Cannot be
     /// assessed" and unanswered are missing. Only revealed panels count.
     pub fn rating_units(&self, question: &str) -> Vec<Vec<Option<f64>>> {
-        let mut out = Vec::new();
-        for panel in self.panels.values().filter(|p| p.revealed) {
-            for case in panel.cases.keys() {
-                out.push(
-                    panel
-                        .members
-                        .keys()
-                        .map(|m| self.submitted_step(m, case, question))
-                        .collect(),
-                );
-            }
-        }
-        out
+        let revealed = self.panels.iter().filter(|(_, p)| p.revealed);
+        revealed
+            .flat_map(|(name, _)| self.panel_units(name, question))
+            .collect()
+    }
+
+    /// The ratings of one question in one revealed panel: its cases × its members. Empty for
+    /// a panel that is not revealed (or does not exist).
+    pub fn panel_units(&self, panel: &str, question: &str) -> Vec<Vec<Option<f64>>> {
+        let Some(panel) = self.panels.get(panel).filter(|p| p.revealed) else {
+            return Vec::new();
+        };
+        panel
+            .cases
+            .keys()
+            .map(|case| {
+                panel
+                    .members
+                    .keys()
+                    .map(|m| self.submitted_step(m, case, question))
+                    .collect()
+            })
+            .collect()
     }
 }
 

@@ -58,12 +58,33 @@ pub fn parse_value(field: &str) -> Value {
     }
 }
 
-/// Krippendorff's alpha with three decimals, or the word for undefined.
+/// A decimal number as the reader's language writes it (a comma in Danish).
+pub fn decimal(lang: Lang, value: f64, places: usize) -> String {
+    let shown = format!("{value:.places$}").replace('-', "−");
+    match lang {
+        Lang::Da => shown.replace('.', ","),
+        Lang::En => shown,
+    }
+}
+
+/// Krippendorff's alpha with three decimals and the number of pairable values; "not
+/// computed" where no unit has two values, "undefined" where the values do not vary.
 pub fn alpha_text(lang: Lang, a: &Agreement) -> String {
+    if a.pairable_units == 0 {
+        return text(lang, "not_computed").to_owned();
+    }
     match a.alpha {
-        Some(alpha) => format!("{alpha:.3}"),
+        Some(alpha) => format!("{} (n = {})", decimal(lang, alpha, 3), a.pairable),
         None => text(lang, "alpha_undefined").to_owned(),
     }
+}
+
+/// The bootstrap interval of an alpha, or None where it says nothing (no alpha, or an
+/// interval of one point because there is only one case or one way to resample).
+pub fn interval_text(lang: Lang, a: &casetrail_app::QuestionAgreement) -> Option<String> {
+    let (lo, hi) = a.interval?;
+    (a.agreement.alpha.is_some() && a.agreement.pairable_units > 1 && (hi - lo).abs() >= 0.005)
+        .then(|| format!("{} – {}", decimal(lang, lo, 2), decimal(lang, hi, 2)))
 }
 
 /// A code of one of the record's vocabularies (`kind`, `plan`, `plan_action`, `source`,
@@ -163,4 +184,47 @@ pub fn export_links(lang: Lang) -> Vec<ExportLink> {
             },
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agreement(alpha: Option<f64>, pairable_units: usize) -> Agreement {
+        Agreement {
+            alpha,
+            observed: 0.0,
+            expected: 0.0,
+            pairable: pairable_units * 2,
+            pairable_units,
+        }
+    }
+
+    #[test]
+    fn numbers_read_in_the_readers_language_and_say_when_nothing_was_computed() {
+        assert_eq!(decimal(Lang::Da, -0.0834, 3), "−0,083");
+        assert_eq!(decimal(Lang::En, 0.5, 2), "0.50");
+        let one_answer = agreement(None, 0);
+        assert_eq!(alpha_text(Lang::Da, &one_answer), "ikke beregnet");
+        assert_eq!(alpha_text(Lang::Da, &agreement(None, 3)), "udefineret");
+        assert_eq!(
+            alpha_text(Lang::Da, &agreement(Some(0.4121), 7)),
+            "0,412 (n = 14)"
+        );
+        let with = |interval, a: Agreement| casetrail_app::QuestionAgreement {
+            of: "efforts".into(),
+            agreement: a,
+            interval,
+            distribution: Vec::new(),
+        };
+        let point = with(Some((-0.083, -0.083)), agreement(Some(-0.083), 1));
+        assert_eq!(
+            interval_text(Lang::Da, &point),
+            None,
+            "a one-point interval"
+        );
+        let real = with(Some((0.21, 0.66)), agreement(Some(0.41), 7));
+        assert_eq!(interval_text(Lang::Da, &real).unwrap(), "0,21 – 0,66");
+        assert_eq!(interval_text(Lang::En, &real).unwrap(), "0.21 – 0.66");
+    }
 }

@@ -44,6 +44,8 @@ pub struct AuditStatus {
     pub agreement: Vec<QuestionAgreement>,
     /// Ordinal alpha per revealed case over its rated questions.
     pub agreement_per_case: Vec<QuestionAgreement>,
+    /// Per revealed panel: ordinal alpha per rated question over that panel's cases only.
+    pub agreement_per_panel: Vec<(String, Vec<QuestionAgreement>)>,
 }
 
 /// Alpha for one question or one case, with its seeded bootstrap interval and the answers.
@@ -351,8 +353,21 @@ impl Workbench {
             .flat_map(|p| p.cases.keys())
             .map(|case| agreement_of(case.clone(), &state.case_units(case, &rated)))
             .collect();
+        let agreement_per_panel = state
+            .panels
+            .iter()
+            .filter(|(_, p)| p.revealed)
+            .map(|(name, _)| {
+                let per_question = rated
+                    .iter()
+                    .map(|id| agreement_of((*id).to_owned(), &state.panel_units(name, id)))
+                    .collect();
+                (name.clone(), per_question)
+            })
+            .collect();
         Ok(AuditStatus {
             audit: audit.to_owned(),
+            agreement_per_panel,
             events: count,
             missing_sectors: state
                 .panels

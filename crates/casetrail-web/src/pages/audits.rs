@@ -14,7 +14,7 @@ use warp::{Rejection, Reply};
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
 use crate::i18n::{Lang, text};
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{alpha_text, question_text, sector_name, value_text};
+use crate::views::{alpha_text, interval_text, question_text, sector_name, value_text};
 use casetrail_report::charts::{BarChart, bar_chart, percent};
 use warp::Filter;
 
@@ -256,8 +256,14 @@ fn meeting(
     lang: Lang,
     q: &Questionnaire,
     status: &AuditStatus,
-    panel: &casetrail_app::Panel,
+    (name, panel): (&str, &casetrail_app::Panel),
 ) -> Vec<QuestionMeeting> {
+    let of_panel = status
+        .agreement_per_panel
+        .iter()
+        .find(|(p, _)| p == name)
+        .map(|(_, a)| a.as_slice())
+        .unwrap_or_default();
     let answers: Vec<&Answer> = status
         .answers
         .iter()
@@ -277,17 +283,16 @@ fn meeting(
                     .or_default() += 1;
             }
             let total = of_question.len() as u64;
-            let agreement = status.agreement.iter().find(|x| x.of == question.id);
+            let agreement = of_panel.iter().find(|x| x.of == question.id);
             QuestionMeeting {
                 id: question.id.clone(),
                 text: question_text(lang, question),
                 alpha: agreement
                     .map(|x| alpha_text(lang, &x.agreement))
-                    .unwrap_or_default(),
+                    .unwrap_or_else(|| text(lang, "not_computed").to_owned()),
                 interval: agreement
-                    .and_then(|x| x.interval)
-                    .map(|(lo, hi)| format!("{lo:.2} – {hi:.2}"))
-                    .unwrap_or_else(|| "–".into()),
+                    .and_then(|x| interval_text(lang, x))
+                    .unwrap_or_else(|| text(lang, "not_computed").to_owned()),
                 chart: bar_chart(
                     "distribution",
                     question_text(lang, question),
@@ -410,7 +415,7 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
                 progress: percent(submitted as u64, expected as u64),
                 revealed: p.revealed,
                 meeting: if p.revealed {
-                    meeting(lang, &q, &status, p)
+                    meeting(lang, &q, &status, (name, p))
                 } else {
                     Vec::new()
                 },
