@@ -266,6 +266,10 @@ pub struct CaseFileReleased {
     pub content_hash: ContentHash,
     /// The facilitator who released it.
     pub released_by: String,
+    /// Why it was released with review items undecided, sealed like any free text; absent
+    /// when none were (an optional field: events without it read as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Sealed>,
 }
 
 /// A byte string written as hex in JSON, refused with its own error when malformed.
@@ -440,6 +444,7 @@ pub fn personal_fields(event_type: &str) -> &'static [&'static str] {
         "Corrected" => &["reason"],
         "PersonRecorded" => &["name", "contact_details"],
         "RiskReviewed" => &["term"],
+        "CaseFileReleased" => &["reason"],
         _ => &[],
     }
 }

@@ -297,6 +297,7 @@ impl Workbench {
         key: &PseudonymKey,
         policy: DatePolicy,
         by: &str,
+        reason: Option<&str>,
     ) -> Result<Release, AppError> {
         let stream = self.case_stream(case)?;
         if self.patient_key(&stream.patient)?.is_none() {
@@ -306,6 +307,32 @@ impl Workbench {
             .into());
         }
         let upto = stream.events.len();
+        // A release is what panels score, and cannot be taken back: undecided review items
+        // (words that still look identifying) need a decision, or a reason to go ahead.
+        let undecided = self
+            .with_case(&stream, upto, |events| {
+                timeline::review(events, key, policy, RedactionPolicy::Strict)
+            })?
+            .len();
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if let Some(r) = reason
+            && r.chars().count() > casetrail_audit::audit::MAX_REASON
+        {
+            return Err(CoreError::BadForm {
+                what: format!(
+                    "the reason is longer than {} characters",
+                    casetrail_audit::audit::MAX_REASON
+                ),
+            }
+            .into());
+        }
+        if undecided > 0 && reason.is_none() {
+            return Err(CaseFileError::UndecidedReview {
+                case: case.to_owned(),
+                undecided,
+            }
+            .into());
+        }
         let built = self.build(&stream, upto, key, View::Anonymised(policy))?;
         // A release that would show panels nothing new is refused: the same content under a
         // new version number would only make panels wonder what changed.
@@ -324,6 +351,13 @@ impl Workbench {
             policy,
             content_hash: built.content_hash,
             released_by: by.to_owned(),
+            reason: match reason {
+                Some(r) => Some(
+                    self.case_key(&stream)?
+                        .seal_str(&stream.patient, "reason", r),
+                ),
+                None => None,
+            },
         });
         let id_key = format!("release/{}/{upto}/{}", stream.patient, built.content_hash);
         let version = releases_of(&stream).len() as u32 + 1;
@@ -460,3 +494,6 @@ fn opener<'a>(
         Some(String::from_utf8_lossy(&bytes).into_owned())
     }
 }
+
+#[cfg(test)]
+mod guard_tests;

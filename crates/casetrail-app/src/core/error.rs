@@ -154,6 +154,10 @@ pub enum CaseFileError {
         "case {case} has not changed since its released version {version}: nothing new to release"
     )]
     ReleaseUnchanged { case: String, version: u32 },
+    #[error(
+        "case {case} has {undecided} review item(s) undecided: decide them (keep or redact), or give a reason to release anyway"
+    )]
+    UndecidedReview { case: String, undecided: usize },
     #[error("the PDF could not be read: {reason}")]
     Pdf { reason: String },
     #[error("cannot write the synthetic region: {reason}")]
@@ -177,6 +181,7 @@ impl CaseFileError {
             CaseFileError::NoSuchRelease { .. } => ErrorKind::NotFound,
             CaseFileError::ReleaseMismatch { .. } => ErrorKind::Internal,
             CaseFileError::ReleaseUnchanged { .. } => ErrorKind::Conflict,
+            CaseFileError::UndecidedReview { .. } => ErrorKind::Conflict,
             CaseFileError::Pdf { .. } => ErrorKind::Invalid,
             CaseFileError::Generate { .. } => ErrorKind::Internal,
         }

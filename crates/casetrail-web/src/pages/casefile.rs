@@ -298,6 +298,8 @@ pub struct CaseForm {
     term: String,
     decision: String,
     policy: String,
+    /// Why the case is released with review items undecided.
+    reason: String,
 }
 
 pub async fn case_action(
@@ -319,7 +321,9 @@ pub async fn case_action(
             "release" => {
                 let policy = DatePolicy::parse(&form.policy)
                     .ok_or_else(|| bad("policy must be relative_days or shifted_weeks"))?;
-                wb.release(&id, &shared.key, policy, &by).map(|_| ())
+                let reason = Some(form.reason.as_str());
+                wb.release(&id, &shared.key, policy, &by, reason)
+                    .map(|_| ())
             }
             _ => Err(bad("unknown action")),
         }
