@@ -54,6 +54,7 @@ pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::{Share, Stage1Report};
 pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
+pub use casetrail_import::ImportError;
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use casetrail_receipt::{
     MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,

@@ -23,6 +23,14 @@ pub enum ImportError {
     /// The file is empty.
     #[error("the file has no header line")]
     NoHeader,
+    /// The header is the contacts CSV's columns separated by semicolons (Danish Excel's CSV).
+    #[error(
+        "the file is separated by semicolons ({columns} columns in line 1), as Danish Excel saves \"CSV (semikolonsepareret)\"; casetrail reads comma-separated files: save it as \"CSV UTF-8 (kommasepareret)\" and import it again"
+    )]
+    SemicolonSeparated {
+        /// How many columns the semicolons separate.
+        columns: usize,
+    },
     /// Required columns are missing from the header.
     #[error("the header lacks the required column(s) {missing}; it has: {found}")]
     MissingColumns {

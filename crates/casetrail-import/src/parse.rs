@@ -120,6 +120,20 @@ pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
     if header.is_empty() {
         return Err(ImportError::NoHeader);
     }
+    // Danish Excel saves "CSV" with semicolons: the whole header is then one field. Say so,
+    // rather than list every column as missing.
+    if header.len() == 1 {
+        let names: Vec<&str> = header[0].split(';').map(str::trim).collect();
+        let known = names
+            .iter()
+            .filter(|n| Column::ALL.iter().any(|c| c.name() == **n))
+            .count();
+        if known >= 2 {
+            return Err(ImportError::SemicolonSeparated {
+                columns: names.len(),
+            });
+        }
+    }
     let layout = Layout::from_header(&header)?;
     let mut parsed = Parsed {
         header: header.iter().map(str::to_owned).collect(),
@@ -515,6 +529,24 @@ mod tests {
         assert!(
             matches!(twice, ImportError::DuplicateColumn { .. }),
             "{twice}"
+        );
+    }
+
+    #[test]
+    fn a_semicolon_file_is_recognised_and_said_so() {
+        let danish = format!("{}\nP1;x\n", HEADER.replace(',', ";"));
+        let e = parse_contacts(danish.as_bytes()).unwrap_err();
+        let columns = HEADER.split(',').count();
+        assert!(
+            matches!(e, ImportError::SemicolonSeparated { columns: n } if n == columns),
+            "{e}"
+        );
+        assert!(e.to_string().contains("kommasepareret"), "{e}");
+        // One semicolon in a single unknown column is no Danish CSV, just a wrong header.
+        let other = parse_contacts("a;b\n1;2\n".as_bytes()).unwrap_err();
+        assert!(
+            matches!(other, ImportError::UnknownColumn { .. }),
+            "{other}"
         );
     }
 }

@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::casefile::import::{ImportOptions, ImportSummary, Progress};
-use crate::core::error::{AppError, CoreError};
+use crate::core::error::{AppError, CaseFileError, CoreError};
 
 use crate::core::layout::scratch_dir;
 use crate::core::workbench::Workbench;
@@ -65,7 +65,29 @@ impl Workbench {
         file.flush().map_err(io)?;
         let outcome = self.import_file(file.path(), ImportOptions::default(), by, progress);
         file.close().map_err(io)?;
-        outcome
+        outcome.map_err(without_server_path)
+    }
+}
+
+/// The name an uploaded file goes by in a message: the server's scratch path is nobody's
+/// business, and means nothing to the person who uploaded it.
+const UPLOADED: &str = "the uploaded file";
+
+fn without_server_path(e: AppError) -> AppError {
+    match e {
+        AppError::CaseFile(CaseFileError::ImportFile { source, .. }) => {
+            AppError::CaseFile(CaseFileError::ImportFile {
+                path: UPLOADED.into(),
+                source,
+            })
+        }
+        AppError::CaseFile(CaseFileError::InvalidRows { rejected, .. }) => {
+            AppError::CaseFile(CaseFileError::InvalidRows {
+                path: UPLOADED.into(),
+                rejected,
+            })
+        }
+        other => other,
     }
 }
 

@@ -184,6 +184,13 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
                 .collect();
             StatusCode::UNPROCESSABLE_ENTITY
         }
+        Some(Err(AppError::CaseFile(casetrail_app::CaseFileError::ImportFile {
+            source: casetrail_app::ImportError::SemicolonSeparated { .. },
+            ..
+        }))) => {
+            page.problem = Some(text(ctx.lang, "import_semicolon").to_owned());
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Some(Err(e)) if e.kind() != casetrail_app::ErrorKind::Internal => {
             page.problem = Some(e.to_string());
             StatusCode::UNPROCESSABLE_ENTITY

@@ -149,3 +149,51 @@ fn a_checkpoint_is_published_when_the_log_grew_and_only_then() {
     assert_eq!(kept.checkpoint.size, second);
     assert!(kept.verify(Some(&shared.signer.public_key())).is_ok());
 }
+
+#[test]
+fn a_semicolon_csv_is_recognised_in_danish_without_a_server_path() {
+    let (dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(&sign_in(&api, "facilitator", DEMO_PASSWORD).await, "session");
+        let page = warp::test::request()
+            .path("/import")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        let csrf = form_token(&body(&page));
+        let header = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note".replace(',', ";");
+        let upload = format!(
+            "--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XX\r\nContent-Disposition: form-data; name=\"extract\"; filename=\"region.csv\"\r\n\r\n{header}\r\nP1;x\r\n--XX--\r\n"
+        );
+        let res = warp::test::request()
+            .method("POST")
+            .path("/import")
+            .header("cookie", format!("session={session}"))
+            .header("content-type", "multipart/form-data; boundary=XX")
+            .body(upload)
+            .reply(&api)
+            .await;
+        assert_eq!(res.status(), 303, "{}", body(&res));
+        let status = res.headers()["location"].to_str().unwrap().to_owned();
+        let mut report = String::new();
+        for _ in 0..200 {
+            let res = warp::test::request()
+                .path(&status)
+                .header("cookie", format!("session={session}"))
+                .reply(&api)
+                .await;
+            report = body(&res);
+            if res.status() == 422 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        assert!(report.contains("adskilt med semikolon"), "{report}");
+        assert!(report.contains("CSV UTF-8 (kommasepareret)"), "{report}");
+        let data = dir.path().to_string_lossy().into_owned();
+        assert!(!report.contains(&data), "the server's folder is not shown");
+        assert!(!report.contains("upload-"), "nor its scratch file");
+    });
+}
