@@ -1,21 +1,8 @@
 //! The guarded steps: what each lists as missing, the refusal without a reason, the reason
 //! kept in the event and the state, and audit events of schema version 1.
 
+use super::tests::{q, run};
 use super::*;
-use crate::questionnaire::parse_questionnaire;
-
-fn q() -> Questionnaire {
-    parse_questionnaire(include_str!(
-        "../../../../fixtures/questionnaires/defactum-2019.questionnaire"
-    ))
-    .unwrap()
-}
-
-fn run(audit: &mut Audit, q: &Questionnaire, e: AuditEvent) -> Result<(), AuditError> {
-    audit.decide(q, &e)?;
-    audit.apply(&e);
-    Ok(())
-}
 
 fn created(q: &Questionnaire) -> Audit {
     let mut a = Audit::default();

@@ -3,7 +3,7 @@
 use super::*;
 use crate::questionnaire::parse_questionnaire;
 
-fn q() -> Questionnaire {
+pub(super) fn q() -> Questionnaire {
     parse_questionnaire(include_str!(
         "../../../../fixtures/questionnaires/defactum-2019.questionnaire"
     ))
@@ -15,7 +15,7 @@ fn anyway() -> Option<String> {
     Some("the panel agreed to meet as it is".into())
 }
 
-fn run(audit: &mut Audit, q: &Questionnaire, e: AuditEvent) -> Result<(), AuditError> {
+pub(super) fn run(audit: &mut Audit, q: &Questionnaire, e: AuditEvent) -> Result<(), AuditError> {
     audit.decide(q, &e)?;
     audit.apply(&e);
     Ok(())

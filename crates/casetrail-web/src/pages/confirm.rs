@@ -10,7 +10,7 @@ use warp::{Filter, Rejection, Reply};
 use crate::ctx::{Chrome, Ctx, render_page};
 use crate::i18n::{Lang, text};
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, get};
-use crate::views::{question_text, sector_name};
+use crate::views::{fill, question_text, sector_name};
 
 /// GET /audits/{audit}/confirm/{step}: facilitator.
 pub const CONFIRM: RouteDoc = RouteDoc::get(
@@ -59,35 +59,33 @@ struct ConfirmPage {
 
 /// A gap as the reader's language says it.
 pub fn gap_text(lang: Lang, q: &Questionnaire, gap: &Gap) -> String {
-    let fill = |key: &str, pairs: &[(&str, &str)]| {
-        pairs
-            .iter()
-            .fold(text(lang, key).to_owned(), |t, (k, v)| t.replace(k, v))
-    };
     match gap {
         Gap::NoPanels => text(lang, "gap_no_panels").to_owned(),
-        Gap::NoCases { panel } => fill("gap_no_cases", &[("{panel}", panel)]),
+        Gap::NoCases { panel } => fill(lang, "gap_no_cases", &[("panel", panel)]),
         Gap::SectorMissing { panel, sector } => fill(
+            lang,
             "gap_sector_missing",
-            &[("{panel}", panel), ("{sector}", &sector_name(lang, sector))],
+            &[("panel", panel), ("sector", &sector_name(lang, sector))],
         ),
         Gap::NotSubmitted {
             panel,
             member,
             case: Some(case),
         } => fill(
+            lang,
             "gap_not_submitted_case",
-            &[("{panel}", panel), ("{member}", member), ("{case}", case)],
+            &[("panel", panel), ("member", member), ("case", case)],
         ),
         Gap::NotSubmitted {
             panel,
             member,
             case: None,
         } => fill(
+            lang,
             "gap_not_submitted_audit",
-            &[("{panel}", panel), ("{member}", member)],
+            &[("panel", panel), ("member", member)],
         ),
-        Gap::NotRevealed { panel } => fill("gap_not_revealed", &[("{panel}", panel)]),
+        Gap::NotRevealed { panel } => fill(lang, "gap_not_revealed", &[("panel", panel)]),
         Gap::ConsensusMissing {
             panel,
             case,
@@ -97,8 +95,9 @@ pub fn gap_text(lang: Lang, q: &Questionnaire, gap: &Gap) -> String {
                 .question(question)
                 .map_or_else(|| question.clone(), |x| question_text(lang, x));
             fill(
+                lang,
                 "gap_consensus_missing",
-                &[("{panel}", panel), ("{case}", case), ("{question}", &asked)],
+                &[("panel", panel), ("case", case), ("question", &asked)],
             )
         }
         Gap::NoRecommendations => text(lang, "gap_no_recommendations").to_owned(),
@@ -151,7 +150,7 @@ async fn show(
             format!("/audits/{audit}"),
         ),
         Step::Reveal { panel } => (
-            text(lang, "confirm_reveal_heading").replace("{panel}", panel),
+            fill(lang, "confirm_reveal_heading", &[("panel", panel)]),
             text(lang, "confirm_reveal_consequence"),
             format!("/audits/{audit}#panel-{panel}"),
         ),

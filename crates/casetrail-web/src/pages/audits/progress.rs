@@ -5,6 +5,7 @@ use casetrail_app::{AuditStatus, Panel, Step};
 use serde::Serialize;
 
 use crate::i18n::{Lang, text};
+use crate::views::fill;
 
 /// Who has submitted what, one row a member, one column a case (and the audit-wide questions).
 #[derive(Debug, Serialize)]
@@ -76,7 +77,7 @@ pub fn overrides(lang: Lang, taken: &[(Step, String)]) -> Vec<String> {
         .map(|(step, reason)| {
             let what = match step {
                 Step::Open => text(lang, "step_open").to_owned(),
-                Step::Reveal { panel } => text(lang, "step_reveal").replace("{panel}", panel),
+                Step::Reveal { panel } => fill(lang, "step_reveal", &[("panel", panel)]),
                 Step::Close => text(lang, "step_close").to_owned(),
             };
             format!("{what}: {reason}")
