@@ -164,6 +164,8 @@ struct MemberRow {
 struct CaseRow {
     case: String,
     release: u32,
+    /// The newest released version, when it is newer than the panel's.
+    newer: Option<u32>,
     hash: String,
     submitted: usize,
 }
@@ -400,6 +402,11 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
                     .map(|(case, (release, hash))| CaseRow {
                         case: case.clone(),
                         release: *release,
+                        newer: released
+                            .iter()
+                            .find(|(c, _)| c == case)
+                            .map(|(_, latest)| *latest)
+                            .filter(|latest| latest > release),
                         hash: hash.chars().take(12).collect(),
                         submitted: status
                             .submissions

@@ -91,3 +91,54 @@ fn closing_lists_what_is_missing_and_needs_a_reason() {
         assert!(!odd.contains("role=\"status\""));
     });
 }
+
+#[test]
+fn case_ids_link_to_their_case_file_and_an_older_version_is_named() {
+    let (_dir, shared) = demo_shared();
+    let wb = &shared.workbench;
+    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
+    let source = casetrail_app::MaterialSource::MunicipalNotes;
+    wb.attach_material(
+        "SAG1",
+        source,
+        date,
+        "Nyt notat om bostøtten.",
+        "facilitator",
+    )
+    .unwrap();
+    let policy = casetrail_app::DatePolicy::RelativeDays;
+    let v2 = wb
+        .release(
+            "SAG1",
+            &shared.key,
+            policy,
+            "facilitator",
+            Some("nyt notat"),
+        )
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(
+            &sign_in(&api, "facilitator", DEMO_PASSWORD).await,
+            "session",
+        );
+        let res = warp::test::request()
+            .path("/audits/DEMO-2019")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        let page = body(&res);
+        assert!(page.contains("<a href=\"/cases/SAG1\">SAG1</a>"), "{page}");
+        assert!(
+            page.contains("panelet har en ældre udgave; nyeste er 2"),
+            "panel A still scores version 1: {page}"
+        );
+        assert_eq!(
+            page.matches("nyeste er").count(),
+            1,
+            "only SAG1 has a newer version"
+        );
+    });
+}
