@@ -295,14 +295,20 @@ impl Workbench {
     }
 
     /// What a guarded step of the audit still lacks (empty when nothing): what the
-    /// confirmation lists before the facilitator goes ahead, with a reason, or not.
+    /// confirmation lists before the facilitator goes ahead, with a reason, or not. None when
+    /// the step reveals a panel the audit does not have.
     pub fn audit_gaps(
         &self,
         audit: &str,
         step: &casetrail_audit::audit::Step,
-    ) -> Result<Vec<casetrail_audit::audit::Gap>, AppError> {
+    ) -> Result<Option<Vec<casetrail_audit::audit::Gap>>, AppError> {
         let (state, q, _) = self.audit_state(audit)?;
-        Ok(state.gaps(&q, step))
+        if let casetrail_audit::audit::Step::Reveal { panel } = step
+            && !state.panels.contains_key(panel)
+        {
+            return Ok(None);
+        }
+        Ok(Some(state.gaps(&q, step)))
     }
 
     /// The content hash of a case's released version, for assigning it to a panel.

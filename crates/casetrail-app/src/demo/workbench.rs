@@ -365,7 +365,9 @@ mod tests {
             "panel B: 7 members x (2 cases + the audit-wide questions)"
         );
         let reveal_b = casetrail_audit::audit::Step::Reveal { panel: "B".into() };
-        assert_eq!(wb.audit_gaps(DEMO_AUDIT, &reveal_b).unwrap(), []);
+        assert_eq!(wb.audit_gaps(DEMO_AUDIT, &reveal_b).unwrap(), Some(vec![]));
+        let reveal_z = casetrail_audit::audit::Step::Reveal { panel: "Z".into() };
+        assert_eq!(wb.audit_gaps(DEMO_AUDIT, &reveal_z).unwrap(), None);
         assert!(status.state.scoring_open);
         assert_eq!(wb.member_cases("a.politi", &key).unwrap().len(), 3);
         assert_eq!(wb.releases(LONG_CASE).unwrap()[0].stream_version, 2_000);

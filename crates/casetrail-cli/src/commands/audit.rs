@@ -283,7 +283,9 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
                     panel: panel.unwrap_or_default(),
                 },
             };
-            let gaps = wb.audit_gaps(&audit, &step)?;
+            let gaps = wb
+                .audit_gaps(&audit, &step)?
+                .ok_or_else(|| anyhow::anyhow!("audit {audit} has no panel named in {step}"))?;
             if gaps.is_empty() {
                 out!("nothing is missing: {step} needs no reason");
             }

@@ -126,23 +126,14 @@ async fn show(
     let lang = ctx.lang;
     let id = audit.clone();
     let checked = step.clone();
-    let (gaps, q, known) = ctx
-        .blocking(move |wb| {
-            let status = wb.audit_status(&id, None)?;
-            let known = match &checked {
-                Step::Reveal { panel } => status.state.panels.contains_key(panel),
-                Step::Open | Step::Close => true,
-            };
-            Ok((
-                wb.audit_gaps(&id, &checked)?,
-                wb.audit_questionnaire(&id)?,
-                known,
-            ))
-        })
+    // The cached audit state answers both; the full status (with its bootstrap intervals)
+    // is not needed to list gaps.
+    let (gaps, q) = ctx
+        .blocking(move |wb| Ok((wb.audit_gaps(&id, &checked)?, wb.audit_questionnaire(&id)?)))
         .await?;
-    if !known {
+    let Some(gaps) = gaps else {
         return Err(warp::reject::not_found());
-    }
+    };
     let (heading, consequence, back) = match &step {
         Step::Open => (
             text(lang, "confirm_open_heading").to_owned(),
