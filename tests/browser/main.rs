@@ -328,7 +328,7 @@ async fn facilitator_imports_selects_releases_and_forms_a_panel(j: &Journey<'_>)
         j.type_into("#add-member input[name=role]", "medlem").await;
         j.submit("#add-member button").await;
     }
-    j.type_into("#assign input[name=panel]", "C").await;
+    j.choose("#assign select[name=panel]", "C").await;
     j.choose("#assign select[name=case]", "SAG6@1").await;
     j.submit("#assign button").await;
     let panel = j.eventually("#panel-C", "SAG6").await;

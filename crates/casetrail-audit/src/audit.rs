@@ -10,6 +10,7 @@ use crate::questionnaire::{QuestionKind, Questionnaire};
 
 mod events;
 mod readiness;
+mod reassign;
 
 pub use events::{
     AUDIT_SCHEMA_VERSION, Answer, AuditError, AuditEvent, MAX_REASON, PANEL_SECTORS, Value,
@@ -303,16 +304,14 @@ impl Audit {
                     });
                 }
             }
-            CaseAssigned { panel: p, case, .. } => {
+            CaseAssigned {
+                panel: p,
+                case,
+                release_version,
+                ..
+            } => {
                 panel(p)?;
-                if let Some((other, _)) =
-                    self.panels.iter().find(|(_, x)| x.cases.contains_key(case))
-                {
-                    return Err(AuditError::AlreadyAssigned {
-                        case: case.clone(),
-                        panel: other.clone(),
-                    });
-                }
+                self.check_assignment(p, case, *release_version)?;
             }
             ScoringOpened { reason } => {
                 if self.scoring_open {
@@ -453,6 +452,7 @@ impl Audit {
                 release_version,
                 content_hash,
             } => {
+                self.set_aside_case(panel, case);
                 self.panels
                     .entry(panel.clone())
                     .or_default()

@@ -173,7 +173,7 @@ impl Ctx {
             kind => warp::reject::custom(UserError {
                 lang: self.lang,
                 kind,
-                detail: e.to_string(),
+                detail: crate::problems::explain(self.lang, None, &e),
             }),
         }
     }

@@ -30,6 +30,7 @@ mod jobs;
 mod lifelines;
 mod multipart;
 mod pages;
+mod problems;
 mod recover;
 pub mod routes;
 pub mod server;

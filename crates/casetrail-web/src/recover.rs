@@ -37,6 +37,20 @@ fn error_page(lang: Lang, status: StatusCode, key: &str, detail: Option<&str>) -
     }
 }
 
+fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
+/// A form sent back to its page with what was refused marked and the values entered kept:
+/// the status says the refusal, the body is the page to mend it on.
+pub fn refused_form(kind: ErrorKind, page: String) -> Box<dyn Reply> {
+    html(page, status_of(kind))
+}
+
 /// Every HTTP status the server answers with is chosen here.
 pub async fn recover(rejection: Rejection) -> Result<Box<dyn Reply>, std::convert::Infallible> {
     // Without a session there is no language cookie at hand here: Danish, the default.
@@ -50,14 +64,15 @@ pub async fn recover(rejection: Rejection) -> Result<Box<dyn Reply>, std::conver
     } else if let Some(StaleForm { lang }) = rejection.find() {
         error_page(*lang, StatusCode::FORBIDDEN, "stale", None)
     } else if let Some(UserError { lang, kind, detail }) = rejection.find() {
-        let (status, key) = match kind {
-            ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict"),
-            _ => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        let key = match kind {
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::Conflict => "conflict",
+            _ => "invalid",
         };
-        error_page(*lang, status, key, Some(detail))
+        error_page(*lang, status_of(*kind), key, Some(detail))
     } else if let Some(ServerError(detail)) = rejection.find() {
         tracing::error!(%detail, "server error");
+
         error_page(da, StatusCode::INTERNAL_SERVER_ERROR, "server", None)
     } else if rejection
         .find::<warp::filters::body::BodyDeserializeError>()

@@ -264,34 +264,51 @@ impl Workbench {
         event: AuditEvent,
         by: &str,
     ) -> Result<u64, AppError> {
+        Ok(self.append_audit_events(audit, count, vec![event], by)?[0])
+    }
+
+    /// Appends `events` in one write, all or none, if the stream holds `count` events.
+    fn append_audit_events(
+        &self,
+        audit: &str,
+        count: Option<u64>,
+        events: Vec<AuditEvent>,
+        by: &str,
+    ) -> Result<Vec<u64>, AppError> {
         let expected = match count {
             None => ExpectedVersion::NoStream,
             Some(n) => ExpectedVersion::Exact(StreamVersion(n - 1)),
         };
-        let payload = serde_json::to_vec(&event).map_err(|source| CoreError::Encode {
-            what: "audit",
-            source,
-        })?;
-        // The id names the event's place and content: a resend of the same event is
-        // recognised, while a different event decided on the same version meets the version
-        // check instead of passing for a resend.
-        let id_key = format!(
-            "audit/{audit}/{}/{}",
-            count.unwrap_or(0),
-            blake3::hash(&payload).to_hex()
-        );
-        let request = AppendRequest::new(actor(by)?).write(
-            stream(audit)?,
-            expected,
-            vec![NewEvent {
+        let mut new = Vec::with_capacity(events.len());
+        for (i, event) in events.iter().enumerate() {
+            let payload = serde_json::to_vec(event).map_err(|source| CoreError::Encode {
+                what: "audit",
+                source,
+            })?;
+            // The id names the event's place and content: a resend of the same event is
+            // recognised, while a different event decided on the same version meets the
+            // version check instead of passing for a resend.
+            let id_key = format!(
+                "audit/{audit}/{}/{}",
+                count.unwrap_or(0) + i as u64,
+                blake3::hash(&payload).to_hex()
+            );
+            new.push(NewEvent {
                 id: EventId::derive(id_key.as_bytes()),
-                event_type: EventType::new(variant(&event))?,
+                event_type: EventType::new(variant(event))?,
                 schema_version: casetrail_audit::audit::AUDIT_SCHEMA_VERSION,
                 metadata: Vec::new(),
                 payload,
-            }],
-        );
-        Ok(self.ledger().append_blocking(request)?.positions[0].0)
+            });
+        }
+        let request = AppendRequest::new(actor(by)?).write(stream(audit)?, expected, new);
+        Ok(self
+            .ledger()
+            .append_blocking(request)?
+            .positions
+            .iter()
+            .map(|p| p.0)
+            .collect())
     }
 
     /// What a guarded step of the audit still lacks (empty when nothing): what the
@@ -525,5 +542,6 @@ impl Workbench {
     }
 }
 
+mod batch;
 #[cfg(test)]
 mod tests;

@@ -219,6 +219,17 @@ pub enum AuditError {
         audit: String,
         rule: casetrail_audit::audit::AuditError,
     },
+    /// Changes sent together (one form's answers) of which some are refused: none is kept.
+    #[error(
+        "audit {audit} refuses {} of the changes sent together, so none is kept; the first: {}",
+        refused.len(),
+        refused.first().map(|(_, r)| r.to_string()).unwrap_or_default()
+    )]
+    AuditRules {
+        audit: String,
+        /// Each refused change: its index among those sent, and the rule.
+        refused: Vec<(usize, casetrail_audit::audit::AuditError)>,
+    },
     #[error("{origin}: {source}")]
     Questionnaire {
         origin: String,
@@ -239,6 +250,7 @@ impl AuditError {
             AuditError::Password(_) => ErrorKind::Internal,
             AuditError::NoAudit { .. } => ErrorKind::NotFound,
             AuditError::AuditRule { .. } => ErrorKind::Conflict,
+            AuditError::AuditRules { .. } => ErrorKind::Conflict,
             AuditError::Questionnaire { .. } => ErrorKind::Invalid,
         }
     }

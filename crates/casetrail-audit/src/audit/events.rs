@@ -320,6 +320,18 @@ pub enum AuditError {
         /// The ids of the unanswered questions.
         questions: Vec<String>,
     },
+    /// The panel has this case at the version given, or a newer one, already.
+    #[error(
+        "case {case} is assigned at version {assigned} already; only a newer version replaces it (given {given})"
+    )]
+    NotNewer {
+        /// The case.
+        case: String,
+        /// The version the panel has.
+        assigned: u32,
+        /// The version given.
+        given: u32,
+    },
     /// Recommendations are numbered without gaps.
     #[error("recommendation {number} exists already; the next is {next}")]
     RecommendationNumber {

@@ -2,27 +2,25 @@
 //! (after a panel's reveal) the meeting view, and every form that moves an audit on. Each
 //! form is one audit event, checked by the audit's rules before it is appended.
 
-use std::collections::BTreeMap;
-
-use casetrail_app::{
-    Answer, AuditStatus, DEFACTUM_2019, NewAudit, Question, QuestionKind, Questionnaire, Role,
-    Value,
-};
+use casetrail_app::{DEFACTUM_2019, NewAudit, Role};
 use serde::{Deserialize, Serialize};
+use warp::http::StatusCode;
 use warp::{Rejection, Reply};
 
-use crate::ctx::{Chrome, Ctx, render_page, see_other};
-use crate::i18n::{Lang, text};
+use crate::ctx::{Chrome, Ctx, html, render_page, see_other, server_error};
+use crate::i18n::text;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{alpha_text, interval_text, question_text, sector_name, value_text};
-use casetrail_report::charts::{BarChart, bar_chart, percent};
+use crate::views::{fill, sector_name};
+use casetrail_report::charts::percent;
 use warp::Filter;
 
 mod actions;
+mod meeting;
 mod progress;
 
-use actions::ACTIONS;
 pub use actions::act;
+use actions::{ACTIONS, Refused};
+use meeting::{QuestionMeeting, meeting};
 
 /// GET /audits: facilitator.
 pub const LIST: RouteDoc = RouteDoc::get("/audits", FACILITATOR, "the audits overview");
@@ -166,33 +164,10 @@ struct CaseRow {
     release: u32,
     /// The newest released version, when it is newer than the panel's.
     newer: Option<u32>,
+    /// The button that gives the panel the newer version.
+    reassign: Option<String>,
     hash: String,
     submitted: usize,
-}
-
-#[derive(Debug, Serialize)]
-struct AnswerCell {
-    member: String,
-    sector: String,
-    value: String,
-    justification: String,
-}
-
-#[derive(Debug, Serialize)]
-struct CaseAnswers {
-    case: String,
-    answers: Vec<AnswerCell>,
-    consensus: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct QuestionMeeting {
-    id: String,
-    text: String,
-    alpha: String,
-    interval: String,
-    chart: BarChart,
-    cases: Vec<CaseAnswers>,
 }
 
 #[derive(Debug, Serialize)]
@@ -209,6 +184,8 @@ struct PanelView {
     notes: Vec<String>,
     themes: Vec<String>,
     matrix: progress::Matrix,
+    /// Why a form of this panel was refused, shown at the top of its section.
+    refused: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -231,13 +208,16 @@ struct AuditPage {
     sectors: Vec<Choice>,
     panel_members: Vec<String>,
     released_cases: Vec<(String, u32)>,
-    scale: Vec<Choice>,
-    rated: Vec<Choice>,
     export_files: Vec<crate::views::ExportLink>,
     /// Guarded steps taken although something was missing, with their reasons.
     overrides: Vec<String>,
     /// The confirmation line after an action: the action done, if it is one of the page's.
     done: Option<&'static str>,
+    /// The panels there are, for the forms that choose one.
+    panel_names: Vec<String>,
+    /// A form the audit's rules refused, shown again at the form with what was entered
+    /// (empty when none was: the template compares its fields, which must be there).
+    refused: Refused,
 }
 
 /// What the audit page is asked with: the action just done, to confirm it in words.
@@ -247,104 +227,24 @@ pub struct ShowQuery {
     done: String,
 }
 
-fn rated(q: &Questionnaire) -> Vec<&Question> {
-    q.questions
-        .iter()
-        .filter(|x| matches!(x.kind, QuestionKind::Rating { .. }))
-        .collect()
-}
-
-fn meeting(
-    lang: Lang,
-    q: &Questionnaire,
-    status: &AuditStatus,
-    (name, panel): (&str, &casetrail_app::Panel),
-) -> Vec<QuestionMeeting> {
-    let of_panel = status
-        .agreement_per_panel
-        .iter()
-        .find(|(p, _)| p == name)
-        .map(|(_, a)| a.as_slice())
-        .unwrap_or_default();
-    let answers: Vec<&Answer> = status
-        .answers
-        .iter()
-        .filter(|a| panel.members.contains_key(&a.member))
-        .collect();
-    rated(q)
-        .into_iter()
-        .map(|question| {
-            let of_question: Vec<&&Answer> = answers
-                .iter()
-                .filter(|a| a.question == question.id)
-                .collect();
-            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-            for a in &of_question {
-                *counts
-                    .entry(value_text(lang, q, &question.id, &a.value))
-                    .or_default() += 1;
-            }
-            let total = of_question.len() as u64;
-            let agreement = of_panel.iter().find(|x| x.of == question.id);
-            QuestionMeeting {
-                id: question.id.clone(),
-                text: question_text(lang, question),
-                alpha: agreement
-                    .map(|x| alpha_text(lang, &x.agreement))
-                    .unwrap_or_else(|| text(lang, "not_computed").to_owned()),
-                interval: agreement
-                    .and_then(|x| interval_text(lang, x))
-                    .unwrap_or_else(|| text(lang, "not_computed").to_owned()),
-                chart: bar_chart(
-                    "distribution",
-                    question_text(lang, question),
-                    counts
-                        .into_iter()
-                        .map(|(label, n)| {
-                            let shown = format!("{n} ({})", percent(n, total));
-                            (label, n, shown)
-                        })
-                        .collect(),
-                ),
-                cases: panel
-                    .cases
-                    .keys()
-                    .map(|case| CaseAnswers {
-                        case: case.clone(),
-                        answers: of_question
-                            .iter()
-                            .filter(|a| a.case.as_deref() == Some(case))
-                            .map(|a| AnswerCell {
-                                member: a.member.clone(),
-                                sector: panel
-                                    .members
-                                    .get(&a.member)
-                                    .map(|m| sector_name(lang, &m.sector))
-                                    .unwrap_or_default(),
-                                value: value_text(lang, q, &question.id, &a.value),
-                                justification: a.justification.clone(),
-                            })
-                            .collect(),
-                        consensus: panel
-                            .consensus
-                            .iter()
-                            .rev()
-                            .find(|(c, qid, _, _)| {
-                                c.as_deref() == Some(case) && *qid == question.id
-                            })
-                            .map(|(_, _, v, note)| {
-                                format!("{} – {note}", value_text(lang, q, &question.id, v))
-                            }),
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
 pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn Reply>, Rejection> {
+    let done = ACTIONS
+        .iter()
+        .any(|(a, _)| *a == query.done)
+        .then(|| text(ctx.lang, "done_saved"));
+    let body = page(&ctx, &audit, done, None).await?;
+    Ok(html(body, StatusCode::OK))
+}
+
+/// The audit page: as it stands, after an action done, or with a refused form shown again.
+async fn page(
+    ctx: &Ctx,
+    audit: &str,
+    done: Option<&'static str>,
+    refused: Option<Refused>,
+) -> Result<String, Rejection> {
     let session = ctx.session()?;
-    let id = audit.clone();
+    let id = audit.to_owned();
     let (status, q, users, released) = ctx
         .blocking(move |wb| {
             let status = wb.audit_status(&id, None)?;
@@ -365,6 +265,13 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
         .questions
         .iter()
         .any(|x| x.asked == casetrail_app::Asked::PerAudit);
+    let newer = |case: &str, release: u32| {
+        released
+            .iter()
+            .find(|(c, _)| c == case)
+            .map(|(_, latest)| *latest)
+            .filter(|latest| *latest > release)
+    };
     let panels = state
         .panels
         .iter()
@@ -402,11 +309,9 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
                     .map(|(case, (release, hash))| CaseRow {
                         case: case.clone(),
                         release: *release,
-                        newer: released
-                            .iter()
-                            .find(|(c, _)| c == case)
-                            .map(|(_, latest)| *latest)
-                            .filter(|latest| latest > release),
+                        newer: newer(case, *release),
+                        reassign: newer(case, *release)
+                            .map(|v| fill(lang, "reassign", &[("version", &v.to_string())])),
                         hash: hash.chars().take(12).collect(),
                         submitted: status
                             .submissions
@@ -421,8 +326,13 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
                 submitted,
                 progress: percent(submitted as u64, expected as u64),
                 revealed: p.revealed,
+                refused: refused
+                    .as_ref()
+                    .filter(|r| r.panel.trim() == name.as_str())
+                    .filter(|r| matches!(r.action.as_str(), "note" | "theme" | "consensus"))
+                    .map(|r| r.message.clone()),
                 meeting: if p.revealed {
-                    meeting(lang, &q, &status, (name, p))
+                    meeting(lang, &q, &status, (name, p), refused.as_ref())
                 } else {
                     Vec::new()
                 },
@@ -432,33 +342,11 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
             }
         })
         .collect();
-    let scale = rated(&q)
-        .first()
-        .and_then(|x| match &x.kind {
-            QuestionKind::Rating { scale } => q.scale(scale),
-            QuestionKind::FreeText => None,
-        })
-        .map(|s| {
-            let mut v: Vec<Choice> = s
-                .steps
-                .iter()
-                .map(|st| Choice {
-                    value: st.value.to_string(),
-                    label: value_text(lang, &q, &rated(&q)[0].id, &Value::Step(st.value)),
-                })
-                .collect();
-            v.push(Choice {
-                value: "cannot_assess".into(),
-                label: value_text(lang, &q, &rated(&q)[0].id, &Value::CannotAssess),
-            });
-            v
-        })
-        .unwrap_or_default();
-    render_page(
+    crate::templates::render(
         "audit",
         &AuditPage {
             chrome: ctx.chrome(session),
-            audit,
+            audit: audit.to_owned(),
             title: state.title.clone(),
             scoring_open: state.scoring_open,
             closed: state.closed,
@@ -489,19 +377,11 @@ pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn R
                 .collect(),
             panel_members: users,
             released_cases: released,
-            scale,
-            rated: rated(&q)
-                .into_iter()
-                .map(|x| Choice {
-                    value: x.id.clone(),
-                    label: question_text(lang, x),
-                })
-                .collect(),
             overrides: progress::overrides(lang, &state.overrides),
-            done: ACTIONS
-                .iter()
-                .any(|(a, _)| *a == query.done)
-                .then(|| text(lang, "done_saved")),
+            done,
+            panel_names: state.panels.keys().cloned().collect(),
+            refused: refused.unwrap_or_default(),
         },
     )
+    .map_err(server_error)
 }

@@ -7,6 +7,7 @@ mod guarded;
 mod hostile;
 mod ops;
 mod pages;
+mod refused;
 mod signin;
 
 use std::sync::Arc;

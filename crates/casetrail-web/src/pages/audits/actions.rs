@@ -1,12 +1,13 @@
 //! The audit page's forms: which one is in `action`, the audit event it makes, and where the
 //! facilitator returns to after it, with a confirmation line.
 
-use casetrail_app::AuditEvent;
-use serde::Deserialize;
+use casetrail_app::{AppError, AuditEvent, AuditRuleError, CoreError};
+use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
 use crate::ctx::{Ctx, see_other};
 use crate::i18n::text;
+use crate::problems;
 use crate::views::parse_value;
 
 /// The actions of the audit page's forms, and the section each returns to.
@@ -125,6 +126,70 @@ fn event_of(
     })
 }
 
+/// A form of the audit page that was refused: what was entered, and why, in the reader's
+/// language. The page shows it at the form it came from (`action`, and `panel` for a
+/// panel's forms); a step's refusal (open, reveal, close) at the top.
+#[derive(Debug, Default, Serialize)]
+pub struct Refused {
+    pub(super) action: String,
+    pub(super) message: String,
+    /// Refused steps have no form on the page: the message stands at the top.
+    pub(super) at_top: bool,
+    pub(super) panel: String,
+    pub(super) member: String,
+    pub(super) sector: String,
+    pub(super) role: String,
+    pub(super) case: String,
+    pub(super) question: String,
+    pub(super) text: String,
+}
+
+impl Refused {
+    fn of(form: ActionForm, message: String) -> Refused {
+        Refused {
+            at_top: !matches!(
+                form.action.as_str(),
+                "add_member" | "assign" | "note" | "theme" | "consensus" | "recommend"
+            ),
+            action: form.action,
+            message,
+            panel: form.panel,
+            member: form.member,
+            sector: form.sector,
+            role: form.role,
+            case: form.case,
+            question: form.question,
+            text: form.text,
+        }
+    }
+}
+
+/// Where a step refused for what it lacks is taken again: its confirmation page, which
+/// lists what is missing and asks for the reason.
+fn confirmation(audit: &str, form: &ActionForm) -> Option<String> {
+    match form.action.as_str() {
+        "open" | "close" => Some(format!("/audits/{audit}/confirm/{}", form.action)),
+        "reveal" => Some(format!(
+            "/audits/{audit}/confirm/reveal?panel={}",
+            query_value(form.panel.trim())
+        )),
+        _ => None,
+    }
+}
+
+/// A value for a query string: what is not a plain character is percent-encoded.
+fn query_value(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Reply>, Rejection> {
     let by = ctx.check_csrf(&form.csrf)?.user.clone();
     let id = audit.clone();
@@ -136,16 +201,36 @@ pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Re
         .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
         .collect();
     let lang = ctx.lang;
-    ctx.blocking(move |wb| {
-        let event = event_of(&form, |case, version| wb.release_hash(case, version).ok());
-        let Some(event) = event else {
-            return Err(casetrail_app::AppError::bad_form(
-                text(lang, "form_incomplete").to_owned(),
-            ));
-        };
-        wb.audit_event(&id, event, &by)
-    })
-    .await?;
+    let (form, q, outcome) = ctx
+        .blocking(move |wb| {
+            let q = wb.audit_questionnaire(&id)?;
+            let event = event_of(&form, |case, version| wb.release_hash(case, version).ok());
+            let outcome = match event {
+                None => Err(casetrail_app::AppError::bad_form(
+                    text(lang, "form_incomplete").to_owned(),
+                )),
+                Some(event) => wb.audit_event(&id, event, &by).map(|_| ()),
+            };
+            Ok((form, q, outcome))
+        })
+        .await?;
+    if let Err(e) = outcome {
+        let rules = problems::rules(&e);
+        let lacking = rules
+            .iter()
+            .any(|r| matches!(r, AuditRuleError::NotReady { .. }));
+        if lacking && let Some(to) = confirmation(&audit, &form) {
+            return Ok(see_other(to));
+        }
+        let refused = matches!(e, AppError::Core(CoreError::BadForm { .. })) || !rules.is_empty();
+        if !refused {
+            return Err(ctx.app_error(e));
+        }
+        let kind = e.kind();
+        let message = problems::explain(lang, Some(&*q), &e);
+        let body = super::page(&ctx, &audit, None, Some(Refused::of(form, message))).await?;
+        return Ok(crate::recover::refused_form(kind, body));
+    }
     let section = ACTIONS
         .iter()
         .find(|(a, _)| *a == action)

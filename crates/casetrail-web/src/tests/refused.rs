@@ -1,0 +1,245 @@
+//! Refusals lead back: a form the audit's rules refuse comes back to its page, in the reader's
+//! language, with the refused fields marked and every value entered kept; nothing of it is
+//! saved. A step refused for what it lacks goes to its confirmation.
+
+use super::*;
+
+type Response = warp::http::Response<warp::hyper::body::Bytes>;
+/// A signed-in user's session: GET and form POST with it.
+struct As(String);
+
+impl As {
+    async fn new(
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        user: &str,
+    ) -> As {
+        As(cookie_value(
+            &sign_in(api, user, DEMO_PASSWORD).await,
+            "session",
+        ))
+    }
+
+    async fn get(
+        &self,
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        path: &str,
+    ) -> Response {
+        warp::test::request()
+            .path(path)
+            .header("cookie", format!("session={}", self.0))
+            .reply(api)
+            .await
+    }
+
+    async fn post(
+        &self,
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        path: &str,
+        fields: &str,
+    ) -> Response {
+        warp::test::request()
+            .method("POST")
+            .path(path)
+            .header("cookie", format!("session={}", self.0))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(fields)
+            .reply(api)
+            .await
+    }
+}
+
+#[test]
+fn a_refused_audit_form_comes_back_in_danish_with_its_values_kept() {
+    let (_dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        let csrf = form_token(&page);
+        assert!(
+            page.contains("<datalist id=\"panel-names\"><option value=\"A\"><option value=\"B\">"),
+            "the panels to choose from: {page}"
+        );
+
+        // "a " beside panel A is refused: the form says so and keeps what was typed.
+        let clash = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!(
+                    "csrf={csrf}&action=add_member&panel=a+&member=b.politi&sector=police&role=n%C3%A6rpolitibetjent"
+                ),
+            )
+            .await;
+        assert_eq!(clash.status(), 409);
+        let again = body(&clash);
+        assert!(
+            again.contains("ville stå ved siden af det eksisterende panel “A”"),
+            "{again}"
+        );
+        assert!(!again.contains("would be a second panel"), "no English");
+        assert!(again.contains("value=\"nærpolitibetjent\""), "role kept");
+        assert!(again.contains("value=\"a \" aria-invalid=\"true\""), "panel kept, marked");
+        assert!(again.contains("<option value=\"police\" selected>"), "sector kept");
+        assert!(again.contains("<option value=\"b.politi\" selected>"), "member kept");
+
+        // A recommendation without an owner: refused at its form, the text kept.
+        let unowned = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=recommend&value=1&text=F%C3%A6lles+kriseplan"),
+            )
+            .await;
+        assert_eq!(unowned.status(), 409);
+        let again = body(&unowned);
+        assert!(again.contains("Vælg mindst én sektor"), "{again}");
+        assert!(again.contains("value=\"Fælles kriseplan\""), "text kept");
+
+        // Nothing of either was saved.
+        let after = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(!after.contains("nærpolitibetjent"));
+        assert!(!after.contains("Fælles kriseplan"));
+
+        // A reveal sent without a reason while answers are missing: to its confirmation.
+        let reveal = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=reveal&panel=A"),
+            )
+            .await;
+        assert_eq!(reveal.status(), 303);
+        assert_eq!(
+            reveal.headers()["location"],
+            "/audits/DEMO-2019/confirm/reveal?panel=A"
+        );
+    });
+}
+
+#[test]
+fn an_incomplete_submit_comes_back_with_the_questions_marked_and_nothing_saved() {
+    let (_dir, shared) = demo_shared();
+    let sag1 = shared.key.case_pseudonym("SAG1");
+    let wb = shared.workbench.clone();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let m = As::new(&api, "a.psykiatri").await;
+        let path = format!("/my/DEMO-2019/{sag1}");
+        let csrf = form_token(&body(&m.get(&api, &path).await));
+        let saved = || {
+            wb.audit_answers("DEMO-2019", Some("a.psykiatri"))
+                .unwrap()
+                .1
+                .len()
+        };
+        let before = saved();
+
+        // One of three questions answered, and submitted.
+        let res = m
+            .post(
+                &api,
+                &path,
+                &format!(
+                    "csrf={csrf}&action=submit&v_efforts=2&j_efforts=Ingen+plan+ved+udskrivelse&j_collaboration=Sk%C3%A6rer"
+                ),
+            )
+            .await;
+        let page = body(&res);
+        assert_eq!(res.status(), 422, "{page}");
+        assert!(page.contains("role=\"alert\""), "{page}");
+        assert!(
+            page.contains("Du har skrevet en begrundelse, men ikke valgt et svar"),
+            "a justification with no answer would be lost: {page}"
+        );
+        assert!(page.contains("href=\"#q-collaboration\""), "a link to the field");
+        assert!(page.contains("Ingen plan ved udskrivelse"), "kept");
+        assert!(page.contains(">Skærer</textarea>"), "kept");
+        assert!(page.contains("value=\"2\" checked"), "the chosen step kept");
+        assert_eq!(saved(), before, "nothing saved");
+
+        // Without the stray justification the submit lacks two answers.
+        let res = m
+            .post(
+                &api,
+                &path,
+                &format!("csrf={csrf}&action=submit&v_efforts=2&j_efforts=Ingen+plan"),
+            )
+            .await;
+        let page = body(&res);
+        assert_eq!(res.status(), 409, "{page}");
+        assert!(page.contains("2 spørgsmål mangler svar"), "{page}");
+        assert!(page.contains("Vurder patientinddragelsen."), "named by its text");
+        assert!(!page.contains("[\""), "no list of ids");
+        assert!(page.contains("class=\"question marked\" id=\"q-involvement\""));
+        assert!(!page.contains("class=\"question marked\" id=\"q-efforts\""));
+        assert_eq!(saved(), before, "the answer sent with the refused submit is not saved");
+
+        // A draft of the same is saved, and the page says so.
+        let res = m
+            .post(
+                &api,
+                &path,
+                &format!("csrf={csrf}&action=save&v_efforts=2&j_efforts=Ingen+plan"),
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(saved(), before + 1);
+    });
+}
+
+#[test]
+fn a_newer_release_reaches_the_panel_only_when_reassigned() {
+    let (_dir, shared) = demo_shared();
+    let wb = shared.workbench.clone();
+    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
+    wb.attach_material(
+        "SAG1",
+        casetrail_app::MaterialSource::MunicipalNotes,
+        date,
+        "Nyt notat om bostøtten.",
+        "facilitator",
+    )
+    .unwrap();
+    let policy = casetrail_app::DatePolicy::RelativeDays;
+    wb.release(
+        "SAG1",
+        &shared.key,
+        policy,
+        "facilitator",
+        Some("nyt notat"),
+    )
+    .unwrap();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(page.contains("Giv panelet udgave 2"), "{page}");
+        let csrf = form_token(&page);
+        let res = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=assign&panel=A&case=SAG1%402"),
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{}", body(&res));
+        let state = wb.audit_status("DEMO-2019", None).unwrap().state;
+        assert_eq!(state.panels["A"].cases["SAG1"].0, 2);
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(!page.contains("Giv panelet udgave 2"), "done");
+        // The same version again is refused in words, at the form.
+        let res = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=assign&panel=A&case=SAG1%402"),
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+        assert!(body(&res).contains("Panelet har allerede sag SAG1 i udgave 2"));
+    });
+}
