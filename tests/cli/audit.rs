@@ -535,7 +535,14 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
     for id in ["SAG1", "SAG2", "SAG3", "SAG4", "Jonas Kristensen", "140378"] {
         assert!(!contains_word(&page, id), "{id} in the report");
     }
-    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
+    let printed = std::fs::read(&pdf).unwrap();
+    assert!(printed.starts_with(b"%PDF-"));
+    // A4 (595 × 842 points), as the stylesheet's @page asks, not chromium's US Letter.
+    let (width, height) = media_box(&printed).expect("a page with a media box");
+    assert!(
+        (594.0..=597.0).contains(&width) && (841.0..=843.0).contains(&height),
+        "{width} × {height} points"
+    );
 
     // The report carries its receipt inside; the PDF has one beside it.
     assert!(page.contains("id=\"casetrail-receipt\""));
@@ -747,4 +754,20 @@ fn an_audit_id_that_is_no_id_is_refused_and_no_export_leaves_its_folder() {
         !dir.path().join("elsewhere").exists(),
         "nothing outside --out"
     );
+}
+
+/// The first page's size in points, from its `/MediaBox [0 0 w h]`.
+fn media_box(pdf: &[u8]) -> Option<(f64, f64)> {
+    let text = String::from_utf8_lossy(pdf);
+    let at = text.find("/MediaBox")?;
+    let open = at + text[at..].find('[')?;
+    let close = open + text[open..].find(']')?;
+    let numbers: Vec<f64> = text[open + 1..close]
+        .split_whitespace()
+        .map(|n| n.parse().ok())
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [x0, y0, x1, y1] => Some((x1 - x0, y1 - y0)),
+        _ => None,
+    }
 }

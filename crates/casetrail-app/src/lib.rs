@@ -44,7 +44,7 @@ pub use casetrail_anon::{
     HashedTimeline, PseudonymKey, RedactionPolicy, RiskFinding, RiskKind, Timeline, timeline,
 };
 pub use casetrail_audit::Questionnaire;
-pub use casetrail_audit::audit::{Answer, AuditEvent, Value};
+pub use casetrail_audit::audit::{Answer, Audit, AuditEvent, Value};
 pub use casetrail_audit::audit::{AuditError as AuditRuleError, Gap, MAX_REASON, Step};
 pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};
 pub use casetrail_audit::questionnaire::{Asked, Question, QuestionKind, Text as QuestionText};

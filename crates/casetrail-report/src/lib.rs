@@ -24,7 +24,7 @@ mod report;
 pub mod templates;
 mod timeline;
 
-pub use format::{utc, when};
+pub use format::{Words, local, utc, when, when_in};
 pub use report::Layout;
 pub use timeline::{TimelinePage, timeline_html};
 

@@ -182,7 +182,7 @@ fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, Re
         r: Heading::new(report),
         inline_css: (layout == Layout::Standalone).then_some(crate::CSS),
         made_at,
-        created: crate::format::utc(report.created_at_micros),
+        created: crate::format::local(report.created_at_micros),
         stage1: stage1.map(|s| Stage1View {
             year: s.year,
             patients: s.patients,

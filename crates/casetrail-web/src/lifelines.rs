@@ -9,7 +9,7 @@ use casetrail_app::timeline::Moment;
 use casetrail_app::{HashedTimeline, Timeline};
 
 use crate::i18n::{Lang, text};
-use crate::views::{fill, sector_name, vocab, when};
+use crate::views::{fill, moment, sector_name, vocab};
 use serde::Serialize;
 
 /// Sector lanes, top to bottom, as the method names the actors.
@@ -202,7 +202,7 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
         details.push(Detail {
             id: id.clone(),
             day: s.start.day,
-            when: when(&s.start),
+            when: moment(lang, &s.start),
             lane: lane_label(lang, "region"),
             actor: s.actor.clone(),
             what: [
@@ -254,7 +254,7 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
         details.push(Detail {
             id: id.clone(),
             day: c.start.day,
-            when: when(&c.start),
+            when: moment(lang, &c.start),
             lane: lane_label(lang, c.lane),
             actor: c.actor.clone(),
             what: match c.acute {
@@ -278,7 +278,7 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
                 "{id}: {} {}, {}",
                 c.actor,
                 vocab(lang, "kind", &c.kind),
-                when(&c.start)
+                moment(lang, &c.start)
             ),
             id,
             x: mx,
@@ -296,7 +296,7 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
         details.push(Detail {
             id: id.clone(),
             day: p.from.day,
-            when: when(&p.from),
+            when: moment(lang, &p.from),
             lane: lane_label(lang, "plans"),
             actor: p
                 .participants
@@ -404,6 +404,7 @@ mod tests {
             evening_night: Some(true),
         };
         assert_eq!(at(&m), 3.75);
-        assert_eq!(when(&m), "dag 3, mandag kl. 18:00");
+        assert_eq!(moment(Lang::Da, &m), "dag 3, mandag kl. 18:00");
+        assert_eq!(moment(Lang::En, &m), "day 3, Monday at 18:00");
     }
 }

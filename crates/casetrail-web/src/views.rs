@@ -6,7 +6,21 @@ use casetrail_app::{Agreement, Question, QuestionKind, Questionnaire, Value};
 
 use crate::i18n::{Lang, text};
 
-pub use casetrail_report::{utc, when};
+pub use casetrail_report::utc;
+
+/// A moment of an anonymised timeline in the reader's language.
+pub fn moment(lang: Lang, m: &casetrail_app::timeline::Moment) -> String {
+    let words = match lang {
+        Lang::Da => casetrail_report::Words::Danish,
+        Lang::En => casetrail_report::Words::English,
+    };
+    casetrail_report::when_in(m, words)
+}
+
+/// A wall-clock time in Danish local time with its zone (`2026-12-02 07:10:33 CET`).
+pub fn local_time(micros: i64) -> String {
+    casetrail_report::local(micros)
+}
 
 /// A sector's name; an unknown code as it is.
 pub fn sector_name(lang: Lang, sector: &str) -> String {

@@ -469,6 +469,12 @@ impl Workbench {
         Ok((state, answers))
     }
 
+    /// The audit's state as it stands, from the cache: what progress views count (panels,
+    /// members, cases, submissions, consensus), without building answers or agreement.
+    pub fn audit_progress(&self, audit: &str) -> Result<Arc<Audit>, AppError> {
+        Ok(self.audit_state(audit)?.0)
+    }
+
     /// The audit's questionnaire, as it was created with.
     pub fn audit_questionnaire(&self, audit: &str) -> Result<Arc<Questionnaire>, AppError> {
         Ok(self.audit_state(audit)?.1)

@@ -52,7 +52,7 @@ pub async fn access_log(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
                 .take(1000)
                 .map(|e| AccessRow {
                     position: e.position,
-                    at: crate::views::utc(e.at_micros),
+                    at: crate::views::local_time(e.at_micros),
                     user: e.access.user,
                     role: crate::views::vocab(ctx.lang, "role", &e.access.role),
                     case: e.access.case,

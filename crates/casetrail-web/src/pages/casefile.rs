@@ -9,7 +9,7 @@ use crate::ctx::{Chrome, Ctx, render_page, see_other};
 use crate::i18n::Lang;
 use crate::multipart::read_multipart;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{entry_summary, policy_name, vocab, when};
+use crate::views::{entry_summary, moment, policy_name, vocab};
 use warp::Filter;
 
 /// GET /cases/{case}: facilitator (an access event).
@@ -244,7 +244,7 @@ pub async fn case_file(
                 .map(|c| ConsentRow {
                     given: c.given,
                     scope: c.scope.clone(),
-                    when: when(&c.at),
+                    when: moment(ctx.lang, &c.at),
                 })
                 .collect(),
             material: t
@@ -252,7 +252,7 @@ pub async fn case_file(
                 .iter()
                 .map(|m| MaterialRow {
                     source: vocab(ctx.lang, "source", &m.source),
-                    when: when(&m.at),
+                    when: moment(ctx.lang, &m.at),
                     text: m.text.clone(),
                 })
                 .collect(),

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
 use crate::ctx::{Chrome, Ctx, render_page};
-use crate::i18n::text;
+use crate::i18n::{Lang, text};
 use crate::routes::{Base, QUALITY, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{sector_name, value_text};
+use crate::views::{fill, question_text, sector_name, value_text};
+use casetrail_report::charts::percent;
 use warp::Filter;
 
 /// GET /quality: quality staff.
@@ -57,6 +58,72 @@ struct ClosedAudit {
     recommendations: Vec<(u32, String, String)>,
 }
 
+/// One panel of an open audit as quality staff follow it: counts, never answers.
+#[derive(Debug, Serialize)]
+struct PanelProgress {
+    panel: String,
+    members: usize,
+    cases: usize,
+    submitted: usize,
+    expected: usize,
+    rate: String,
+    missing_sectors: usize,
+    revealed: bool,
+    consensus: usize,
+}
+
+/// An open audit's progress, for quality staff.
+#[derive(Debug, Serialize)]
+struct OpenAudit {
+    audit: String,
+    title: String,
+    stage: &'static str,
+    panels: Vec<PanelProgress>,
+    recommendations: usize,
+}
+
+fn progress_of(lang: Lang, audit: String, state: &casetrail_app::Audit) -> OpenAudit {
+    let submissions = state.submissions();
+    let panels = state
+        .panels
+        .iter()
+        .map(|(name, p)| {
+            let submitted = submissions
+                .iter()
+                .filter(|(m, c)| {
+                    p.members.contains_key(m) && c.as_ref().is_some_and(|c| p.cases.contains_key(c))
+                })
+                .count();
+            let expected = p.members.len() * p.cases.len();
+            PanelProgress {
+                panel: name.clone(),
+                members: p.members.len(),
+                cases: p.cases.len(),
+                submitted,
+                expected,
+                rate: percent(submitted as u64, expected as u64),
+                missing_sectors: p.missing_sectors().len(),
+                revealed: p.revealed,
+                consensus: p.consensus.len(),
+            }
+        })
+        .collect();
+    OpenAudit {
+        audit,
+        title: state.title.clone(),
+        stage: text(
+            lang,
+            if state.scoring_open {
+                "state_scoring"
+            } else {
+                "state_preparing"
+            },
+        ),
+        panels,
+        recommendations: state.recommendations.len(),
+    }
+}
+
 #[derive(Debug, Serialize)]
 struct QualityPage {
     #[serde(flatten)]
@@ -66,7 +133,7 @@ struct QualityPage {
     verified: Option<String>,
     intact: bool,
     closed: Vec<ClosedAudit>,
-    open: usize,
+    open: Vec<OpenAudit>,
     /// The checkpoint key's fingerprint, to compare with a receipt's.
     fingerprint: String,
     export_files: Vec<crate::views::ExportLink>,
@@ -78,10 +145,11 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
     let (closed, open, head, report) = ctx
         .blocking(move |wb| {
             let mut closed = Vec::new();
-            let mut open = 0;
+            let mut open = Vec::new();
             for summary in wb.audits()? {
                 if !summary.closed {
-                    open += 1;
+                    let state = wb.audit_progress(&summary.audit)?;
+                    open.push(progress_of(lang, summary.audit.clone(), &state));
                     continue;
                 }
                 let status = wb.audit_status(&summary.audit, None)?;
@@ -105,7 +173,10 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
                                 .map(move |(case, question, v, note)| Finding {
                                     panel: p.clone(),
                                     case: case.clone().unwrap_or_default(),
-                                    question: question.clone(),
+                                    question: q
+                                        .question(question)
+                                        .map(|x| question_text(lang, x))
+                                        .unwrap_or_else(|| question.clone()),
                                     value: value_text(lang, q, question, v),
                                     note: note.clone(),
                                 })
@@ -137,7 +208,13 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
                 if r.is_intact() {
                     format!("{} {}", text(lang, "verify_intact"), r.checked)
                 } else {
-                    format!("{}: {:?}", text(lang, "verify_broken"), r.broken)
+                    let at: Vec<String> =
+                        r.broken.iter().map(|b| b.position.0.to_string()).collect();
+                    fill(
+                        lang,
+                        "verify_broken_at",
+                        &[("count", &at.len().to_string()), ("at", &at.join(", "))],
+                    )
                 }
             }),
             closed,

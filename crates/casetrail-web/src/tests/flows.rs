@@ -197,3 +197,35 @@ fn a_semicolon_csv_is_recognised_in_danish_without_a_server_path() {
         assert!(!report.contains("upload-"), "nor its scratch file");
     });
 }
+
+/// Quality staff follow an open audit's progress per panel in counts, and see none of its
+/// answers before the close.
+#[test]
+fn quality_staff_see_open_audits_progress_but_no_answers() {
+    let (_dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(&sign_in(&api, "kvalitet", DEMO_PASSWORD).await, "session");
+        let res = warp::test::request()
+            .path("/quality")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        assert_eq!(res.status(), 200);
+        let page = body(&res);
+        let open = &page[page.find("id=\"open-audits\"").expect("the section")..];
+        let open = &open[..open.find("</section>").unwrap()];
+        assert!(open.contains("(DEMO-2019)"), "{open}");
+        assert!(open.contains("· Vurdering i gang"), "{open}");
+        // Panel B: 7 members × 2 cases, every one submitted; panel A: none yet.
+        assert!(
+            open.contains("<th scope=\"row\">B</th><td>7</td><td>2</td><td>14 / 14</td><td>100"),
+            "{open}"
+        );
+        assert!(open.contains("<th scope=\"row\">A</th>"), "{open}");
+        // No answer or justification of panel B is on the page.
+        assert!(!page.contains("fælles kriseplan, som lægevagten kendte"));
+        assert!(!page.contains("Meget utilstrækkelig"));
+    });
+}

@@ -81,6 +81,9 @@ fn every_page_renders_in_danish_and_english() {
                     for word in code_words(&page) {
                         untranslated.push(format!("GET {path} ({lang}): {word}"));
                     }
+                    for words in other_language(&page, lang) {
+                        untranslated.push(format!("GET {path} ({lang}): {words}"));
+                    }
                 }
             }
         }
@@ -89,7 +92,7 @@ fn every_page_renders_in_danish_and_english() {
         untranslated.dedup();
         assert!(
             untranslated.is_empty(),
-            "identifiers from the code on pages ({}):\n{}",
+            "identifiers from the code, or words of the other language, on pages ({}):\n{}",
             untranslated.len(),
             untranslated.join("\n")
         );
@@ -114,9 +117,64 @@ fn every_get_route_has_an_example() {
     }
 }
 
-/// The words of a page's text (not its markup, scripts or styles) that look like identifiers
-/// from the code rather than words: `snake_case` codes and `CamelCase` type names.
-fn code_words(html: &str) -> Vec<String> {
+/// What a page in `lang` says in the other language: a text of the other translation file
+/// (of three words or more, and not the same in both), or a timeline moment worded the other
+/// way (`dag 3, mandag` on an English page). Case material and answers are in whatever
+/// language their authors wrote, so only the workbench's own words are looked for.
+fn other_language(html: &str, lang: &str) -> Vec<String> {
+    use crate::i18n::{Lang, texts};
+    let (own, other) = match lang {
+        "en" => (texts(Lang::En), texts(Lang::Da)),
+        _ => (texts(Lang::Da), texts(Lang::En)),
+    };
+    let text = page_text(html);
+    let mut found: Vec<String> = other
+        .iter()
+        .filter(|(key, said)| own.get(*key) != Some(*said))
+        .filter(|(_, said)| said.split_whitespace().count() >= 3 && !said.contains('{'))
+        .filter(|(_, said)| text.contains(said.as_str()))
+        .map(|(key, said)| format!("{key}: {said}"))
+        .collect();
+    let (day, weekdays): (&str, &[&str]) = match lang {
+        "en" => (
+            "dag ",
+            &[
+                "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
+            ],
+        ),
+        _ => (
+            "day ",
+            &[
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+        ),
+    };
+    for (at, _) in text.match_indices(day) {
+        let rest = &text[at + day.len()..];
+        let digits = rest.trim_start_matches('-');
+        let number = digits.len()
+            - digits
+                .trim_start_matches(|c: char| c.is_ascii_digit())
+                .len();
+        if number == 0 {
+            continue;
+        }
+        let after = digits[number..].trim_start_matches([',', ')', ' ']);
+        if let Some(w) = weekdays.iter().find(|w| after.starts_with(**w)) {
+            found.push(format!("a moment: {day}{} {w}", &digits[..number]));
+        }
+    }
+    found
+}
+
+/// A page's text: its markup, scripts and styles left out.
+fn page_text(html: &str) -> String {
     let mut text = String::new();
     let mut rest = html;
     while let Some(open) = rest.find('<') {
@@ -134,6 +192,13 @@ fn code_words(html: &str) -> Vec<String> {
         }
     }
     text.push_str(rest);
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The words of a page's text (not its markup, scripts or styles) that look like identifiers
+/// from the code rather than words: `snake_case` codes and `CamelCase` type names.
+fn code_words(html: &str) -> Vec<String> {
+    let text = page_text(html);
     let mut out: Vec<String> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| {
@@ -160,4 +225,27 @@ fn code_words_finds_identifiers_in_text_only() {
         code_words(page),
         ["ContactRecorded", "McDonald", "home_care"]
     );
+}
+
+#[test]
+fn the_other_languages_words_are_found_and_case_material_is_not() {
+    let danish_moment = "<html><p>Indlæggelse <span>dag 3, mandag kl. 18:00</span></p></html>";
+    assert_eq!(
+        other_language(danish_moment, "en"),
+        ["a moment: dag 3 mandag"]
+    );
+    assert!(other_language(danish_moment, "da").is_empty());
+    let english_moment = "<p>day -2, Sunday at 01:00</p>";
+    assert_eq!(
+        other_language(english_moment, "da"),
+        ["a moment: day 2 Sunday"]
+    );
+    let danish_text = "<p>Vælg mindst én sektor, der ejer anbefalingen.</p>";
+    assert_eq!(
+        other_language(danish_text, "en"),
+        ["problem_no_owner: Vælg mindst én sektor, der ejer anbefalingen."]
+    );
+    // A note in Danish is material, not the workbench speaking.
+    let material = "<blockquote>Hun ringede mandag, og vagtlægen kom om natten.</blockquote>";
+    assert!(other_language(material, "en").is_empty());
 }

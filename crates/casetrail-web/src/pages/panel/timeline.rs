@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::i18n::{Lang, text};
 use crate::lifelines::{Chart, Window, chart};
-use crate::views::{vocab, when};
+use crate::views::{moment, vocab};
 
 #[derive(Debug, Serialize)]
 struct ZoomLink {
@@ -79,7 +79,7 @@ pub(super) fn view(
             .filter(|m| source.is_none_or(|s| s == m.source))
             .map(|m| MaterialView {
                 source: vocab(lang, "source", &m.source),
-                when: when(&m.at),
+                when: moment(lang, &m.at),
                 text: m.text.clone(),
             })
             .collect(),
