@@ -345,6 +345,33 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
             "region,municipality",
         ]),
     );
+    assert!(
+        refused(
+            &data,
+            &a(&[
+                "plan",
+                "--number",
+                "1",
+                "--due",
+                "31.03.2027",
+                "--follow-up",
+                "x"
+            ])
+        )
+        .contains("is no date")
+    );
+    ok(
+        &data,
+        &a(&[
+            "plan",
+            "--number",
+            "1",
+            "--due",
+            "2027-03-31",
+            "--follow-up",
+            "Samarbejdsudvalget gennemgår kriseplanerne i marts",
+        ]),
+    );
     let close_gaps = ok(&data, &a(&["gaps", "--step", "close"]));
     assert!(close_gaps.contains("has no consensus on"), "{close_gaps}");
     assert!(refused(&data, &a(&["close"])).contains("cannot close the audit yet"));
@@ -517,6 +544,12 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         );
     }
     assert!(page.contains("Fælles kriseplan tilgængelig for lægevagten"));
+    assert!(
+        page.contains(
+            "<td>2027-03-31</td><td>Samarbejdsudvalget gennemgår kriseplanerne i marts</td>"
+        ),
+        "the action plan's columns are filled"
+    );
     // Quotes under the theme they echo; the rest after the themes.
     let themed = page
         .find("<h5>Tema: Natlige henvendelser uden plan</h5>")

@@ -44,6 +44,7 @@ pub use casetrail_anon::{
     HashedTimeline, PseudonymKey, RedactionPolicy, RiskFinding, RiskKind, Timeline, timeline,
 };
 pub use casetrail_audit::Questionnaire;
+pub use casetrail_audit::audit::{ActionPlan, MAX_FOLLOW_UP};
 pub use casetrail_audit::audit::{Answer, Audit, AuditEvent, Value};
 pub use casetrail_audit::audit::{AuditError as AuditRuleError, Gap, MAX_REASON, Step};
 pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};

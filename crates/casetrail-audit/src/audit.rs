@@ -8,51 +8,18 @@ use serde::Serialize;
 
 use crate::questionnaire::{QuestionKind, Questionnaire};
 
+mod action_plan;
 mod events;
+mod panel;
 mod readiness;
 mod reassign;
 
+pub use action_plan::{ActionPlan, MAX_FOLLOW_UP};
 pub use events::{
     AUDIT_SCHEMA_VERSION, Answer, AuditError, AuditEvent, MAX_REASON, PANEL_SECTORS, Value,
 };
+pub use panel::{Member, Panel};
 pub use readiness::{Gap, Step};
-
-/// A panel member's sector and role.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Member {
-    /// The sector the member speaks for.
-    pub sector: String,
-    /// The member's professional role.
-    pub role: String,
-}
-
-/// One panel: its members, its cases, and what it agreed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct Panel {
-    /// Members by user name.
-    pub members: BTreeMap<String, Member>,
-    /// Case → (release version, content hash).
-    pub cases: BTreeMap<String, (u32, String)>,
-    /// Whether the panel's answers are revealed to it.
-    pub revealed: bool,
-    /// The facilitator's meeting notes, in order.
-    pub notes: Vec<String>,
-    /// Themes the panel found.
-    pub themes: Vec<String>,
-    /// Consensus per (case, question): value and note, in the order recorded.
-    pub consensus: Vec<(Option<String>, String, Value, String)>,
-}
-
-impl Panel {
-    /// Sectors of the method with no member on this panel.
-    pub fn missing_sectors(&self) -> Vec<&'static str> {
-        PANEL_SECTORS
-            .iter()
-            .copied()
-            .filter(|s| !self.members.values().any(|m| m.sector == *s))
-            .collect()
-    }
-}
 
 /// The key of a current answer: member, case (None per audit), question.
 type AnswerKey = (String, Option<String>, String);
@@ -80,6 +47,8 @@ pub struct Audit {
     submitted: BTreeSet<(String, Option<String>)>,
     /// Recommendations: number, text, owner sectors.
     pub recommendations: Vec<(u32, String, Vec<String>)>,
+    /// The action plan's deadline and follow-up per recommendation number.
+    pub action_plan: BTreeMap<u32, ActionPlan>,
     /// Guarded steps taken although something was missing, with the reason given, in order.
     pub overrides: Vec<(Step, String)>,
 }
@@ -398,6 +367,11 @@ impl Audit {
                     return Err(AuditError::NotRevealed { panel: p.clone() });
                 }
             }
+            ActionPlanned {
+                number,
+                due,
+                follow_up,
+            } => self.check_plan(*number, due, follow_up)?,
             RecommendationAdded { number, owners, .. } => {
                 let next = self.recommendations.len() as u32 + 1;
                 if *number != next {
@@ -512,6 +486,17 @@ impl Audit {
             } => self
                 .recommendations
                 .push((*number, text.clone(), owners.clone())),
+            ActionPlanned {
+                number,
+                due,
+                follow_up,
+            } => {
+                let plan = ActionPlan {
+                    due: due.as_deref().map(str::trim).map(str::to_owned),
+                    follow_up: follow_up.trim().to_owned(),
+                };
+                self.action_plan.insert(*number, plan);
+            }
             AuditClosed { reason } => {
                 self.closed = true;
                 self.note_override(Step::Close, reason);

@@ -116,7 +116,8 @@ struct ReportView<'a> {
     stage1: Option<Stage1View>,
     panels: Vec<(String, String)>,
     questions: Vec<QuestionView>,
-    recommendations: Vec<(u32, String, String)>,
+    /// Number, text, owners, deadline, follow-up.
+    recommendations: Vec<(u32, String, String, String, String)>,
     integrity: Option<IntegrityView>,
     /// Where the receipt goes once it is made (see `casetrail_receipt::embedded`).
     receipt_marker: &'static str,
@@ -249,6 +250,7 @@ fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, Re
             .recommendations
             .iter()
             .map(|(n, text, owners)| {
+                let (due, follow_up) = report.action_plan.get(n).cloned().unwrap_or_default();
                 (
                     *n,
                     text.clone(),
@@ -257,6 +259,8 @@ fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, Re
                         .map(|o| sector_da(o))
                         .collect::<Vec<_>>()
                         .join(", "),
+                    due,
+                    follow_up,
                 )
             })
             .collect(),

@@ -82,6 +82,20 @@ pub fn rule_text(lang: Lang, q: Option<&Questionnaire>, rule: &AuditRuleError) -
             "problem_not_newer",
             &[("case", case), ("assigned", &assigned.to_string())],
         ),
+        R::NoRecommendation { number } => fill(
+            lang,
+            "problem_no_recommendation",
+            &[("number", &number.to_string())],
+        ),
+        R::NotADate { value } => fill(lang, "problem_not_a_date", &[("value", value)]),
+        R::FollowUpTooLong { length } => fill(
+            lang,
+            "problem_follow_up_too_long",
+            &[
+                ("length", &length.to_string()),
+                ("max", &casetrail_app::MAX_FOLLOW_UP.to_string()),
+            ],
+        ),
         R::RecommendationNumber { number, next } => fill(
             lang,
             "problem_recommendation_number",
@@ -249,6 +263,9 @@ mod tests {
                 assigned: 2,
                 given: 1,
             },
+            R::NoRecommendation { number: 4 },
+            R::NotADate { value: s() },
+            R::FollowUpTooLong { length: 3000 },
             R::RecommendationNumber { number: 2, next: 3 },
             R::NoOwner,
             R::NotReady {

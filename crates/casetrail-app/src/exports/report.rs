@@ -63,6 +63,9 @@ pub struct AuditReport {
     pub consensus: Vec<(String, String, String, String, String)>,
     pub themes: Vec<(String, String)>,
     pub recommendations: Vec<(u32, String, Vec<String>)>,
+    /// The action plan per recommendation number: deadline (`YYYY-MM-DD` or empty) and
+    /// follow-up, redacted like every text of the report.
+    pub action_plan: std::collections::BTreeMap<u32, (String, String)>,
     pub head_position: Option<u64>,
     pub head_hash: Option<String>,
 }
@@ -281,6 +284,14 @@ impl Workbench {
                 .recommendations
                 .iter()
                 .map(|(n, t, owners)| (*n, clean(t), owners.clone()))
+                .collect(),
+            action_plan: state
+                .action_plan
+                .iter()
+                .map(|(n, plan)| {
+                    let due = plan.due.clone().unwrap_or_default();
+                    (*n, (due, clean(&plan.follow_up)))
+                })
                 .collect(),
             head_position: head.map(|h| h.position.0),
             head_hash: head.map(|h| h.hash.to_hex()),

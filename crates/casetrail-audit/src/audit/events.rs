@@ -1,6 +1,7 @@
 //! What an audit is made of: the sectors a panel draws from, answers and their values, the
 //! audit's events, and the refusals a rule gives.
 
+use super::action_plan::MAX_FOLLOW_UP;
 use serde::{Deserialize, Serialize};
 
 /// The sectors a DEFACTUM panel draws its members from.
@@ -152,6 +153,17 @@ pub enum AuditEvent {
         text: String,
         /// The sectors that are to act on it.
         owners: Vec<String>,
+    },
+    /// The action plan's columns for a recommendation: by when, and how it is followed up.
+    /// Recorded again to change them; the last one stands.
+    ActionPlanned {
+        /// The recommendation's number.
+        number: u32,
+        /// The deadline, `YYYY-MM-DD`; None for none yet.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<String>,
+        /// Who follows up, when and how, in words.
+        follow_up: String,
     },
     /// The audit is finished; nothing more is accepted.
     AuditClosed {
@@ -331,6 +343,24 @@ pub enum AuditError {
         assigned: u32,
         /// The version given.
         given: u32,
+    },
+    /// An action plan for a recommendation the audit does not have.
+    #[error("there is no recommendation {number}")]
+    NoRecommendation {
+        /// The number given.
+        number: u32,
+    },
+    /// A deadline that is no date.
+    #[error("{value:?} is no date (YYYY-MM-DD)")]
+    NotADate {
+        /// What was given.
+        value: String,
+    },
+    /// A follow-up text past the bound.
+    #[error("the follow-up is {length} characters; at most {MAX_FOLLOW_UP} are kept")]
+    FollowUpTooLong {
+        /// Its length in characters.
+        length: usize,
     },
     /// Recommendations are numbered without gaps.
     #[error("recommendation {number} exists already; the next is {next}")]

@@ -122,6 +122,17 @@ pub enum AuditCommand {
         #[arg(long, value_delimiter = ',')]
         owners: Vec<String>,
     },
+    /// Fill a recommendation's row of the action plan: its deadline and who follows up, how
+    /// (again to change them; the last one stands).
+    Plan {
+        #[arg(long)]
+        number: u32,
+        /// The deadline, YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long = "follow-up")]
+        follow_up: String,
+    },
     /// Close the audit: nothing is accepted after this. Refused while a panel is unrevealed,
     /// a consensus unrecorded or no recommendation made, unless --reason says why.
     Close {
@@ -273,6 +284,15 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             number,
             text,
             owners,
+        },
+        AuditCommand::Plan {
+            number,
+            due,
+            follow_up,
+        } => AuditEvent::ActionPlanned {
+            number,
+            due,
+            follow_up,
         },
         AuditCommand::Close { reason } => AuditEvent::AuditClosed { reason },
         AuditCommand::Gaps { step, panel } => {

@@ -188,6 +188,19 @@ struct PanelView {
     refused: Option<String>,
 }
 
+/// A recommendation with its owners and its row of the action plan (the form to fill it
+/// preset to what is recorded, or to what a refused form held).
+#[derive(Debug, Serialize)]
+struct RecommendationRow {
+    number: u32,
+    text: String,
+    owners: String,
+    due: String,
+    follow_up: String,
+    /// Why this row's plan form came back.
+    refused: Option<String>,
+}
+
 #[derive(Debug, Serialize)]
 struct Choice {
     value: String,
@@ -203,7 +216,7 @@ struct AuditPage {
     scoring_open: bool,
     closed: bool,
     panels: Vec<PanelView>,
-    recommendations: Vec<(u32, String, String)>,
+    recommendations: Vec<RecommendationRow>,
     next_recommendation: u32,
     sectors: Vec<Choice>,
     panel_members: Vec<String>,
@@ -356,15 +369,22 @@ async fn page(
                 .recommendations
                 .iter()
                 .map(|(n, t, owners)| {
-                    (
-                        *n,
-                        t.clone(),
-                        owners
+                    let plan = state.action_plan.get(n).cloned().unwrap_or_default();
+                    let again = refused
+                        .as_ref()
+                        .filter(|r| r.action == "plan" && r.value.trim() == n.to_string());
+                    RecommendationRow {
+                        number: *n,
+                        text: t.clone(),
+                        owners: owners
                             .iter()
                             .map(|o| sector_name(lang, o))
                             .collect::<Vec<_>>()
                             .join(", "),
-                    )
+                        due: again.map_or(plan.due.unwrap_or_default(), |r| r.due.clone()),
+                        follow_up: again.map_or(plan.follow_up, |r| r.text.clone()),
+                        refused: again.map(|r| r.message.clone()),
+                    }
                 })
                 .collect(),
             next_recommendation: state.recommendations.len() as u32 + 1,

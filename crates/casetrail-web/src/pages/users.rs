@@ -4,10 +4,11 @@ use casetrail_app::Role;
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
-use crate::ctx::{Chrome, Ctx, render_page, see_other};
+use crate::ctx::{Chrome, Ctx, html, see_other, server_error};
 use crate::i18n::text;
 use crate::routes::{ADMIN, Base, Route, RouteDoc, boxed, form, get, post};
 use warp::Filter;
+use warp::http::StatusCode;
 
 /// GET /admin/users: administrator.
 pub const LIST: RouteDoc = RouteDoc::get("/admin/users", ADMIN, "the user accounts");
@@ -48,13 +49,30 @@ struct UsersPage {
     users: Vec<UserRow>,
     roles: Vec<(String, String)>,
     min_password: usize,
+    /// A refused form, shown again: why, and the name and role entered (never the password).
+    refused: Refused,
+}
+
+/// Why the new-user form came back, and what it held.
+#[derive(Debug, Default, Serialize)]
+struct Refused {
+    message: String,
+    name: String,
+    role: String,
+    /// Which field the refusal is about: `name` or `password`.
+    field: &'static str,
 }
 
 pub async fn users(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
+    let body = page(&ctx, Refused::default()).await?;
+    Ok(html(body, StatusCode::OK))
+}
+
+async fn page(ctx: &Ctx, refused: Refused) -> Result<String, Rejection> {
     let session = ctx.session()?;
     let lang = ctx.lang;
     let users = ctx.blocking(|wb| wb.users()).await?;
-    render_page(
+    crate::templates::render(
         "users",
         &UsersPage {
             chrome: ctx.chrome(session),
@@ -81,8 +99,10 @@ pub async fn users(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
             })
             .collect(),
             min_password: casetrail_app::MIN_PASSWORD_CHARS,
+            refused,
         },
     )
+    .map_err(server_error)
 }
 
 /// Every field defaults, so who may send the form is checked before what it holds.
@@ -97,12 +117,35 @@ pub struct UserForm {
 
 pub async fn add_user(ctx: Ctx, form: UserForm) -> Result<Box<dyn Reply>, Rejection> {
     let by = ctx.check_csrf(&form.csrf)?.user.clone();
-    ctx.blocking(move |wb| {
-        let role = Role::parse(&form.role).ok_or_else(|| {
-            casetrail_app::AppError::bad_form(format!("{:?} is not a role", form.role))
-        })?;
-        wb.add_user(form.name.trim(), role, &form.password, &by)
-    })
-    .await?;
-    Ok(see_other("/admin/users".into()))
+    let lang = ctx.lang;
+    let (name, role) = (form.name.clone(), form.role.clone());
+    let outcome = ctx
+        .blocking(move |wb| {
+            let Some(role) = Role::parse(&form.role) else {
+                return Ok(Err(casetrail_app::AppError::bad_form(
+                    text(lang, "form_incomplete").to_owned(),
+                )));
+            };
+            Ok(wb.add_user(form.name.trim(), role, &form.password, &by))
+        })
+        .await?;
+    let e = match outcome {
+        Ok(_) => return Ok(see_other("/admin/users".into())),
+        Err(e) => e,
+    };
+    use casetrail_app::{AppError, AuditError};
+    let field = match &e {
+        AppError::Audit(AuditError::UserName { .. } | AuditError::UserExists { .. }) => "name",
+        AppError::Audit(AuditError::WeakPassword { .. }) => "password",
+        AppError::Core(casetrail_app::CoreError::BadForm { .. }) => "role",
+        _ => return Err(ctx.app_error(e)),
+    };
+    let refused = Refused {
+        message: crate::problems::explain(lang, None, &e),
+        name,
+        role,
+        field,
+    };
+    let body = page(&ctx, refused).await?;
+    Ok(crate::recover::refused_form(e.kind(), body))
 }

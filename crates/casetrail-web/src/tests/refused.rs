@@ -243,3 +243,99 @@ fn a_newer_release_reaches_the_panel_only_when_reassigned() {
         assert!(body(&res).contains("Panelet har allerede sag SAG1 i udgave 2"));
     });
 }
+
+#[test]
+fn a_taken_user_name_comes_back_to_the_form_with_the_name_kept_and_no_password() {
+    let (_dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let admin = As::new(&api, "admin").await;
+        let csrf = form_token(&body(&admin.get(&api, "/admin/users").await));
+        let res = admin
+            .post(
+                &api,
+                "/admin/users",
+                &format!("csrf={csrf}&name=kvalitet&role=quality&password=hemmeligt-kodeord-42"),
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+        let page = body(&res);
+        assert!(
+            page.contains("Der findes allerede en bruger med navnet kvalitet"),
+            "{page}"
+        );
+        assert!(!page.contains("audit"), "no audit-specific wording");
+        assert!(
+            page.contains("value=\"kvalitet\" aria-invalid=\"true\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("<option value=\"quality\" selected>"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("hemmeligt-kodeord-42"),
+            "the password is never echoed"
+        );
+        let weak = admin
+            .post(
+                &api,
+                "/admin/users",
+                &format!("csrf={csrf}&name=ny.bruger&role=panel_member&password=kort"),
+            )
+            .await;
+        assert_eq!(weak.status(), 422);
+        assert!(body(&weak).contains("En adgangskode skal have mindst"));
+    });
+}
+
+#[test]
+fn the_action_plan_is_filled_on_the_audit_page_and_a_bad_date_comes_back() {
+    let (_dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let csrf = form_token(&body(&f.get(&api, "/audits/DEMO-2019").await));
+        let res = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!(
+                    "csrf={csrf}&action=recommend&value=1&text=F%C3%A6lles+kriseplan&owner_region=1"
+                ),
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        let bad = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=plan&value=1&due=31.03.2027&text=Kvalitetsudvalget"),
+            )
+            .await;
+        assert_eq!(bad.status(), 409);
+        let page = body(&bad);
+        assert!(page.contains("“31.03.2027” er ikke en dato"), "{page}");
+        assert!(page.contains("value=\"Kvalitetsudvalget\""), "kept");
+        let good = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=plan&value=1&due=2027-03-31&text=Kvalitetsudvalget"),
+            )
+            .await;
+        assert_eq!(
+            good.headers()["location"],
+            "/audits/DEMO-2019?done=plan#recommend"
+        );
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(page.contains("Frist: 2027-03-31"), "shown in place");
+        assert!(
+            page.contains("value=\"2027-03-31\""),
+            "the form preset to it"
+        );
+        assert!(page.contains("Ret handleplanen"));
+    });
+}

@@ -11,7 +11,7 @@ use crate::problems;
 use crate::views::parse_value;
 
 /// The actions of the audit page's forms, and the section each returns to.
-pub(super) const ACTIONS: [(&str, &str); 10] = [
+pub(super) const ACTIONS: [(&str, &str); 11] = [
     ("add_member", "add-member"),
     ("assign", "assign"),
     ("open", "top"),
@@ -20,6 +20,7 @@ pub(super) const ACTIONS: [(&str, &str); 10] = [
     ("theme", "panel"),
     ("consensus", "panel"),
     ("recommend", "recommend"),
+    ("plan", "recommend"),
     ("close", "top"),
     ("saved", "top"),
 ];
@@ -42,6 +43,8 @@ pub struct ActionForm {
     text: String,
     /// Why a guarded step goes ahead although something is missing.
     reason: String,
+    /// An action plan's deadline.
+    due: String,
     owner_region: Option<String>,
     owner_municipality: Option<String>,
     owner_general_practice: Option<String>,
@@ -119,6 +122,11 @@ fn event_of(
             text: form.text.trim().to_owned(),
             owners: form.owners(),
         },
+        "plan" => AuditEvent::ActionPlanned {
+            number: form.value.trim().parse().ok()?,
+            due: Some(form.due.trim().to_owned()).filter(|d| !d.is_empty()),
+            follow_up: form.text.trim().to_owned(),
+        },
         "close" => AuditEvent::AuditClosed {
             reason: form.reason(),
         },
@@ -142,6 +150,9 @@ pub struct Refused {
     pub(super) case: String,
     pub(super) question: String,
     pub(super) text: String,
+    /// The action plan's recommendation number and deadline as entered.
+    pub(super) value: String,
+    pub(super) due: String,
 }
 
 impl Refused {
@@ -149,7 +160,7 @@ impl Refused {
         Refused {
             at_top: !matches!(
                 form.action.as_str(),
-                "add_member" | "assign" | "note" | "theme" | "consensus" | "recommend"
+                "add_member" | "assign" | "note" | "theme" | "consensus" | "recommend" | "plan"
             ),
             action: form.action,
             message,
@@ -160,6 +171,8 @@ impl Refused {
             case: form.case,
             question: form.question,
             text: form.text,
+            value: form.value,
+            due: form.due,
         }
     }
 }
