@@ -544,6 +544,14 @@ fn a_full_audit_of_the_fixture_cases_with_two_panels_of_seven() {
         );
     }
     assert!(page.contains("Fælles kriseplan tilgængelig for lægevagten"));
+    let panels = &page[page.find("id=\"report-panels\"").expect("the panels table")..];
+    let panels = &panels[..panels.find("</table>").unwrap()];
+    // Each panel: 7 members × 2 cases, every one submitted.
+    assert_eq!(
+        panels.matches("<td>14 af 14</td><td>100,0 %</td>").count(),
+        2,
+        "{panels}"
+    );
     assert!(
         page.contains(
             "<td>2027-03-31</td><td>Samarbejdsudvalget gennemgår kriseplanerne i marts</td>"

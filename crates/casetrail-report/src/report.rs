@@ -114,7 +114,8 @@ struct ReportView<'a> {
     made_at: &'a str,
     created: String,
     stage1: Option<Stage1View>,
-    panels: Vec<(String, String)>,
+    /// Name, make-up, submissions made of expected, response rate.
+    panels: Vec<(String, String, String, String)>,
     questions: Vec<QuestionView>,
     /// Number, text, owners, deadline, follow-up.
     recommendations: Vec<(u32, String, String, String, String)>,
@@ -205,6 +206,11 @@ fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, Re
             .panels
             .iter()
             .map(|(name, make_up)| {
+                let (made, expected) = report
+                    .response
+                    .iter()
+                    .find(|(p, _, _)| p == name)
+                    .map_or((0, 0), |(_, m, e)| (*m, *e));
                 (
                     name.clone(),
                     make_up
@@ -212,6 +218,8 @@ fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, Re
                         .map(|(s, n)| format!("{} {n}", sector_da(s)))
                         .collect::<Vec<_>>()
                         .join(", "),
+                    format!("{made} af {expected}"),
+                    crate::charts::percent(made as u64, expected as u64),
                 )
             })
             .collect(),

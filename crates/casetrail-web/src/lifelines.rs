@@ -12,6 +12,10 @@ use crate::i18n::{Lang, text};
 use crate::views::{fill, moment, sector_name, vocab};
 use serde::Serialize;
 
+mod bins;
+
+pub use bins::CountBin;
+
 /// Sector lanes, top to bottom, as the method names the actors.
 pub const LANES: [&str; 6] = [
     "region",
@@ -64,6 +68,29 @@ pub struct Bar {
     pub height: f64,
     pub readmission: bool,
     pub title: String,
+    /// A plan band's label, drawn in it when the band is wide enough to hold it.
+    pub label: Option<String>,
+}
+
+/// One focusable thing on the chart, in the order of time: a contact, a plan or a count.
+/// Keyboard users move through the chart as the pathway ran, not kind by kind.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Item {
+    Mark(Mark),
+    Plan(Bar),
+    Bin(CountBin),
+}
+
+impl Item {
+    /// Where the item starts on the time axis, in pixels.
+    pub fn x(&self) -> f64 {
+        match self {
+            Item::Mark(m) => m.x,
+            Item::Plan(p) => p.x,
+            Item::Bin(b) => b.x,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -115,9 +142,11 @@ pub struct Chart {
     pub to: i64,
     pub lanes: Vec<LaneView>,
     pub stays: Vec<Bar>,
-    pub plans: Vec<Bar>,
     pub windows: Vec<Shade>,
-    pub marks: Vec<Mark>,
+    /// Contacts, plans and counts, by time.
+    pub items: Vec<Item>,
+    /// The days a count column covers, when contacts are drawn as counts.
+    pub bin_days: Option<i64>,
     pub ticks: Vec<Tick>,
     pub day0: Option<f64>,
     pub details: Vec<Detail>,
@@ -244,10 +273,12 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
             width: (x(b) - x(a)).max(3.0),
             height: LANE - 16.0,
             readmission: s.readmission,
+            label: None,
         });
     }
 
     let mut marks = Vec::new();
+    let mut counted: Vec<(usize, i64, bool, String)> = Vec::new();
     for (i, c) in t.contacts.iter().enumerate() {
         let id = format!("K{}", i + 1);
         let d = at(&c.start);
@@ -272,6 +303,7 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
             outside += 1;
             continue;
         }
+        counted.push((lane_index(c.lane), c.start.day, c.acute, id.clone()));
         let (mx, my) = (x(d), lane_y(lane_index(c.lane)) + LANE / 2.0);
         marks.push(Mark {
             title: format!(
@@ -329,16 +361,56 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
             width: (x(b) - x(a)).max(3.0),
             height: 7.0,
             readmission: false,
+            // About 6 px a character at the band's font size.
+            label: Some(format!("{} {}", p.plan, vocab(lang, "plan", &p.kind)))
+                .filter(|l| (l.chars().count() as f64) * 6.0 < x(b) - x(a) - 4.0),
         });
     }
 
     details.sort_by_key(|d| d.day);
     details.retain(|d| d.day >= window.from && d.day <= window.to);
 
-    let step = [1, 7, 14, 30, 60, 90, 180, 365]
+    let bin_days = (marks.len() > bins::MARKS_BEFORE_BINS).then(|| bins::bin_days(span as i64));
+    let count_bins = match bin_days {
+        Some(size) => {
+            let contacts: Vec<bins::Counted<'_>> = counted
+                .iter()
+                .map(|(lane, day, acute, id)| bins::Counted {
+                    lane: *lane,
+                    day: *day,
+                    acute: *acute,
+                    id,
+                })
+                .collect();
+            marks.clear();
+            bins::bins(&contacts, size, x, (lane_y, LANE), |n, a, b| {
+                let key = if n == 1 { "tl_bin_one" } else { "tl_bin" };
+                fill(
+                    lang,
+                    key,
+                    &[
+                        ("n", &n.to_string()),
+                        ("a", &a.to_string()),
+                        ("b", &b.to_string()),
+                    ],
+                )
+            })
+        }
+        None => Vec::new(),
+    };
+    let mut items: Vec<Item> = marks
+        .into_iter()
+        .map(Item::Mark)
+        .chain(plans.into_iter().map(Item::Plan))
+        .chain(count_bins.into_iter().map(Item::Bin))
+        .collect();
+    items.sort_by(|a, b| a.x().total_cmp(&b.x()));
+
+    // Ticks 6 to 12 apart on the axis; years named on the widest windows.
+    let step = [1, 2, 7, 14, 30, 60, 90, 180, 365, 730]
         .into_iter()
         .find(|s| span / *s as f64 <= 12.0)
-        .unwrap_or(730);
+        .unwrap_or(1825);
     let first = window.from.div_euclid(step) * step;
     // A budget on ticks as well as the bounded window: a layout never loops on its input.
     let ticks = (0..MAX_TICKS)
@@ -347,7 +419,12 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
         .filter(|d| *d >= window.from)
         .map(|d| Tick {
             x: x(d as f64),
-            label: fill(lang, "tl_tick_day", &[("d", &d.to_string())]),
+            label: if step >= 365 {
+                let year = (d.div_euclid(365)).to_string();
+                fill(lang, "tl_tick_year", &[("y", &year), ("d", &d.to_string())])
+            } else {
+                fill(lang, "tl_tick_day", &[("d", &d.to_string())])
+            },
         })
         .collect();
     let height = plan_y + PLAN_ROW;
@@ -372,9 +449,9 @@ pub fn chart(hashed: &HashedTimeline, window: Window, lang: Lang) -> Chart {
             })
             .collect(),
         stays,
-        plans,
         windows,
-        marks,
+        items,
+        bin_days,
         ticks,
         day0: (window.from..=window.to).contains(&0).then(|| x(0.0)),
         details,

@@ -55,6 +55,8 @@ pub struct AuditReport {
     pub closed: bool,
     /// Per panel: (sector, members) in the method's order.
     pub panels: Vec<(String, Vec<(String, usize)>)>,
+    /// Per panel: (panel, case submissions made, submissions expected = members × cases).
+    pub response: Vec<(String, usize, usize)>,
     pub cases: Vec<ReportCase>,
     pub questionnaire: String,
     pub scale: Vec<String>,
@@ -234,6 +236,21 @@ impl Workbench {
                         })
                         .collect();
                     (name.clone(), make_up)
+                })
+                .collect(),
+            response: state
+                .panels
+                .iter()
+                .map(|(name, p)| {
+                    let made = status
+                        .submissions
+                        .iter()
+                        .filter(|(m, c)| {
+                            p.members.contains_key(m)
+                                && c.as_ref().is_some_and(|c| p.cases.contains_key(c))
+                        })
+                        .count();
+                    (name.clone(), made, p.members.len() * p.cases.len())
                 })
                 .collect(),
             cases,

@@ -9,6 +9,7 @@ mod ops;
 mod pages;
 mod refused;
 mod signin;
+mod timeline;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -29,6 +29,8 @@ struct MaterialView {
 pub(super) struct TimelineView {
     t: &'static crate::i18n::Texts,
     chart: Chart,
+    /// Said under the chart when contacts are drawn as counts.
+    binned: Option<String>,
     zoom: Vec<ZoomLink>,
     sources: Vec<ZoomLink>,
     material: Vec<MaterialView>,
@@ -62,9 +64,13 @@ pub(super) fn view(
     let mut sources: Vec<String> = t.material.iter().map(|m| m.source.clone()).collect();
     sources.sort();
     sources.dedup();
+    let chart = chart(timeline, window, lang);
     TimelineView {
         t: crate::i18n::texts(lang),
-        chart: chart(timeline, window, lang),
+        binned: chart
+            .bin_days
+            .map(|d| crate::views::fill(lang, "tl_binned", &[("days", &d.to_string())])),
+        chart,
         zoom: zoom_links(lang, base, window, whole),
         sources: sources
             .iter()
