@@ -81,6 +81,16 @@ pub fn decimal(lang: Lang, value: f64, places: usize) -> String {
     }
 }
 
+/// `count` of `of` as a percentage with one decimal in the reader's language ("12,5 %",
+/// "12.5 %"); a dash when there is nothing to count.
+pub fn percent(lang: Lang, count: u64, of: u64) -> String {
+    let shown = casetrail_report::charts::percent(count, of);
+    match lang {
+        Lang::Da => shown,
+        Lang::En => shown.replace(',', "."),
+    }
+}
+
 /// Krippendorff's alpha with three decimals and the number of pairable values; "not
 /// computed" where no unit has two values, "undefined" where the values do not vary.
 pub fn alpha_text(lang: Lang, a: &Agreement) -> String {

@@ -68,7 +68,7 @@ impl Audit {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{q, run};
+    use super::super::tests::{created, q, run};
     use super::super::*;
     use super::is_date;
 
@@ -97,17 +97,7 @@ mod tests {
     #[test]
     fn a_plan_needs_its_recommendation_and_the_last_one_stands() {
         let q = q();
-        let mut a = Audit::default();
-        let created = AuditEvent::AuditCreated {
-            title: "A".into(),
-            topic: "t".into(),
-            stage1_reference: "s".into(),
-            questionnaire: q.id.clone(),
-            questionnaire_version: q.version,
-            definition: String::new(),
-            criteria: "c".into(),
-        };
-        run(&mut a, &q, created).unwrap();
+        let mut a = created(&q);
         let plan = |due: Option<&str>, follow_up: &str| AuditEvent::ActionPlanned {
             number: 1,
             due: due.map(str::to_owned),

@@ -1,27 +1,8 @@
 //! The guarded steps: what each lists as missing, the refusal without a reason, the reason
 //! kept in the event and the state, and audit events of schema version 1.
 
-use super::tests::{q, run};
+use super::tests::{created, q, run};
 use super::*;
-
-fn created(q: &Questionnaire) -> Audit {
-    let mut a = Audit::default();
-    run(
-        &mut a,
-        q,
-        AuditEvent::AuditCreated {
-            title: "Audit".into(),
-            topic: "t".into(),
-            stage1_reference: "s".into(),
-            questionnaire: q.id.clone(),
-            questionnaire_version: q.version,
-            definition: String::new(),
-            criteria: "c".into(),
-        },
-    )
-    .unwrap();
-    a
-}
 
 fn member(panel: &str, member: &str, sector: &str) -> AuditEvent {
     AuditEvent::MemberAdded {

@@ -60,7 +60,7 @@ impl Audit {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{q, run};
+    use super::super::tests::{created, q, run};
     use super::super::*;
 
     fn assign(panel: &str, case: &str, version: u32) -> AuditEvent {
@@ -75,17 +75,7 @@ mod tests {
     #[test]
     fn a_newer_version_replaces_the_panels_copy_and_sets_its_answers_aside() {
         let q = q();
-        let mut a = Audit::default();
-        let created = AuditEvent::AuditCreated {
-            title: "A".into(),
-            topic: "t".into(),
-            stage1_reference: "s".into(),
-            questionnaire: q.id.clone(),
-            questionnaire_version: q.version,
-            definition: String::new(),
-            criteria: "c".into(),
-        };
-        run(&mut a, &q, created).unwrap();
+        let mut a = created(&q);
         for (panel, member) in [("A", "m1"), ("B", "m2")] {
             let add = AuditEvent::MemberAdded {
                 panel: panel.into(),

@@ -15,6 +15,26 @@ fn anyway() -> Option<String> {
     Some("the panel agreed to meet as it is".into())
 }
 
+/// A created audit with the questionnaire `q`, and nothing else.
+pub(super) fn created(q: &Questionnaire) -> Audit {
+    let mut a = Audit::default();
+    run(
+        &mut a,
+        q,
+        AuditEvent::AuditCreated {
+            title: "Audit".into(),
+            topic: "t".into(),
+            stage1_reference: "s".into(),
+            questionnaire: q.id.clone(),
+            questionnaire_version: q.version,
+            definition: String::new(),
+            criteria: "c".into(),
+        },
+    )
+    .unwrap();
+    a
+}
+
 pub(super) fn run(audit: &mut Audit, q: &Questionnaire, e: AuditEvent) -> Result<(), AuditError> {
     audit.decide(q, &e)?;
     audit.apply(&e);

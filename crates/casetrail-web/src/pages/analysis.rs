@@ -9,7 +9,8 @@ use crate::bounds;
 use crate::ctx::{Chrome, Ctx, render_page};
 use crate::i18n::text;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, get};
-use casetrail_report::charts::{BarChart, bar_chart, percent};
+use crate::views::percent;
+use casetrail_report::charts::{BarChart, bar_chart};
 use warp::Filter;
 
 /// GET /stage1: facilitator.
@@ -78,11 +79,15 @@ pub async fn stage1(ctx: Ctx, query: YearQuery) -> Result<Box<dyn Reply>, Reject
     let r = ctx.blocking(move |wb| wb.stage1(year)).await?;
     let lang = ctx.lang;
     let count = |n: u64| (n, n.to_string());
-    let share =
-        |s: &casetrail_app::Share| (s.count, format!("{} ({})", s.count, percent(s.count, s.of)));
+    let share = |s: &casetrail_app::Share| {
+        (
+            s.count,
+            format!("{} ({})", s.count, percent(lang, s.count, s.of)),
+        )
+    };
     let rest = |s: &casetrail_app::Share| {
         let n = s.of - s.count;
-        (n, format!("{n} ({})", percent(n, s.of)))
+        (n, format!("{n} ({})", percent(lang, n, s.of)))
     };
     let row = |label: String, (n, shown): (u64, String)| (label, n, shown);
     let charts = vec![

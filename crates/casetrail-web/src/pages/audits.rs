@@ -10,8 +10,8 @@ use warp::{Rejection, Reply};
 use crate::ctx::{Chrome, Ctx, html, render_page, see_other, server_error};
 use crate::i18n::text;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{fill, sector_name};
-use casetrail_report::charts::percent;
+use crate::views::{fill, percent, sector_name};
+
 use warp::Filter;
 
 mod actions;
@@ -184,6 +184,8 @@ struct PanelView {
     notes: Vec<String>,
     themes: Vec<String>,
     matrix: progress::Matrix,
+    /// Agreement per case, once revealed.
+    per_case: Vec<meeting::CaseAgreement>,
     /// Why a form of this panel was refused, shown at the top of its section.
     refused: Option<String>,
 }
@@ -337,13 +339,18 @@ async fn page(
                     .collect(),
                 expected,
                 submitted,
-                progress: percent(submitted as u64, expected as u64),
+                progress: percent(lang, submitted as u64, expected as u64),
                 revealed: p.revealed,
                 refused: refused
                     .as_ref()
                     .filter(|r| r.panel.trim() == name.as_str())
                     .filter(|r| matches!(r.action.as_str(), "note" | "theme" | "consensus"))
                     .map(|r| r.message.clone()),
+                per_case: if p.revealed {
+                    meeting::per_case(lang, &status, p)
+                } else {
+                    Vec::new()
+                },
                 meeting: if p.revealed {
                     meeting(lang, &q, &status, (name, p), refused.as_ref())
                 } else {

@@ -14,7 +14,7 @@ use crate::i18n::text;
 use crate::jobs::{ImportJob, JobProgress};
 use crate::multipart::read_multipart;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, get, post};
-use casetrail_report::charts::percent;
+use crate::views::percent;
 use warp::Filter;
 
 /// GET /import: facilitator.
@@ -153,7 +153,10 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
                 job.done.load(Ordering::Relaxed),
                 job.total.load(Ordering::Relaxed),
             );
-            page.running = Some(format!("{done} / {total} ({})", percent(done, total)));
+            page.running = Some(format!(
+                "{done} / {total} ({})",
+                percent(ctx.lang, done, total)
+            ));
             StatusCode::OK
         }
         Some(Ok(summary)) => {

@@ -6,8 +6,7 @@ use warp::{Rejection, Reply};
 use crate::ctx::{Chrome, Ctx, render_page};
 use crate::i18n::{Lang, text};
 use crate::routes::{Base, QUALITY, Route, RouteDoc, boxed, form, get, post};
-use crate::views::{fill, question_text, sector_name, value_text};
-use casetrail_report::charts::percent;
+use crate::views::{fill, percent, question_text, sector_name, value_text};
 use warp::Filter;
 
 /// GET /quality: quality staff.
@@ -101,7 +100,7 @@ fn progress_of(lang: Lang, audit: String, state: &casetrail_app::Audit) -> OpenA
                 cases: p.cases.len(),
                 submitted,
                 expected,
-                rate: percent(submitted as u64, expected as u64),
+                rate: percent(lang, submitted as u64, expected as u64),
                 missing_sectors: p.missing_sectors().len(),
                 revealed: p.revealed,
                 consensus: p.consensus.len(),

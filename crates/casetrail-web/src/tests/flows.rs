@@ -229,3 +229,58 @@ fn quality_staff_see_open_audits_progress_but_no_answers() {
         assert!(!page.contains("Meget utilstrækkelig"));
     });
 }
+
+/// A revealed panel's meeting view: agreement per case, and every step of the scale in each
+/// question's distribution, also the steps nobody chose.
+#[test]
+fn the_meeting_view_shows_agreement_per_case_and_every_step() {
+    let (_dir, shared) = demo_shared();
+    shared
+        .workbench
+        .audit_event(
+            casetrail_app::DEMO_AUDIT,
+            casetrail_app::AuditEvent::ScoresRevealed {
+                panel: "B".into(),
+                reason: None,
+            },
+            "facilitator",
+        )
+        .unwrap();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(
+            &sign_in(&api, "facilitator", DEMO_PASSWORD).await,
+            "session",
+        );
+        let res = warp::test::request()
+            .path("/audits/DEMO-2019")
+            .header("cookie", format!("session={session}"))
+            .reply(&api)
+            .await;
+        let page = body(&res);
+        let panel = &page[page.find("id=\"panel-B\"").unwrap()..];
+        let per_case = &panel[panel.find("class=\"per-case\"").expect("a per-case table")..];
+        let per_case = &per_case[..per_case.find("</table>").unwrap()];
+        assert_eq!(
+            per_case.matches("<th scope=\"row\">").count(),
+            2,
+            "{per_case}"
+        );
+        assert!(
+            per_case.contains("(n &#x3D; "),
+            "alpha with its n: {per_case}"
+        );
+        // The first question's distribution lists all five steps and "cannot be assessed".
+        let question = &panel[panel.find("class=\"question\"").unwrap()..];
+        let table = &question[question.find("<caption>").unwrap()..];
+        let table = &table[..table.find("</table>").unwrap()];
+        for step in [
+            "1 – Meget utilstrækkelig",
+            "5 – Meget tilstrækkelig",
+            "Kan ikke vurderes",
+        ] {
+            assert!(table.contains(step), "{step}: {table}");
+        }
+    });
+}

@@ -96,28 +96,7 @@ fn closing_lists_what_is_missing_and_needs_a_reason() {
 #[test]
 fn case_ids_link_to_their_case_file_and_an_older_version_is_named() {
     let (_dir, shared) = demo_shared();
-    let wb = &shared.workbench;
-    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
-    let source = casetrail_app::MaterialSource::MunicipalNotes;
-    wb.attach_material(
-        "SAG1",
-        source,
-        date,
-        "Nyt notat om bostøtten.",
-        "facilitator",
-    )
-    .unwrap();
-    let policy = casetrail_app::DatePolicy::RelativeDays;
-    let v2 = wb
-        .release(
-            "SAG1",
-            &shared.key,
-            policy,
-            "facilitator",
-            Some("nyt notat"),
-        )
-        .unwrap();
-    assert_eq!(v2.version, 2);
+    assert_eq!(release_sag1_again(&shared), 2);
     let runtime = runtime();
     runtime.block_on(async move {
         let api = routes(shared);

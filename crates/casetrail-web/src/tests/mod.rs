@@ -50,6 +50,32 @@ fn shared() -> (tempfile::TempDir, Arc<Shared>) {
     (dir, Shared::new(wb, PseudonymKey::from_bytes([9; 32])))
 }
 
+/// SAG1 again, with a new note: release version 2, which panel A (holding version 1) does not
+/// see until the facilitator reassigns it.
+fn release_sag1_again(shared: &Shared) -> u32 {
+    let wb = &shared.workbench;
+    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
+    let source = casetrail_app::MaterialSource::MunicipalNotes;
+    wb.attach_material(
+        "SAG1",
+        source,
+        date,
+        "Nyt notat om bostøtten.",
+        "facilitator",
+    )
+    .unwrap();
+    let policy = casetrail_app::DatePolicy::RelativeDays;
+    wb.release(
+        "SAG1",
+        &shared.key,
+        policy,
+        "facilitator",
+        Some("nyt notat"),
+    )
+    .unwrap()
+    .version
+}
+
 fn cookie_value(res: &warp::http::Response<warp::hyper::body::Bytes>, name: &str) -> String {
     let header = res.headers()["set-cookie"].to_str().unwrap().to_string();
     assert!(

@@ -194,24 +194,7 @@ fn an_incomplete_submit_comes_back_with_the_questions_marked_and_nothing_saved()
 fn a_newer_release_reaches_the_panel_only_when_reassigned() {
     let (_dir, shared) = demo_shared();
     let wb = shared.workbench.clone();
-    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
-    wb.attach_material(
-        "SAG1",
-        casetrail_app::MaterialSource::MunicipalNotes,
-        date,
-        "Nyt notat om bostøtten.",
-        "facilitator",
-    )
-    .unwrap();
-    let policy = casetrail_app::DatePolicy::RelativeDays;
-    wb.release(
-        "SAG1",
-        &shared.key,
-        policy,
-        "facilitator",
-        Some("nyt notat"),
-    )
-    .unwrap();
+    assert_eq!(release_sag1_again(&shared), 2);
     let runtime = runtime();
     runtime.block_on(async move {
         let api = routes(shared);

@@ -2,14 +2,12 @@
 //! every case's answers side by side, with the consensus recorded (shown in place, and the
 //! form to record or correct it preset to it).
 
-use std::collections::BTreeMap;
-
 use casetrail_app::{Answer, AuditStatus, Question, QuestionKind, Questionnaire, Value};
 use serde::Serialize;
 
 use crate::i18n::{Lang, text};
-use crate::views::{alpha_text, interval_text, question_text, sector_name, value_text};
-use casetrail_report::charts::{BarChart, bar_chart, percent};
+use crate::views::{alpha_text, interval_text, percent, question_text, sector_name, value_text};
+use casetrail_report::charts::{BarChart, bar_chart};
 
 #[derive(Debug, Serialize)]
 pub(super) struct AnswerCell {
@@ -79,6 +77,39 @@ pub(super) struct QuestionMeeting {
     cases: Vec<CaseAnswers>,
 }
 
+/// Agreement over one case's rated questions: how far the panel agreed on that case.
+#[derive(Debug, Serialize)]
+pub(super) struct CaseAgreement {
+    case: String,
+    alpha: String,
+    interval: String,
+}
+
+/// The panel's cases with their agreement, in the panel's order.
+pub(super) fn per_case(
+    lang: Lang,
+    status: &AuditStatus,
+    panel: &casetrail_app::Panel,
+) -> Vec<CaseAgreement> {
+    panel
+        .cases
+        .keys()
+        .map(|case| {
+            let of = status.agreement_per_case.iter().find(|a| &a.of == case);
+            CaseAgreement {
+                case: case.clone(),
+                alpha: of.map_or_else(
+                    || text(lang, "not_computed").to_owned(),
+                    |a| alpha_text(lang, &a.agreement),
+                ),
+                interval: of
+                    .and_then(|a| interval_text(lang, a))
+                    .unwrap_or_else(|| text(lang, "not_computed").to_owned()),
+            }
+        })
+        .collect()
+}
+
 pub(super) fn rated(q: &Questionnaire) -> Vec<&Question> {
     q.questions
         .iter()
@@ -118,11 +149,18 @@ pub(super) fn meeting(
                 .iter()
                 .filter(|a| a.question == question.id)
                 .collect();
-            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            // Every step of the scale, in its order, also those nobody chose: the chart then
+            // shows the same steps as the report.
+            let mut counts: Vec<(String, u64)> = options(lang, q, &question.id, None)
+                .into_iter()
+                .map(|o| (o.label, 0))
+                .collect();
             for a in &of_question {
-                *counts
-                    .entry(value_text(lang, q, &question.id, &a.value))
-                    .or_default() += 1;
+                let label = value_text(lang, q, &question.id, &a.value);
+                match counts.iter_mut().find(|(l, _)| *l == label) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((label, 1)),
+                }
             }
             let total = of_question.len() as u64;
             let agreement = of_panel.iter().find(|x| x.of == question.id);
@@ -141,7 +179,7 @@ pub(super) fn meeting(
                     counts
                         .into_iter()
                         .map(|(label, n)| {
-                            let shown = format!("{n} ({})", percent(n, total));
+                            let shown = format!("{n} ({})", percent(lang, n, total));
                             (label, n, shown)
                         })
                         .collect(),
