@@ -105,7 +105,7 @@ async fn browser(driver: &str) -> Client {
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1300,1000"]
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000"]
         }),
     );
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -406,6 +406,23 @@ async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
             .contains("from=")
     );
     j.shot("07-timeline").await;
+    // On a phone's width (390 px) the page does not widen: the chart scrolls inside its
+    // figure, hashes and tables wrap.
+    j.c.set_window_size(390, 844).await.unwrap();
+    let wide =
+        j.c.execute("return document.documentElement.scrollWidth", Vec::new())
+            .await
+            .unwrap();
+    let inner =
+        j.c.execute("return window.innerWidth", Vec::new())
+            .await
+            .unwrap();
+    j.shot("07-timeline-390").await;
+    assert!(
+        wide.as_f64().unwrap() <= inner.as_f64().unwrap() + 1.0,
+        "the page is {wide} px wide in a {inner} px window"
+    );
+    j.c.set_window_size(1400, 1000).await.unwrap();
 
     // The questionnaire: a draft, then the submission.
     j.click("#q-efforts input[value='2']").await;

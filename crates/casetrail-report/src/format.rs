@@ -31,6 +31,18 @@ pub fn local(micros: i64) -> String {
         .unwrap_or_else(|| micros.to_string())
 }
 
+/// An RFC 3339 time (a checkpoint's `made_at`) in Danish local time, as [`local`] writes it;
+/// the text as it is when it does not read.
+pub fn local_rfc3339(at: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(at)
+        .map(|t| {
+            t.with_timezone(&Copenhagen)
+                .format("%Y-%m-%d %H:%M:%S %Z")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_owned())
+}
+
 /// A moment of an anonymised timeline in Danish: its date when the policy keeps one, its
 /// day, weekday and time (`2025-03-04 (dag 12), tirsdag kl. 22:10`).
 pub fn when(m: &Moment) -> String {
@@ -79,5 +91,10 @@ mod tests {
         assert_eq!(local(1_768_478_400_000_000), "2026-01-15 13:00:00 CET");
         assert_eq!(local(1_784_116_800_000_000), "2026-07-15 14:00:00 CEST");
         assert_eq!(utc(1_768_478_400_000_000), "2026-01-15 12:00:00 UTC");
+        assert_eq!(
+            local_rfc3339("2026-12-02T06:41:10Z"),
+            "2026-12-02 07:41:10 CET"
+        );
+        assert_eq!(local_rfc3339("not a time"), "not a time");
     }
 }

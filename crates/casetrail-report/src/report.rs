@@ -106,12 +106,13 @@ impl Heading {
 }
 
 #[derive(Debug, Serialize)]
-struct ReportView<'a> {
+struct ReportView {
     r: Heading,
     /// The stylesheet inside the page, for a file opened on its own (the server links it:
     /// its content security policy allows no inline style).
     inline_css: Option<&'static str>,
-    made_at: &'a str,
+    /// The checkpoint's time, in Danish local time (the checkpoint itself keeps UTC).
+    made_at: String,
     created: String,
     stage1: Option<Stage1View>,
     /// Name, make-up, submissions made of expected, response rate.
@@ -166,7 +167,7 @@ impl ReportLayout for Layout {
 fn report_html(content: &ReportContent<'_>, layout: Layout) -> Result<String, RenderError> {
     let report = content.report;
     let stage1 = content.stage1;
-    let made_at = content.checkpoint.checkpoint.made_at.as_str();
+    let made_at = crate::format::local_rfc3339(&content.checkpoint.checkpoint.made_at);
     let checkpoint = Some((content.checkpoint, content.events));
     let view = ReportView {
         integrity: checkpoint.map(|(c, events)| IntegrityView {
