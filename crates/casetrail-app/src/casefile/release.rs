@@ -46,6 +46,8 @@ pub struct Release {
     pub policy: DatePolicy,
     pub content_hash: ContentHash,
     pub released_by: String,
+    /// When the release was recorded (the log's clock), microseconds since the epoch.
+    pub released_at_micros: i64,
 }
 
 const KEY_FILE: &str = "pseudonym.key";
@@ -134,6 +136,8 @@ struct Stream {
     id: StreamId,
     events: Vec<(EventRef, DomainEvent)>,
     positions: Vec<u64>,
+    /// When each event was recorded, microseconds since the epoch.
+    recorded: Vec<i64>,
 }
 
 impl Workbench {
@@ -145,6 +149,7 @@ impl Workbench {
             id,
             events: Vec::new(),
             positions: Vec::new(),
+            recorded: Vec::new(),
         };
         for record in self
             .ledger()
@@ -152,6 +157,7 @@ impl Workbench {
         {
             let record = record?;
             stream.positions.push(record.position.0);
+            stream.recorded.push(record.recorded_at.0);
             stream
                 .events
                 .push((EventRef(record.id.0), decode_stored(&record)?));
@@ -362,6 +368,10 @@ impl Workbench {
         let id_key = format!("release/{}/{upto}/{}", stream.patient, built.content_hash);
         let version = releases_of(&stream).len() as u32 + 1;
         let position = self.append_case_event(&stream, event, &id_key, by)?;
+        let released_at_micros = self
+            .ledger()
+            .get(casetrail_ledger::Position(position))?
+            .map_or(0, |r| r.recorded_at.0);
         Ok(Release {
             version,
             position,
@@ -369,6 +379,7 @@ impl Workbench {
             policy,
             content_hash: built.content_hash,
             released_by: by.to_owned(),
+            released_at_micros,
         })
     }
 
@@ -468,19 +479,20 @@ fn releases_of(stream: &Stream) -> Vec<Release> {
     stream
         .events
         .iter()
-        .zip(&stream.positions)
-        .filter_map(|((_, event), &position)| match event {
-            DomainEvent::CaseFileReleased(r) => Some((r, position)),
+        .zip(stream.positions.iter().zip(&stream.recorded))
+        .filter_map(|((_, event), (&position, &at))| match event {
+            DomainEvent::CaseFileReleased(r) => Some((r, position, at)),
             _ => None,
         })
         .enumerate()
-        .map(|(i, (r, position))| Release {
+        .map(|(i, (r, position, at))| Release {
             version: i as u32 + 1,
             position,
             stream_version: r.stream_version,
             policy: r.policy,
             content_hash: r.content_hash,
             released_by: r.released_by.clone(),
+            released_at_micros: at,
         })
         .collect()
 }

@@ -78,6 +78,8 @@ struct ReleaseRow {
     hash: String,
     by: String,
     events: u64,
+    /// When it was released, in Danish local time.
+    at: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -275,6 +277,7 @@ pub async fn case_file(
                     hash: r.content_hash.to_string(),
                     by: r.released_by,
                     events: r.stream_version,
+                    at: crate::views::local_time(r.released_at_micros),
                 })
                 .collect(),
             sources: casetrail_app::MaterialSource::ALL

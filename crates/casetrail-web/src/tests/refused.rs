@@ -199,6 +199,15 @@ fn a_newer_release_reaches_the_panel_only_when_reassigned() {
     runtime.block_on(async move {
         let api = routes(shared);
         let f = As::new(&api, "facilitator").await;
+        // The case file names each release with its date, in Danish local time.
+        let releases = wb.releases("SAG1").unwrap();
+        assert!(releases[1].released_at_micros >= releases[0].released_at_micros);
+        let case = body(&f.get(&api, "/cases/SAG1").await);
+        let table = &case[case.find("id=\"releases\"").unwrap()..];
+        let start = "<tr><td>2</td><td>";
+        let row = &table[table.find(start).expect("release 2") + start.len()..];
+        let at = &row[..row.find("</td>").unwrap()];
+        assert!(at.ends_with(" CET") || at.ends_with(" CEST"), "{at}");
         let page = body(&f.get(&api, "/audits/DEMO-2019").await);
         assert!(page.contains("Giv panelet udgave 2"), "{page}");
         let csrf = form_token(&page);
