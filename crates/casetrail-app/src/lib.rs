@@ -47,7 +47,7 @@ pub use casetrail_audit::Questionnaire;
 pub use casetrail_audit::audit::{ActionPlan, MAX_FOLLOW_UP};
 pub use casetrail_audit::audit::{Answer, Audit, AuditEvent, Value};
 pub use casetrail_audit::audit::{AuditError as AuditRuleError, Gap, MAX_REASON, Step};
-pub use casetrail_audit::audit::{PANEL_SECTORS, Panel};
+pub use casetrail_audit::audit::{PANEL_SECTORS, Panel, PanelText};
 pub use casetrail_audit::questionnaire::{Asked, Question, QuestionKind, Text as QuestionText};
 pub use casetrail_audit::{Agreement, Level};
 pub use casetrail_domain::hospital_stays::Definition as ReadmissionDefinition;

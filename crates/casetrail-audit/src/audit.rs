@@ -13,10 +13,12 @@ mod events;
 mod panel;
 mod readiness;
 mod reassign;
+mod revisions;
 
 pub use action_plan::{ActionPlan, MAX_FOLLOW_UP};
 pub use events::{
-    AUDIT_SCHEMA_VERSION, Answer, AuditError, AuditEvent, MAX_REASON, PANEL_SECTORS, Value,
+    AUDIT_SCHEMA_VERSION, Answer, AuditError, AuditEvent, MAX_REASON, PANEL_SECTORS, PanelText,
+    Value,
 };
 pub use panel::{Member, Panel};
 pub use readiness::{Gap, Step};
@@ -384,6 +386,9 @@ impl Audit {
                     return Err(AuditError::NoOwner);
                 }
             }
+            PanelTextRevised {
+                panel, kind, index, ..
+            } => self.check_revision(panel, *kind, *index)?,
             AuditClosed { reason } => self.check_ready(q, Step::Close, reason)?,
         }
         Ok(())
@@ -479,6 +484,12 @@ impl Audit {
                     p.themes.push(theme.clone());
                 }
             }
+            PanelTextRevised {
+                panel,
+                kind,
+                index,
+                text,
+            } => self.apply_revision(panel, *kind, *index, text),
             RecommendationAdded {
                 number,
                 text,

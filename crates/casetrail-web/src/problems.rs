@@ -82,6 +82,7 @@ pub fn rule_text(lang: Lang, q: Option<&Questionnaire>, rule: &AuditRuleError) -
             "problem_not_newer",
             &[("case", case), ("assigned", &assigned.to_string())],
         ),
+        R::NoSuchText { panel, .. } => fill(lang, "problem_no_such_text", &[("panel", panel)]),
         R::NoRecommendation { number } => fill(
             lang,
             "problem_no_recommendation",
@@ -262,6 +263,11 @@ mod tests {
                 case: s(),
                 assigned: 2,
                 given: 1,
+            },
+            R::NoSuchText {
+                panel: s(),
+                kind: casetrail_app::PanelText::Theme,
+                index: 3,
             },
             R::NoRecommendation { number: 4 },
             R::NotADate { value: s() },

@@ -145,6 +145,18 @@ pub enum AuditEvent {
         /// The theme, in words.
         theme: String,
     },
+    /// A theme or meeting note of a panel, worded anew: the earlier wording stays in the log,
+    /// the state holds the new one in its place.
+    PanelTextRevised {
+        /// The panel.
+        panel: String,
+        /// Which list the text is in.
+        kind: PanelText,
+        /// Its place in that list, from 0.
+        index: u32,
+        /// The new wording.
+        text: String,
+    },
     /// A numbered recommendation with the sectors that own it.
     RecommendationAdded {
         /// The recommendation's number: one more than the last.
@@ -356,6 +368,16 @@ pub enum AuditError {
         /// What was given.
         value: String,
     },
+    /// A revision of a theme or note the panel does not have.
+    #[error("panel {panel} has no {kind:?} number {index}")]
+    NoSuchText {
+        /// The panel.
+        panel: String,
+        /// Which list.
+        kind: PanelText,
+        /// The place asked for, from 0.
+        index: u32,
+    },
     /// A follow-up text past the bound.
     #[error("the follow-up is {length} characters; at most {MAX_FOLLOW_UP} are kept")]
     FollowUpTooLong {
@@ -399,6 +421,16 @@ pub enum AuditError {
         /// The panel that exists.
         existing: String,
     },
+}
+
+/// The texts of a panel that can be worded anew.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PanelText {
+    /// A theme the panel found.
+    Theme,
+    /// A note of the meeting.
+    Note,
 }
 
 impl AuditEvent {

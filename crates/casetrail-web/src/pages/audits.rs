@@ -344,7 +344,12 @@ async fn page(
                 refused: refused
                     .as_ref()
                     .filter(|r| r.panel.trim() == name.as_str())
-                    .filter(|r| matches!(r.action.as_str(), "note" | "theme" | "consensus"))
+                    .filter(|r| {
+                        matches!(
+                            r.action.as_str(),
+                            "note" | "theme" | "consensus" | "revise_theme" | "revise_note"
+                        )
+                    })
                     .map(|r| r.message.clone()),
                 per_case: if p.revealed {
                     meeting::per_case(lang, &status, p)

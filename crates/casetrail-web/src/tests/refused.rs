@@ -331,3 +331,65 @@ fn the_action_plan_is_filled_on_the_audit_page_and_a_bad_date_comes_back() {
         assert!(page.contains("Ret handleplanen"));
     });
 }
+
+#[test]
+fn a_theme_is_corrected_in_place_and_an_empty_correction_comes_back() {
+    let (_dir, shared) = demo_shared();
+    shared
+        .workbench
+        .audit_event(
+            casetrail_app::DEMO_AUDIT,
+            casetrail_app::AuditEvent::ScoresRevealed {
+                panel: "B".into(),
+                reason: None,
+            },
+            "facilitator",
+        )
+        .unwrap();
+    let wb = shared.workbench.clone();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let csrf = form_token(&body(&f.get(&api, "/audits/DEMO-2019").await));
+        let added = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=theme&panel=B&text=Udskrivelse+uden+plan"),
+            )
+            .await;
+        assert_eq!(added.status(), 303);
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(page.contains("name=\"text\" required maxlength=\"2000\" value=\"Udskrivelse uden plan\""));
+        let empty = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=revise_theme&panel=B&value=0&text=+"),
+            )
+            .await;
+        assert_eq!(empty.status(), 422, "an empty wording is no correction");
+        let fixed = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!(
+                    "csrf={csrf}&action=revise_theme&panel=B&value=0&text=Udskrivelse+uden+f%C3%A6lles+plan"
+                ),
+            )
+            .await;
+        assert_eq!(fixed.headers()["location"], "/audits/DEMO-2019?done=revise_theme#panel-B");
+        let state = wb.audit_status("DEMO-2019", None).unwrap().state;
+        assert_eq!(state.panels["B"].themes, ["Udskrivelse uden fælles plan"]);
+        let missing = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=revise_theme&panel=B&value=7&text=x"),
+            )
+            .await;
+        assert_eq!(missing.status(), 409);
+        assert!(body(&missing).contains("Panel B har ikke den tekst"));
+    });
+}

@@ -1,7 +1,7 @@
 //! The audit page's forms: which one is in `action`, the audit event it makes, and where the
 //! facilitator returns to after it, with a confirmation line.
 
-use casetrail_app::{AppError, AuditEvent, AuditRuleError, CoreError};
+use casetrail_app::{AppError, AuditEvent, AuditRuleError, CoreError, PanelText};
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
@@ -11,13 +11,15 @@ use crate::problems;
 use crate::views::parse_value;
 
 /// The actions of the audit page's forms, and the section each returns to.
-pub(super) const ACTIONS: [(&str, &str); 11] = [
+pub(super) const ACTIONS: [(&str, &str); 13] = [
     ("add_member", "add-member"),
     ("assign", "assign"),
     ("open", "top"),
     ("reveal", "panel"),
     ("note", "panel"),
     ("theme", "panel"),
+    ("revise_theme", "panel"),
+    ("revise_note", "panel"),
     ("consensus", "panel"),
     ("recommend", "recommend"),
     ("plan", "recommend"),
@@ -110,6 +112,16 @@ fn event_of(
             panel,
             theme: form.text.trim().to_owned(),
         },
+        "revise_theme" | "revise_note" => AuditEvent::PanelTextRevised {
+            panel,
+            kind: if form.action == "revise_theme" {
+                PanelText::Theme
+            } else {
+                PanelText::Note
+            },
+            index: form.value.trim().parse().ok()?,
+            text: Some(form.text.trim().to_owned()).filter(|t| !t.is_empty())?,
+        },
         "consensus" => AuditEvent::ConsensusRecorded {
             panel,
             case: Some(form.case.trim().to_owned()).filter(|c| !c.is_empty()),
@@ -160,7 +172,15 @@ impl Refused {
         Refused {
             at_top: !matches!(
                 form.action.as_str(),
-                "add_member" | "assign" | "note" | "theme" | "consensus" | "recommend" | "plan"
+                "add_member"
+                    | "assign"
+                    | "note"
+                    | "theme"
+                    | "revise_theme"
+                    | "revise_note"
+                    | "consensus"
+                    | "recommend"
+                    | "plan"
             ),
             action: form.action,
             message,
