@@ -62,15 +62,7 @@ fn quality_staff_download_the_findings_of_a_revealed_panel() {
     let wb = &shared.workbench;
     wb.load_workbench_demo(&PseudonymKey::from_bytes([9; 32]))
         .unwrap();
-    wb.audit_event(
-        casetrail_app::DEMO_AUDIT,
-        casetrail_app::AuditEvent::ScoresRevealed {
-            panel: "B".into(),
-            reason: None,
-        },
-        "facilitator",
-    )
-    .unwrap();
+    reveal_panel_b(wb);
     let key = shared.signer.public_key();
     let runtime = runtime();
     runtime.block_on(async move {
@@ -235,17 +227,7 @@ fn quality_staff_see_open_audits_progress_but_no_answers() {
 #[test]
 fn the_meeting_view_shows_agreement_per_case_and_every_step() {
     let (_dir, shared) = demo_shared();
-    shared
-        .workbench
-        .audit_event(
-            casetrail_app::DEMO_AUDIT,
-            casetrail_app::AuditEvent::ScoresRevealed {
-                panel: "B".into(),
-                reason: None,
-            },
-            "facilitator",
-        )
-        .unwrap();
+    reveal_panel_b(&shared.workbench);
     let runtime = runtime();
     runtime.block_on(async move {
         let api = routes(shared);

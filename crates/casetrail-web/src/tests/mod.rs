@@ -50,6 +50,16 @@ fn shared() -> (tempfile::TempDir, Arc<Shared>) {
     (dir, Shared::new(wb, PseudonymKey::from_bytes([9; 32])))
 }
 
+/// The demo's panel B revealed (it has every answer in, so no reason is needed).
+fn reveal_panel_b(wb: &Workbench) {
+    let reveal = casetrail_app::AuditEvent::ScoresRevealed {
+        panel: "B".into(),
+        reason: None,
+    };
+    wb.audit_event(casetrail_app::DEMO_AUDIT, reveal, "facilitator")
+        .unwrap();
+}
+
 /// SAG1 again, with a new note: release version 2, which panel A (holding version 1) does not
 /// see until the facilitator reassigns it.
 fn release_sag1_again(shared: &Shared) -> u32 {

@@ -335,17 +335,7 @@ fn the_action_plan_is_filled_on_the_audit_page_and_a_bad_date_comes_back() {
 #[test]
 fn a_theme_is_corrected_in_place_and_an_empty_correction_comes_back() {
     let (_dir, shared) = demo_shared();
-    shared
-        .workbench
-        .audit_event(
-            casetrail_app::DEMO_AUDIT,
-            casetrail_app::AuditEvent::ScoresRevealed {
-                panel: "B".into(),
-                reason: None,
-            },
-            "facilitator",
-        )
-        .unwrap();
+    reveal_panel_b(&shared.workbench);
     let wb = shared.workbench.clone();
     let runtime = runtime();
     runtime.block_on(async move {
