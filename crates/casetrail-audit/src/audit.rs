@@ -389,6 +389,14 @@ impl Audit {
             PanelTextRevised {
                 panel, kind, index, ..
             } => self.check_revision(panel, *kind, *index)?,
+            RecommendationRevised { number, owners, .. } => {
+                if !self.recommendations.iter().any(|(n, _, _)| n == number) {
+                    return Err(AuditError::NoRecommendation { number: *number });
+                }
+                if owners.is_empty() {
+                    return Err(AuditError::NoOwner);
+                }
+            }
             AuditClosed { reason } => self.check_ready(q, Step::Close, reason)?,
         }
         Ok(())
@@ -497,6 +505,20 @@ impl Audit {
             } => self
                 .recommendations
                 .push((*number, text.clone(), owners.clone())),
+            RecommendationRevised {
+                number,
+                text,
+                owners,
+            } => {
+                if let Some(r) = self
+                    .recommendations
+                    .iter_mut()
+                    .find(|(n, _, _)| n == number)
+                {
+                    r.1 = text.clone();
+                    r.2 = owners.clone();
+                }
+            }
             ActionPlanned {
                 number,
                 due,

@@ -143,4 +143,57 @@ mod tests {
             plan(None, "y")
         );
     }
+
+    #[test]
+    fn a_recommendation_is_worded_anew_in_its_place_with_its_plan() {
+        let q = q();
+        let mut a = created(&q);
+        let revise = |owners: &[&str]| AuditEvent::RecommendationRevised {
+            number: 1,
+            text: "Fælles kriseplan inden udskrivning".into(),
+            owners: owners.iter().map(|o| (*o).to_owned()).collect(),
+        };
+        assert_eq!(
+            a.decide(&q, &revise(&["region"])),
+            Err(AuditError::NoRecommendation { number: 1 })
+        );
+        for (number, text) in [(1, "Fælles kriseplan"), (2, "Faste kontaktpersoner")] {
+            let add = AuditEvent::RecommendationAdded {
+                number,
+                text: text.into(),
+                owners: vec!["region".into()],
+            };
+            run(&mut a, &q, add).unwrap();
+        }
+        let plan = AuditEvent::ActionPlanned {
+            number: 1,
+            due: Some("2027-03-31".into()),
+            follow_up: "Kvalitetsudvalget".into(),
+        };
+        run(&mut a, &q, plan).unwrap();
+        assert_eq!(a.decide(&q, &revise(&[])), Err(AuditError::NoOwner));
+        run(&mut a, &q, revise(&["region", "municipality"])).unwrap();
+        assert_eq!(
+            a.recommendations,
+            vec![
+                (
+                    1,
+                    "Fælles kriseplan inden udskrivning".to_owned(),
+                    vec!["region".to_owned(), "municipality".to_owned()]
+                ),
+                (
+                    2,
+                    "Faste kontaktpersoner".to_owned(),
+                    vec!["region".to_owned()]
+                ),
+            ]
+        );
+        // The plan belongs to the number and stays with the new wording.
+        assert_eq!(a.action_plan[&1].follow_up, "Kvalitetsudvalget");
+        let json = serde_json::to_vec(&revise(&["police"])).unwrap();
+        assert_eq!(
+            AuditEvent::decode(AUDIT_SCHEMA_VERSION, &json).unwrap(),
+            revise(&["police"])
+        );
+    }
 }

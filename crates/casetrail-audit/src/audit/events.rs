@@ -166,6 +166,16 @@ pub enum AuditEvent {
         /// The sectors that are to act on it.
         owners: Vec<String>,
     },
+    /// A recommendation worded anew, or given other owners: it keeps its number and its place,
+    /// the earlier wording stays in the log.
+    RecommendationRevised {
+        /// The recommendation's number.
+        number: u32,
+        /// The new wording.
+        text: String,
+        /// The sectors that are to act on it now.
+        owners: Vec<String>,
+    },
     /// The action plan's columns for a recommendation: by when, and how it is followed up.
     /// Recorded again to change them; the last one stands.
     ActionPlanned {

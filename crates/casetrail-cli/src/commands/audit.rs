@@ -113,7 +113,8 @@ pub enum AuditCommand {
         #[arg(long)]
         theme: String,
     },
-    /// Add a numbered recommendation with its owner sectors.
+    /// Add a numbered recommendation with its owner sectors (or, with --revise, word an
+    /// existing one anew: it keeps its number and its action plan).
     Recommend {
         #[arg(long)]
         number: u32,
@@ -121,6 +122,8 @@ pub enum AuditCommand {
         text: String,
         #[arg(long, value_delimiter = ',')]
         owners: Vec<String>,
+        #[arg(long)]
+        revise: bool,
     },
     /// Fill a recommendation's row of the action plan: its deadline and who follows up, how
     /// (again to change them; the last one stands).
@@ -280,7 +283,18 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             number,
             text,
             owners,
+            revise: false,
         } => AuditEvent::RecommendationAdded {
+            number,
+            text,
+            owners,
+        },
+        AuditCommand::Recommend {
+            number,
+            text,
+            owners,
+            revise: true,
+        } => AuditEvent::RecommendationRevised {
             number,
             text,
             owners,

@@ -201,6 +201,20 @@ struct RecommendationRow {
     follow_up: String,
     /// Why this row's plan form came back.
     refused: Option<String>,
+    /// The "Ret" form: the wording and the owner sectors, ticked as recorded (or as the
+    /// refused form held them).
+    revise_text: String,
+    revise_owners: Vec<OwnerChoice>,
+    /// Why this row's "Ret" form came back.
+    revise_refused: Option<String>,
+}
+
+/// An owner sector's checkbox.
+#[derive(Debug, Serialize)]
+struct OwnerChoice {
+    value: &'static str,
+    label: String,
+    checked: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -385,6 +399,9 @@ async fn page(
                     let again = refused
                         .as_ref()
                         .filter(|r| r.action == "plan" && r.value.trim() == n.to_string());
+                    let revised = refused.as_ref().filter(|r| {
+                        r.action == "revise_recommendation" && r.value.trim() == n.to_string()
+                    });
                     RecommendationRow {
                         number: *n,
                         text: t.clone(),
@@ -396,6 +413,19 @@ async fn page(
                         due: again.map_or(plan.due.unwrap_or_default(), |r| r.due.clone()),
                         follow_up: again.map_or(plan.follow_up, |r| r.text.clone()),
                         refused: again.map(|r| r.message.clone()),
+                        revise_text: revised.map_or_else(|| t.clone(), |r| r.text.clone()),
+                        revise_owners: casetrail_app::PANEL_SECTORS
+                            .iter()
+                            .map(|s| OwnerChoice {
+                                value: s,
+                                label: sector_name(lang, s),
+                                checked: revised.map_or_else(
+                                    || owners.iter().any(|o| o == s),
+                                    |r| r.owners.iter().any(|o| o == s),
+                                ),
+                            })
+                            .collect(),
+                        revise_refused: revised.map(|r| r.message.clone()),
                     }
                 })
                 .collect(),

@@ -333,6 +333,77 @@ fn the_action_plan_is_filled_on_the_audit_page_and_a_bad_date_comes_back() {
 }
 
 #[test]
+fn a_recommendation_is_corrected_in_place_and_one_without_owners_comes_back() {
+    let (_dir, shared) = demo_shared();
+    let wb = shared.workbench.clone();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let csrf = form_token(&body(&f.get(&api, "/audits/DEMO-2019").await));
+        let added = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!(
+                    "csrf={csrf}&action=recommend&value=1&text=F%C3%A6lles+kriseplan&owner_region=1"
+                ),
+            )
+            .await;
+        assert_eq!(added.status(), 303);
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(page.contains("action\" value=\"revise_recommendation\""), "a Ret form");
+        assert!(
+            page.contains("name=\"owner_region\" value=\"1\" checked"),
+            "preset to the recorded owners"
+        );
+        let ownerless = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=revise_recommendation&value=1&text=Ny+ordlyd"),
+            )
+            .await;
+        assert_eq!(ownerless.status(), 409);
+        let back = body(&ownerless);
+        assert!(back.contains("value=\"Ny ordlyd\""), "the wording kept: {back}");
+        assert!(back.contains("<details class=\"revise\" open>"), "the form open");
+        let empty = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!("csrf={csrf}&action=revise_recommendation&value=1&text=+&owner_police=1"),
+            )
+            .await;
+        assert_eq!(empty.status(), 422, "an empty wording is no correction");
+        let fixed = f
+            .post(
+                &api,
+                "/audits/DEMO-2019",
+                &format!(
+                    "csrf={csrf}&action=revise_recommendation&value=1&text=F%C3%A6lles+kriseplan+f%C3%B8r+udskrivning&owner_region=1&owner_municipality=1"
+                ),
+            )
+            .await;
+        assert_eq!(
+            fixed.headers()["location"],
+            "/audits/DEMO-2019?done=revise_recommendation#recommend"
+        );
+        let state = wb.audit_status("DEMO-2019", None).unwrap().state;
+        assert_eq!(
+            state.recommendations,
+            [(
+                1,
+                "Fælles kriseplan før udskrivning".to_owned(),
+                vec!["region".to_owned(), "municipality".to_owned()]
+            )]
+        );
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(page.contains("Fælles kriseplan før udskrivning <em>(Regionspsykiatri, Kommune)</em>"), "{page}");
+    });
+}
+
+#[test]
 fn a_theme_is_corrected_in_place_and_an_empty_correction_comes_back() {
     let (_dir, shared) = demo_shared();
     reveal_panel_b(&shared.workbench);

@@ -11,7 +11,7 @@ use crate::problems;
 use crate::views::parse_value;
 
 /// The actions of the audit page's forms, and the section each returns to.
-pub(super) const ACTIONS: [(&str, &str); 13] = [
+pub(super) const ACTIONS: [(&str, &str); 14] = [
     ("add_member", "add-member"),
     ("assign", "assign"),
     ("open", "top"),
@@ -23,6 +23,7 @@ pub(super) const ACTIONS: [(&str, &str); 13] = [
     ("consensus", "panel"),
     ("recommend", "recommend"),
     ("plan", "recommend"),
+    ("revise_recommendation", "recommend"),
     ("close", "top"),
     ("saved", "top"),
 ];
@@ -134,6 +135,11 @@ fn event_of(
             text: form.text.trim().to_owned(),
             owners: form.owners(),
         },
+        "revise_recommendation" => AuditEvent::RecommendationRevised {
+            number: form.value.trim().parse().ok()?,
+            text: Some(form.text.trim().to_owned()).filter(|t| !t.is_empty())?,
+            owners: form.owners(),
+        },
         "plan" => AuditEvent::ActionPlanned {
             number: form.value.trim().parse().ok()?,
             due: Some(form.due.trim().to_owned()).filter(|d| !d.is_empty()),
@@ -165,11 +171,15 @@ pub struct Refused {
     /// The action plan's recommendation number and deadline as entered.
     pub(super) value: String,
     pub(super) due: String,
+    /// The owner sectors ticked.
+    pub(super) owners: Vec<String>,
 }
 
 impl Refused {
     fn of(form: ActionForm, message: String) -> Refused {
+        let owners = form.owners();
         Refused {
+            owners,
             at_top: !matches!(
                 form.action.as_str(),
                 "add_member"
@@ -181,6 +191,7 @@ impl Refused {
                     | "consensus"
                     | "recommend"
                     | "plan"
+                    | "revise_recommendation"
             ),
             action: form.action,
             message,
