@@ -18,6 +18,8 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
+mod every_page;
+
 const PASSWORD: &str = "casetrail-demo-2019";
 
 /// A child process that is killed when the test ends, however it ends.
@@ -309,7 +311,23 @@ async fn facilitator_imports_selects_releases_and_forms_a_panel(j: &Journey<'_>)
         );
     }
     j.shot("04-case-file").await;
+    // The release is confirmed on its preview: the case as the panel will see it.
     j.submit("#release button").await;
+    j.eventually("h1", "Forhåndsvisning: sag SAG6").await;
+    let preview = j.eventually("#panel-view", "Som panelet ser den").await;
+    for personal in ["Mikkel", "Thorsen", "020295"] {
+        assert!(!preview.contains(personal), "{personal} in the preview");
+    }
+    j.shot("04b-release-preview").await;
+    let undecided = j.text("#undecided").await;
+    if undecided.contains("ikke er afgjort") {
+        j.type_into(
+            "#confirm-release textarea[name=reason]",
+            "Gennemgået med panelets formand",
+        )
+        .await;
+    }
+    j.submit("#confirm-release button").await;
     j.eventually("#releases", "Dage fra indeksindlæggelsen")
         .await;
 
@@ -409,17 +427,10 @@ async fn panel_member_reads_scores_and_is_kept_to_their_panel(j: &Journey<'_>) {
     // On a phone's width (390 px) the page does not widen: the chart scrolls inside its
     // figure, hashes and tables wrap.
     j.c.set_window_size(390, 844).await.unwrap();
-    let wide =
-        j.c.execute("return document.documentElement.scrollWidth", Vec::new())
-            .await
-            .unwrap();
-    let inner =
-        j.c.execute("return window.innerWidth", Vec::new())
-            .await
-            .unwrap();
+    let (wide, inner) = every_page::page_width(j).await;
     j.shot("07-timeline-390").await;
     assert!(
-        wide.as_f64().unwrap() <= inner.as_f64().unwrap() + 1.0,
+        wide <= inner + 1.0,
         "the page is {wide} px wide in a {inner} px window"
     );
     j.c.set_window_size(1400, 1000).await.unwrap();
@@ -604,6 +615,7 @@ fn three_journeys_in_a_real_browser() {
         facilitator_imports_selects_releases_and_forms_a_panel(&j).await;
         panel_member_reads_scores_and_is_kept_to_their_panel(&j).await;
         facilitator_meets_records_consensus_and_closes(&j).await;
+        every_page::every_page_is_accessible_and_fits_a_phone(&j).await;
         c.close().await.unwrap();
     });
 }

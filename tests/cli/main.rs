@@ -4,6 +4,7 @@ mod agreement;
 mod audit;
 mod cases;
 mod import;
+mod lpr3;
 mod material;
 mod privacy;
 mod readback;

@@ -8,7 +8,7 @@ use proptest::prelude::*;
 
 use casetrail_app::PseudonymKey;
 use casetrail_audit::{Level, parse_questionnaire, read_table};
-use casetrail_import::{parse_contacts, parse_events};
+use casetrail_import::{Lpr3Mapping, parse_contacts, parse_events, parse_lpr3};
 use casetrail_receipt::{Receipt, SignedCheckpoint};
 
 const CONTACTS: &str = include_str!("../../fixtures/import/contacts-small.csv");
@@ -16,6 +16,9 @@ const EVENTS: &str = include_str!("../../fixtures/cases/sag-1-skizofreni-botilbu
 const QUESTIONNAIRE: &str =
     include_str!("../../fixtures/questionnaires/defactum-2019.questionnaire");
 const RATINGS: &str = include_str!("../../fixtures/ratings/krippendorff-2011.csv");
+const LPR3_MAPPING: &str = include_str!("../../fixtures/import/lpr3/mapping.toml");
+const LPR3_CONTACTS: &str = include_str!("../../fixtures/import/lpr3/kontakter.csv");
+const LPR3_DIAGNOSES: &str = include_str!("../../fixtures/import/lpr3/diagnoser.csv");
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -68,6 +71,28 @@ proptest! {
                 prop_assert!(r.line >= 2);
             }
         }
+    }
+
+    #[test]
+    fn lpr3_tables(
+        contacts in prop_oneof![mutated(LPR3_CONTACTS), any_bytes()],
+        diagnoses in prop_oneof![mutated(LPR3_DIAGNOSES), any_bytes()],
+    ) {
+        let mapping = Lpr3Mapping::parse(LPR3_MAPPING).unwrap();
+        let patient_of = |cpr: &casetrail_domain::Cpr| {
+            casetrail_domain::PatientId::new(format!("L{}", cpr.as_str())).unwrap()
+        };
+        if let Ok(parsed) = parse_lpr3(&mapping, contacts.as_slice(), diagnoses.as_slice(), &patient_of) {
+            // Every refusal names a line of one of the tables.
+            for r in &parsed.rejected {
+                prop_assert!(r.line >= 2 && !r.errors.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn lpr3_mappings(bytes in prop_oneof![mutated(LPR3_MAPPING), any_bytes()]) {
+        let _ = Lpr3Mapping::parse(&String::from_utf8_lossy(&bytes));
     }
 
     #[test]

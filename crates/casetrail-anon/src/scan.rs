@@ -460,11 +460,12 @@ impl Redactor {
                 None
             };
             match hit {
-                Some((kind, start, end, label)) => {
+                Some((kind, mut start, end, label)) => {
                     // A hit that begins before where the scan stood (an e-mail address, taken
                     // back to its start) overlaps what was found before it. A name running
                     // into it keeps its part before the hit, as a second pass over the output
-                    // would find it; anything else is dropped.
+                    // would find it; addresses run together (`a@b.c@d.e`) become one hit,
+                    // so nothing the first had covered comes back; anything else is dropped.
                     let before = text[..start].trim_end().len();
                     while let Some(last) = found.last_mut()
                         && last.end > start
@@ -472,6 +473,9 @@ impl Redactor {
                         if matches!(last.kind, Kind::Name | Kind::Place) && last.start < before {
                             last.end = before;
                             break;
+                        }
+                        if kind == Kind::Email && last.kind == Kind::Email {
+                            start = start.min(last.start);
                         }
                         found.pop();
                     }

@@ -29,9 +29,11 @@ pub use audit::audits::{
     QuestionAgreement, is_audit_id,
 };
 pub use audit::users::{MIN_PASSWORD_CHARS, Role, User};
+pub use casefile::decisions::MAX_DECISIONS;
 pub use casefile::forget::Forgotten;
 pub use casefile::identity::Renames;
 pub use casefile::import::{ImportOptions, ImportSummary, Progress, Quiet};
+pub use casefile::lpr3::Lpr3Files;
 pub use casefile::material::{
     MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
     pdf_text_sandboxed, read_pdfs_with,
@@ -55,7 +57,7 @@ pub use casetrail_domain::selection::{Candidate, Criteria};
 pub use casetrail_domain::stage1::{Share, Stage1Report};
 pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
-pub use casetrail_import::ImportError;
+pub use casetrail_import::{Expected, FieldError, ImportError, Problem};
 pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
 pub use casetrail_receipt::{
     MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,
@@ -63,7 +65,7 @@ pub use casetrail_receipt::{
 };
 pub use core::error::{AppError, AuditError, CaseFileError, CoreError, ErrorKind, ExportError};
 pub use core::workbench::{Access, Workbench};
-pub use demo::generate::{SyntheticRegion, generate_contacts_csv};
+pub use demo::generate::{SyntheticRegion, generate_contacts_csv, generate_lpr3};
 pub use demo::load::DemoSummary;
 pub use demo::workbench::{
     DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,

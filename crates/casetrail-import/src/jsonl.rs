@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::ImportError;
 use crate::convert::ImportEvent;
 use crate::parse::{FieldError, Rejected};
+use crate::problem::{Expected, Problem};
 
 /// A valid line, personal fields still in plain text.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,10 +41,10 @@ pub struct ParsedEvents {
     pub rejected: Vec<Rejected>,
 }
 
-fn error(column: &'static str, reason: impl Into<String>) -> FieldError {
+fn error(column: &'static str, problem: Problem) -> FieldError {
     FieldError {
-        column,
-        reason: reason.into(),
+        column: column.into(),
+        problem,
     }
 }
 
@@ -76,23 +77,36 @@ fn each_personal<E>(
 type CheckedLine = (Option<[u8; 16]>, PatientId, Value);
 
 fn check_line(text: &str) -> Result<CheckedLine, Vec<FieldError>> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| vec![error("(line)", format!("not JSON: {e}"))])?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        vec![error(
+            "(line)",
+            Problem::NotJson {
+                detail: e.to_string(),
+            },
+        )]
+    })?;
     let Value::Object(mut object) = value else {
-        return Err(vec![error("(line)", "is not a JSON object")]);
+        return Err(vec![error("(line)", Problem::NotObject)]);
     };
     let mut errors = Vec::new();
     let id = match object.remove("id") {
         None | Some(Value::Null) => None,
-        Some(Value::String(hex)) => match casetrail_domain::EventRef::try_from(hex) {
+        Some(Value::String(hex)) => match casetrail_domain::EventRef::try_from(hex.clone()) {
             Ok(r) => Some(r.0),
             Err(e) => {
-                errors.push(error("id", e.to_string()));
+                errors.push(error("id", Problem::invalid(&hex, Expected::EventId, e)));
                 None
             }
         },
         Some(_) => {
-            errors.push(error("id", "must be a string of 32 hexadecimal digits"));
+            errors.push(error(
+                "id",
+                Problem::invalid(
+                    "",
+                    Expected::EventId,
+                    "must be a string of 32 hexadecimal digits",
+                ),
+            ));
             None
         }
     };
@@ -103,34 +117,44 @@ fn check_line(text: &str) -> Result<CheckedLine, Vec<FieldError>> {
     if !unknown.is_empty() {
         errors.push(error(
             "(line)",
-            format!("unknown keys {unknown:?}; a line holds id, type and data"),
+            Problem::UnknownKeys {
+                keys: unknown
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            },
         ));
     }
     let plain = Value::Object(object);
     if plain.get("type").and_then(Value::as_str) == Some("PatientErased") {
-        errors.push(error(
-            "type",
-            "patients are forgotten with `casetrail forget`, not by import",
-        ));
+        errors.push(error("type", Problem::ErasureByImport));
     }
     // Check the shape with placeholders in place of the sealed bytes.
     let mut shaped = plain.clone();
     let placeholders = each_personal(&mut shaped, &mut |field, value: &mut Value| match value {
         Value::String(text) => {
             if field == "cpr" {
-                Cpr::parse(text).map_err(|e| error("cpr", e.to_string()))?;
+                Cpr::parse(text)
+                    .map_err(|e| error("cpr", Problem::invalid(text, Expected::Cpr, e)))?;
             }
             *value = Value::String(String::new());
             Ok(())
         }
         Value::Null => Ok(()),
-        _ => Err(error(field, "personal fields are plain text")),
+        _ => Err(error(field, Problem::PersonalNotText)),
     });
     if let Err(e) = placeholders {
         errors.push(e);
     }
-    let typed =
-        serde_json::from_value::<DomainEvent>(shaped).map_err(|e| error("data", e.to_string()));
+    let typed = serde_json::from_value::<DomainEvent>(shaped).map_err(|e| {
+        error(
+            "data",
+            Problem::Shape {
+                detail: e.to_string(),
+            },
+        )
+    });
     match typed {
         Ok(event) if errors.is_empty() => {
             // serde_json's maps are sorted, so equal events give equal bytes (and ids).

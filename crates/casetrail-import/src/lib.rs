@@ -10,12 +10,18 @@
 mod columns;
 mod convert;
 mod jsonl;
+mod lpr3;
 mod parse;
+mod problem;
 
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use convert::{ImportEvent, STREAM_PREFIX, stream_name, to_events, to_events_in_chunks};
 pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
+pub use lpr3::{
+    Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit, parse_lpr3,
+};
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
+pub use problem::{Expected, Problem};
 
 /// A problem with the file as a whole (not with one of its rows).
 #[derive(Debug, thiserror::Error)]

@@ -1,5 +1,6 @@
 //! Reading and validating a contacts CSV, row by row and across rows.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -10,6 +11,7 @@ use casetrail_domain::{
 
 use crate::ImportError;
 use crate::columns::{Column, Layout};
+use crate::problem::{Expected, Problem};
 
 /// What a row records.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +73,11 @@ pub struct ContactRow {
 /// One bad field of one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    /// The column's name in the header.
-    pub column: &'static str,
+    /// The column's name in the header (for a format whose column names are configured, as
+    /// the configuration names it).
+    pub column: Cow<'static, str>,
     /// What is wrong with the value.
-    pub reason: String,
+    pub problem: Problem,
 }
 
 /// A line that was refused, with every reason, and its original fields.
@@ -93,7 +96,7 @@ impl std::fmt::Display for Rejected {
         let reasons: Vec<String> = self
             .errors
             .iter()
-            .map(|e| format!("{}: {}", e.column, e.reason))
+            .map(|e| format!("{}: {}", e.column, e.problem))
             .collect();
         write!(f, "line {}: {}", self.line, reasons.join("; "))
     }
@@ -108,6 +111,20 @@ pub struct Parsed {
     pub rows: Vec<ContactRow>,
     /// The refused lines, in file order.
     pub rejected: Vec<Rejected>,
+}
+
+/// Reads the next record into `record`: its 1-based line, or None at the end of the file. A
+/// file that is not CSV from here on stops the reading, with the line reached.
+pub(crate) fn next_record(
+    reader: &mut csv::Reader<impl Read>,
+    record: &mut csv::StringRecord,
+) -> Result<Option<u64>, ImportError> {
+    let line = reader.position().line();
+    match reader.read_record(record) {
+        Ok(false) => Ok(None),
+        Ok(true) => Ok(Some(record.position().map_or(line, |p| p.line()))),
+        Err(source) => Err(ImportError::Csv { line, source }),
+    }
 }
 
 /// Reads the whole file. Errors of the file itself stop it; errors of rows are collected.
@@ -141,24 +158,19 @@ pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
     };
     let mut cprs: HashMap<PatientId, (String, u64)> = HashMap::new();
     let mut record = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(source) => return Err(ImportError::Csv { line, source }),
-        }
-        let line = record.position().map_or(line, |p| p.line());
+    while let Some(line) = next_record(&mut reader, &mut record)? {
         let reject = |errors| Rejected {
             line,
             errors,
             fields: record.iter().map(str::to_owned).collect(),
         };
         if record.len() != header.len() {
-            let reason = format!("has {} fields, the header {}", record.len(), header.len());
             parsed.rejected.push(reject(vec![FieldError {
-                column: "(line)",
-                reason,
+                column: "(line)".into(),
+                problem: Problem::FieldCount {
+                    found: record.len(),
+                    header: header.len(),
+                },
             }]));
             continue;
         }
@@ -170,13 +182,12 @@ pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
                     .entry(row.patient.clone())
                     .or_insert_with(|| (row.cpr.as_str().to_owned(), line));
                 if known.0 != row.cpr.as_str() {
-                    let reason = format!(
-                        "patient {} has another CPR number on line {}",
-                        row.patient, known.1
-                    );
                     parsed.rejected.push(reject(vec![FieldError {
-                        column: "cpr",
-                        reason,
+                        column: "cpr".into(),
+                        problem: Problem::OtherCpr {
+                            patient: row.patient.to_string(),
+                            line: known.1,
+                        },
                     }]));
                 } else {
                     parsed.rows.push(row);
@@ -197,7 +208,7 @@ fn parse_row(
     let required = |c: Column| {
         let v = get(c);
         if v.is_empty() {
-            Err("is empty".to_string())
+            Err(Problem::Empty)
         } else {
             Ok(v)
         }
@@ -205,12 +216,15 @@ fn parse_row(
     let patient = field(
         &mut errors,
         Column::Patient,
-        required(Column::Patient).and_then(|v| PatientId::new(v).map_err(|e| e.to_string())),
+        required(Column::Patient).and_then(|v| {
+            PatientId::new(v).map_err(|e| Problem::invalid(v, Expected::PatientId, e))
+        }),
     );
     let cpr = field(
         &mut errors,
         Column::Cpr,
-        required(Column::Cpr).and_then(|v| Cpr::parse(v).map_err(|e| e.to_string())),
+        required(Column::Cpr)
+            .and_then(|v| Cpr::parse(v).map_err(|e| Problem::invalid(v, Expected::Cpr, e))),
     );
     let start = field(
         &mut errors,
@@ -247,7 +261,7 @@ fn parse_row(
             .split(';')
             .map(str::trim)
             .filter(|d| !d.is_empty())
-            .map(|d| Icd10::new(d).map_err(|e| e.to_string()))
+            .map(|d| Icd10::new(d).map_err(|e| Problem::invalid(d, Expected::Icd10, e)))
             .collect::<Result<Vec<_>, _>>(),
     );
     let court_ordered = field(
@@ -256,7 +270,9 @@ fn parse_row(
         match get(Column::CourtOrdered) {
             "" | "false" | "no" | "0" => Ok(false),
             "true" | "yes" | "1" => Ok(true),
-            v => Err(format!("{v:?} is not true or false")),
+            v => Err(Problem::NotYesNo {
+                value: v.to_owned(),
+            }),
         },
     );
     let contact_id = field(
@@ -264,22 +280,26 @@ fn parse_row(
         Column::ContactId,
         match get(Column::ContactId) {
             "" => Ok(None),
-            v => ContactId::new(v).map(Some).map_err(|e| e.to_string()),
+            v => ContactId::new(v)
+                .map(Some)
+                .map_err(|e| Problem::invalid(v, Expected::ContactId, e)),
         },
     );
     let record_kind = match get(Column::Plan) {
         "" => {
             if !get(Column::PlanAction).is_empty() {
                 errors.push(FieldError {
-                    column: "plan_action",
-                    reason: "is given without a plan".into(),
+                    column: "plan_action".into(),
+                    problem: Problem::WithoutPlan,
                 });
             }
             contact_id.map(|id| RowKind::Contact { id })
         }
         plan => {
-            let kind = PlanKind::parse(plan)
-                .ok_or_else(|| format!("{plan:?} is not one of {}", list(PlanKind::ALL)));
+            let kind = PlanKind::parse(plan).ok_or_else(|| Problem::NotOneOf {
+                value: plan.to_owned(),
+                allowed: list(PlanKind::ALL),
+            });
             let kind = field(&mut errors, Column::Plan, kind);
             let action = field(
                 &mut errors,
@@ -295,7 +315,9 @@ fn parse_row(
                 Column::PlanId,
                 match get(Column::PlanId) {
                     "" => Ok(None),
-                    v => PlanId::new(v).map(Some).map_err(|e| e.to_string()),
+                    v => PlanId::new(v)
+                        .map(Some)
+                        .map_err(|e| Problem::invalid(v, Expected::PlanId, e)),
                 },
             );
             match (kind, action, id) {
@@ -308,16 +330,19 @@ fn parse_row(
         && e.epoch_seconds() < s.epoch_seconds()
     {
         errors.push(FieldError {
-            column: "end",
-            reason: format!("{e} is before the start {s}"),
+            column: "end".into(),
+            problem: Problem::EndBeforeStart {
+                end: e.to_string(),
+                start: s.to_string(),
+            },
         });
     }
     if let (Some(ContactKind::WardAdmission), Some(d)) = (kind, &diagnoses)
         && d.is_empty()
     {
         errors.push(FieldError {
-            column: "diagnosis",
-            reason: "a ward admission needs its main diagnosis".into(),
+            column: "diagnosis".into(),
+            problem: Problem::NoMainDiagnosis,
         });
     }
     match (
@@ -366,25 +391,25 @@ fn parse_row(
 }
 
 /// A date or date-time that exists in Danish local time.
-fn when(text: &str) -> Result<When, String> {
-    let w = When::parse(text).map_err(|e| e.to_string())?;
+pub(crate) fn when(text: &str) -> Result<When, Problem> {
+    let w = When::parse(text).map_err(|e| Problem::invalid(text, Expected::DateTime, e))?;
     if w.exists() {
         Ok(w)
     } else {
-        Err(format!(
-            "{w} does not exist in Danish time: that night the clocks went from 02:00 to 03:00"
-        ))
+        Err(Problem::SkippedHour {
+            when: w.to_string(),
+        })
     }
 }
 
 /// The value, or None with the reason recorded against the column.
-fn field<T>(errors: &mut Vec<FieldError>, column: Column, result: Result<T, String>) -> Option<T> {
+fn field<T>(errors: &mut Vec<FieldError>, column: Column, result: Result<T, Problem>) -> Option<T> {
     match result {
         Ok(v) => Some(v),
-        Err(reason) => {
+        Err(problem) => {
             errors.push(FieldError {
-                column: column.name(),
-                reason,
+                column: column.name().into(),
+                problem,
             });
             None
         }
@@ -392,11 +417,16 @@ fn field<T>(errors: &mut Vec<FieldError>, column: Column, result: Result<T, Stri
 }
 
 fn vocab<T: Copy + std::fmt::Display>(
-    value: Result<&str, String>,
+    value: Result<&str, Problem>,
     parse: fn(&str) -> Option<T>,
     all: &[T],
-) -> Result<T, String> {
-    value.and_then(|v| parse(v).ok_or_else(|| format!("{v:?} is not one of {}", list(all))))
+) -> Result<T, Problem> {
+    value.and_then(|v| {
+        parse(v).ok_or_else(|| Problem::NotOneOf {
+            value: v.to_owned(),
+            allowed: list(all),
+        })
+    })
 }
 
 fn list<T: std::fmt::Display>(all: &[T]) -> String {
@@ -451,7 +481,7 @@ mod tests {
         let by_line: Vec<(u64, Vec<&str>)> = parsed
             .rejected
             .iter()
-            .map(|r| (r.line, r.errors.iter().map(|e| e.column).collect()))
+            .map(|r| (r.line, r.errors.iter().map(|e| e.column.as_ref()).collect()))
             .collect();
         assert_eq!(
             by_line,

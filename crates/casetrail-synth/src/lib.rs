@@ -13,10 +13,12 @@
 #![warn(missing_docs)]
 
 mod allocate;
+mod lpr3;
 mod names;
 mod pathway;
 
 pub use allocate::{PUBLISHED_2017, PublishedRow, allocate};
+pub use lpr3::{Lpr3Written, write_lpr3};
 pub use pathway::{Generator, Row};
 
 /// What to generate.

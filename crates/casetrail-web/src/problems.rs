@@ -7,6 +7,10 @@ use casetrail_app::{AppError, AuditError, AuditRuleError, CoreError, Questionnai
 use crate::i18n::{Lang, text};
 use crate::views::{fill, question_text};
 
+mod import_rows;
+
+pub use import_rows::{field_problem, file_problem};
+
 /// A question as the reader knows it: its text in the questionnaire, or "a question".
 fn question_name(lang: Lang, q: Option<&Questionnaire>, id: &str) -> String {
     q.and_then(|q| q.question(id))
@@ -81,6 +85,19 @@ pub fn rule_text(lang: Lang, q: Option<&Questionnaire>, rule: &AuditRuleError) -
             lang,
             "problem_not_newer",
             &[("case", case), ("assigned", &assigned.to_string())],
+        ),
+        R::WouldSetAside {
+            case,
+            panel,
+            submitted,
+        } => fill(
+            lang,
+            "problem_would_set_aside",
+            &[
+                ("case", case),
+                ("panel", panel),
+                ("submitted", &submitted.to_string()),
+            ],
         ),
         R::NoSuchText { panel, .. } => fill(lang, "problem_no_such_text", &[("panel", panel)]),
         R::NoRecommendation { number } => fill(
@@ -179,6 +196,9 @@ pub fn explain(lang: Lang, q: Option<&Questionnaire>, e: &AppError) -> String {
         }
         // Forms word their own complaint, in the reader's language.
         AppError::Core(CoreError::BadForm { what }) => what.clone(),
+        AppError::CaseFile(casetrail_app::CaseFileError::ImportFile { source, .. }) => {
+            file_problem(lang, source)
+        }
         other => fill(lang, "problem_other", &[("detail", &other.to_string())]),
     }
 }
@@ -263,6 +283,11 @@ mod tests {
                 case: s(),
                 assigned: 2,
                 given: 1,
+            },
+            R::WouldSetAside {
+                case: s(),
+                panel: s(),
+                submitted: 2,
             },
             R::NoSuchText {
                 panel: s(),

@@ -23,6 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "casefile",
         include_str!("../../../web/templates/casefile.hbs"),
     ),
+    (
+        "release",
+        include_str!("../../../web/templates/release.hbs"),
+    ),
     ("access", include_str!("../../../web/templates/access.hbs")),
     (
         "my_cases",

@@ -129,6 +129,18 @@ pub fn fill(lang: Lang, key: &str, pairs: &[(&str, &str)]) -> String {
     })
 }
 
+/// What day 0 of a timeline is, in the reader's language. The timeline states it in a fixed
+/// Danish phrase that is part of its hashed content (so released versions keep their hash);
+/// the page words it from that phrase.
+pub fn day_zero(lang: Lang, index: &str) -> String {
+    let said = index.strip_prefix("dag 0 = ").unwrap_or(index);
+    match said {
+        "første indlæggelse" => text(lang, "day0_first_admission").to_owned(),
+        "første registrerede hændelse" => text(lang, "day0_first_event").to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// A date policy as the reader's language names it.
 pub fn policy_name(lang: Lang, policy: &str) -> String {
     match policy {
@@ -213,6 +225,16 @@ pub fn export_links(lang: Lang) -> Vec<ExportLink> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Day 0 is said once, in the reader's language: not "Dag 0: dag 0 = …".
+    #[test]
+    fn day_zero_is_worded_from_the_timelines_phrase() {
+        let first = "dag 0 = første indlæggelse";
+        assert_eq!(day_zero(Lang::Da, first), "første indlæggelse");
+        assert_eq!(day_zero(Lang::En, first), "the first admission");
+        let event = "dag 0 = første registrerede hændelse";
+        assert_eq!(day_zero(Lang::En, event), "the first recorded event");
+    }
 
     fn agreement(alpha: Option<f64>, pairable_units: usize) -> Agreement {
         Agreement {

@@ -258,3 +258,16 @@ fn a_name_running_into_an_email_address_keeps_its_own_part() {
         assert_eq!(r.redact(&once), once, "{text:?}");
     }
 }
+
+#[test]
+fn addresses_run_together_are_one_hit_and_what_they_covered_stays_covered() {
+    // Found by the idempotence property: the second `@` takes its address back over the end
+    // of the first, which had covered a name; the two become one address.
+    let r = Redactor::default();
+    for text in ["Oc@å.AA@0.AA+", "skriv til a@b.dk@c.dk i dag"] {
+        let once = r.redact(text);
+        assert!(once.contains("[E-MAIL]"), "{text:?} → {once:?}");
+        assert!(!once.contains('@'), "{text:?} → {once:?}");
+        assert_eq!(r.redact(&once), once, "{text:?}");
+    }
+}

@@ -1,7 +1,6 @@
 //! Importing a region's extract (contacts CSV, or JSON Lines of events), and exporting the
 //! log as JSON Lines with personal fields opened.
 
-use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -25,6 +24,8 @@ use crate::core::error::{AppError, CaseFileError, CoreError, io_error};
 use crate::core::layout::vault_name;
 use crate::core::workbench::decode_stored;
 use crate::core::workbench::{Workbench, actor};
+
+mod preview;
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
 const EVENTS_PER_APPEND: usize = 2_000;
@@ -102,7 +103,7 @@ fn write_rejected(
         let reasons: Vec<String> = r
             .errors
             .iter()
-            .map(|e| format!("{}: {}", e.column, e.reason))
+            .map(|e| format!("{}: {}", e.column, e.problem))
             .collect();
         let mut record = vec![r.line.to_string(), reasons.join("; ")];
         record.extend(r.fields.iter().cloned());
@@ -182,47 +183,6 @@ impl Workbench {
         }
     }
 
-    /// What an import of `file` would do, checked as the import checks it, writing nothing.
-    fn preview(&self, file: &Path, options: &ImportOptions) -> Result<ImportSummary, AppError> {
-        let invalid = |rejected: Vec<Rejected>| CaseFileError::InvalidRows {
-            path: file.to_owned(),
-            rejected,
-        };
-        let (rows, patients): (usize, BTreeSet<PatientId>) =
-            match file.extension().and_then(|e| e.to_str()) {
-                Some("jsonl" | "ndjson") => {
-                    let parsed = Self::read_events(file)?;
-                    if !parsed.rejected.is_empty() {
-                        return Err(AppError::from(invalid(parsed.rejected)));
-                    }
-                    let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
-                    (parsed.lines.len(), patients)
-                }
-                _ => {
-                    let parsed = self.read_contacts(file, options)?;
-                    if !parsed.rejected.is_empty() {
-                        return Err(AppError::from(invalid(parsed.rejected)));
-                    }
-                    let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
-                    (parsed.rows.len(), patients)
-                }
-            };
-        let mut new_patients = 0;
-        for p in &patients {
-            let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
-            new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
-        }
-        Ok(ImportSummary {
-            rows,
-            rejected: 0,
-            rejected_file: None,
-            patients: patients.len(),
-            appended: 0,
-            already_stored: 0,
-            new_patients,
-        })
-    }
-
     /// A contacts CSV as an import takes it: parsed, its patients renamed as asked, and
     /// refused when an id the record holds comes with another CPR number.
     fn read_contacts(&self, file: &Path, options: &ImportOptions) -> Result<Parsed, AppError> {
@@ -232,6 +192,17 @@ impl Workbench {
                 source,
             }
         })?;
+        self.rename_and_check(&mut parsed, options)?;
+        Ok(parsed)
+    }
+
+    /// Rows as an import takes them: their patients renamed as asked, and refused when an id
+    /// the record holds comes with another CPR number.
+    pub(crate) fn rename_and_check(
+        &self,
+        parsed: &mut Parsed,
+        options: &ImportOptions,
+    ) -> Result<(), AppError> {
         if !options.renames.is_empty() {
             for row in &mut parsed.rows {
                 if let Some(new) = options.renames.apply(&row.patient) {
@@ -239,8 +210,7 @@ impl Workbench {
                 }
             }
         }
-        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))?;
-        Ok(parsed)
+        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))
     }
 
     /// JSON Lines of events as an import takes them.
@@ -346,6 +316,19 @@ impl Workbench {
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
         let parsed = self.read_contacts(file, &options)?;
+        self.import_rows(file, parsed, options, by, progress)
+    }
+
+    /// Imports contact rows read from `file` (a contacts CSV, or an LPR3 extract's contact
+    /// table): the invalid rows refused or set aside, the rest sealed and appended.
+    pub(crate) fn import_rows(
+        &self,
+        file: &Path,
+        parsed: Parsed,
+        options: ImportOptions,
+        by: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<ImportSummary, AppError> {
         let patients = parsed.rows.iter().map(|r| &r.patient);
         let mut b = self.begin(
             file,

@@ -3,9 +3,11 @@
 //! forgetting a patient.
 
 pub(crate) mod analysis;
+pub(crate) mod decisions;
 pub(crate) mod forget;
 pub(crate) mod identity;
 pub(crate) mod import;
+pub(crate) mod lpr3;
 pub(crate) mod material;
 pub(crate) mod pathway;
 pub(crate) mod projection;

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use casetrail_anon::timeline::{self, CaseEvents, HashedTimeline, View};
 use casetrail_anon::{PseudonymKey, RedactionPolicy, RiskFinding};
 use casetrail_domain::{
-    CaseFileReleased, ContentHash, DatePolicy, DomainEvent, EventRef, PatientId, RiskDecision,
-    RiskReviewed,
+    CaseFileReleased, ContentHash, DatePolicy, DomainEvent, EventRef, PatientId,
 };
 use casetrail_ledger::{
     AppendRequest, Direction, EventId, EventType, ExpectedVersion, NewEvent, StreamId,
@@ -131,17 +130,17 @@ fn patient_id(case: &str) -> Result<PatientId, AppError> {
 }
 
 /// A patient's stream: its events in order, and the position of each.
-struct Stream {
-    patient: PatientId,
+pub(super) struct Stream {
+    pub(super) patient: PatientId,
     id: StreamId,
-    events: Vec<(EventRef, DomainEvent)>,
+    pub(super) events: Vec<(EventRef, DomainEvent)>,
     positions: Vec<u64>,
     /// When each event was recorded, microseconds since the epoch.
     recorded: Vec<i64>,
 }
 
 impl Workbench {
-    fn case_stream(&self, case: &str) -> Result<Stream, AppError> {
+    pub(super) fn case_stream(&self, case: &str) -> Result<Stream, AppError> {
         let patient = patient_id(case)?;
         let id = StreamId::new(casetrail_import::stream_name(&patient))?;
         let mut stream = Stream {
@@ -226,35 +225,6 @@ impl Workbench {
         })
     }
 
-    /// Records the facilitator's decision on a residual-risk term. The term is sealed under
-    /// the patient's key like any personal field.
-    pub fn decide(
-        &self,
-        case: &str,
-        term: &str,
-        decision: RiskDecision,
-        by: &str,
-    ) -> Result<u64, AppError> {
-        let term = term.trim();
-        if term.is_empty() {
-            return Err(CaseFileError::EmptyTerm.into());
-        }
-        let stream = self.case_stream(case)?;
-        let key = self.case_key(&stream)?;
-        let event = DomainEvent::RiskReviewed(RiskReviewed {
-            patient: stream.patient.clone(),
-            term: key.seal_str(&stream.patient, "term", term),
-            decision,
-        });
-        let id_key = format!(
-            "risk/{}/{}/{}",
-            stream.patient,
-            stream.events.len(),
-            casetrail_domain::hex::encode(&key.content_id(term.as_bytes()))
-        );
-        self.append_case_event(&stream, event, &id_key, by)
-    }
-
     /// Attaches a piece of material (a note, a report, a diary page) to a case. The text is
     /// sealed under the patient's key; timelines redact it like any other note.
     pub fn attach_material(
@@ -305,6 +275,34 @@ impl Workbench {
         by: &str,
         reason: Option<&str>,
     ) -> Result<Release, AppError> {
+        self.release_checked(case, key, policy, by, reason, None)
+    }
+
+    /// Releases what the facilitator previewed, and only that: refused with
+    /// [`CaseFileError::PreviewOutdated`] when the anonymised timeline no longer has the
+    /// content hash the preview showed (material attached or a review item decided since),
+    /// so nobody releases a version they have not seen.
+    pub fn release_previewed(
+        &self,
+        case: &str,
+        key: &PseudonymKey,
+        policy: DatePolicy,
+        by: &str,
+        reason: Option<&str>,
+        previewed: &str,
+    ) -> Result<Release, AppError> {
+        self.release_checked(case, key, policy, by, reason, Some(previewed))
+    }
+
+    fn release_checked(
+        &self,
+        case: &str,
+        key: &PseudonymKey,
+        policy: DatePolicy,
+        by: &str,
+        reason: Option<&str>,
+        previewed: Option<&str>,
+    ) -> Result<Release, AppError> {
         let stream = self.case_stream(case)?;
         if self.patient_key(&stream.patient)?.is_none() {
             return Err(CaseFileError::Forgotten {
@@ -340,6 +338,16 @@ impl Workbench {
             .into());
         }
         let built = self.build(&stream, upto, key, View::Anonymised(policy))?;
+        if let Some(previewed) = previewed
+            && previewed != built.content_hash.to_string()
+        {
+            return Err(CaseFileError::PreviewOutdated {
+                case: case.to_owned(),
+                previewed: previewed.chars().take(64).collect(),
+                found: built.content_hash.to_string(),
+            }
+            .into());
+        }
         // A release that would show panels nothing new is refused: the same content under a
         // new version number would only make panels wonder what changed.
         if let Some(last) = releases_of(&stream).last()
@@ -444,7 +452,7 @@ impl Workbench {
     }
 
     /// The key of the case's patient; a forgotten patient's case can no longer change.
-    fn case_key(&self, stream: &Stream) -> Result<PatientKey, AppError> {
+    pub(super) fn case_key(&self, stream: &Stream) -> Result<PatientKey, AppError> {
         self.patient_key(&stream.patient)?
             .ok_or_else(|| CaseFileError::Forgotten {
                 patient: stream.patient.to_string(),
@@ -452,26 +460,43 @@ impl Workbench {
             .map_err(AppError::from)
     }
 
-    fn append_case_event(
+    pub(super) fn append_case_event(
         &self,
         stream: &Stream,
         event: DomainEvent,
         id_key: &str,
         by: &str,
     ) -> Result<u64, AppError> {
+        let positions = self.append_case_events(stream, vec![(event, id_key.to_owned())], by)?;
+        Ok(positions[0])
+    }
+
+    /// Appends events to the case's stream in one write, or none: the stream must still be
+    /// as `stream` read it.
+    pub(super) fn append_case_events(
+        &self,
+        stream: &Stream,
+        events: Vec<(DomainEvent, String)>,
+        by: &str,
+    ) -> Result<Vec<u64>, AppError> {
         let last = StreamVersion(stream.events.len() as u64 - 1);
-        let request = AppendRequest::new(actor(by)?).write(
-            stream.id.clone(),
-            ExpectedVersion::Exact(last),
-            vec![NewEvent {
+        let mut new = Vec::with_capacity(events.len());
+        for (event, id_key) in events {
+            new.push(NewEvent {
                 id: EventId::derive(id_key.as_bytes()),
                 event_type: EventType::new(event.event_type())?,
                 schema_version: event.schema_version(),
                 metadata: Vec::new(),
                 payload: event.encode(),
-            }],
+            });
+        }
+        let request = AppendRequest::new(actor(by)?).write(
+            stream.id.clone(),
+            ExpectedVersion::Exact(last),
+            new,
         );
-        Ok(self.ledger().append_blocking(request)?.positions[0].0)
+        let written = self.ledger().append_blocking(request)?;
+        Ok(written.positions.iter().map(|p| p.0).collect())
     }
 }
 

@@ -103,6 +103,12 @@ impl CoreError {
 pub enum CaseFileError {
     #[error("{path}: {source}")]
     ImportFile { path: PathBuf, source: ImportError },
+    /// An LPR3 mapping file that cannot be used.
+    #[error("{path}: {source}")]
+    Lpr3Mapping {
+        path: PathBuf,
+        source: casetrail_import::MappingError,
+    },
     #[error("{path}: {} of its rows are invalid, so nothing was imported", rejected.len())]
     InvalidRows {
         path: PathBuf,
@@ -155,6 +161,14 @@ pub enum CaseFileError {
     )]
     ReleaseUnchanged { case: String, version: u32 },
     #[error(
+        "case {case} has changed since the preview (content hash {previewed}, now {found}): look at the preview again before releasing"
+    )]
+    PreviewOutdated {
+        case: String,
+        previewed: String,
+        found: String,
+    },
+    #[error(
         "case {case} has {undecided} review item(s) undecided: decide them (keep or redact), or give a reason to release anyway"
     )]
     UndecidedReview { case: String, undecided: usize },
@@ -169,6 +183,7 @@ impl CaseFileError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             CaseFileError::ImportFile { .. } => ErrorKind::Invalid,
+            CaseFileError::Lpr3Mapping { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidRows { .. } => ErrorKind::Invalid,
             CaseFileError::PatientId { .. } => ErrorKind::Invalid,
             CaseFileError::UnknownPatient { .. } => ErrorKind::NotFound,
@@ -181,6 +196,7 @@ impl CaseFileError {
             CaseFileError::NoSuchRelease { .. } => ErrorKind::NotFound,
             CaseFileError::ReleaseMismatch { .. } => ErrorKind::Internal,
             CaseFileError::ReleaseUnchanged { .. } => ErrorKind::Conflict,
+            CaseFileError::PreviewOutdated { .. } => ErrorKind::Conflict,
             CaseFileError::UndecidedReview { .. } => ErrorKind::Conflict,
             CaseFileError::Pdf { .. } => ErrorKind::Invalid,
             CaseFileError::Generate { .. } => ErrorKind::Internal,

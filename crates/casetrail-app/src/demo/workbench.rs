@@ -287,6 +287,7 @@ impl Workbench {
                         case: (*case).into(),
                         release_version: 1,
                         content_hash: self.release_hash(case, 1)?,
+                        set_aside_submitted: false,
                     },
                     facilitator,
                 )?;

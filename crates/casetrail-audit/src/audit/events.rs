@@ -91,6 +91,10 @@ pub enum AuditEvent {
         release_version: u32,
         /// The content hash of that version, so an answer names what it was given for.
         content_hash: String,
+        /// A newer version given to a panel whose members have submitted for the case sets
+        /// their submissions aside: the facilitator says so, or the assignment is refused.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        set_aside_submitted: bool,
     },
     /// Members may now answer; set-up is over.
     ScoringOpened {
@@ -365,6 +369,19 @@ pub enum AuditError {
         assigned: u32,
         /// The version given.
         given: u32,
+    },
+    /// A newer version would set aside answers members have submitted, and the assignment
+    /// does not say it may.
+    #[error(
+        "giving panel {panel} the newer version of case {case} sets aside {submitted} submitted answer sheet(s); confirm that they are set aside"
+    )]
+    WouldSetAside {
+        /// The case.
+        case: String,
+        /// The panel.
+        panel: String,
+        /// How many members have submitted for the case.
+        submitted: usize,
     },
     /// An action plan for a recommendation the audit does not have.
     #[error("there is no recommendation {number}")]

@@ -19,6 +19,7 @@ fn assign(panel: &str, case: &str) -> AuditEvent {
         case: case.into(),
         release_version: 1,
         content_hash: format!("h-{case}"),
+        set_aside_submitted: false,
     }
 }
 

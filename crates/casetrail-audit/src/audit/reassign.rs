@@ -8,12 +8,14 @@ use super::{Audit, AuditError};
 
 impl Audit {
     /// Refuses an assignment of `case` to `panel` at `version` when another panel has the
-    /// case, or when this panel has it at the same or a newer version, or is revealed.
+    /// case, or when this panel has it at the same or a newer version, or is revealed, or
+    /// when it would set aside submitted answers without saying so.
     pub(super) fn check_assignment(
         &self,
         panel: &str,
         case: &str,
         version: u32,
+        set_aside_submitted: bool,
     ) -> Result<(), AuditError> {
         let Some((holder, held)) = self.panels.iter().find(|(_, x)| x.cases.contains_key(case))
         else {
@@ -38,7 +40,25 @@ impl Audit {
                 given: version,
             });
         }
+        let submitted = self.submitted_for(panel, case);
+        if submitted > 0 && !set_aside_submitted {
+            return Err(AuditError::WouldSetAside {
+                case: case.to_owned(),
+                panel: panel.to_owned(),
+                submitted,
+            });
+        }
         Ok(())
+    }
+
+    /// How many of `panel`'s members have submitted their answers for `case`.
+    pub fn submitted_for(&self, panel: &str, case: &str) -> usize {
+        self.panels.get(panel).map_or(0, |p| {
+            p.members
+                .keys()
+                .filter(|m| self.has_submitted(m, Some(case)))
+                .count()
+        })
     }
 
     /// Before a newer version of `case` replaces the panel's: the panel's answers and
@@ -69,7 +89,69 @@ mod tests {
             case: case.into(),
             release_version: version,
             content_hash: format!("h-{case}-{version}"),
+            set_aside_submitted: false,
         }
+    }
+
+    /// A newer version after members submitted: refused until the assignment says their
+    /// submissions are set aside; an old event without the field reads as not saying so.
+    #[test]
+    fn setting_aside_submitted_answers_must_be_said() {
+        let q = q();
+        let mut a = created(&q);
+        let add = AuditEvent::MemberAdded {
+            panel: "A".into(),
+            member: "m1".into(),
+            sector: "region".into(),
+            role: "r".into(),
+        };
+        run(&mut a, &q, add).unwrap();
+        run(&mut a, &q, assign("A", "SAG", 1)).unwrap();
+        let opened = AuditEvent::ScoringOpened {
+            reason: Some("small test panel".into()),
+        };
+        run(&mut a, &q, opened).unwrap();
+        a.apply(&AuditEvent::AnswersSubmitted {
+            member: "m1".into(),
+            case: Some("SAG".into()),
+        });
+        assert_eq!(a.submitted_for("A", "SAG"), 1);
+        assert_eq!(
+            a.decide(&q, &assign("A", "SAG", 2)),
+            Err(AuditError::WouldSetAside {
+                case: "SAG".into(),
+                panel: "A".into(),
+                submitted: 1
+            })
+        );
+        let said = AuditEvent::CaseAssigned {
+            panel: "A".into(),
+            case: "SAG".into(),
+            release_version: 2,
+            content_hash: "h-SAG-2".into(),
+            set_aside_submitted: true,
+        };
+        run(&mut a, &q, said.clone()).unwrap();
+        assert_eq!(a.submitted_for("A", "SAG"), 0, "set aside");
+        let old = r#"{"type":"CaseAssigned","data":{"panel":"A","case":"SAG","release_version":1,"content_hash":"h"}}"#;
+        let read: AuditEvent = serde_json::from_str(old).unwrap();
+        assert!(matches!(
+            read,
+            AuditEvent::CaseAssigned {
+                set_aside_submitted: false,
+                ..
+            }
+        ));
+        let written = serde_json::to_string(&assign("A", "SAG", 1)).unwrap();
+        assert!(
+            !written.contains("set_aside"),
+            "unchanged bytes when not said: {written}"
+        );
+        assert!(
+            serde_json::to_string(&said)
+                .unwrap()
+                .contains("\"set_aside_submitted\":true")
+        );
     }
 
     #[test]

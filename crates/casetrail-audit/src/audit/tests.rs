@@ -89,6 +89,7 @@ fn open_audit() -> (Audit, Questionnaire) {
             case: "SAG-A".into(),
             release_version: 1,
             content_hash: "h1".into(),
+            set_aside_submitted: false,
         },
         ScoringOpened { reason: anyway() },
     ];

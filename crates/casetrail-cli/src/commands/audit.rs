@@ -57,6 +57,10 @@ pub enum AuditCommand {
         case: String,
         #[arg(long)]
         release: u32,
+        /// A newer version for a panel whose members have submitted for the case sets their
+        /// submissions aside (they stay in the log): refused unless this says so.
+        #[arg(long)]
+        set_aside_submitted: bool,
     },
     /// Open scoring. Refused while something is missing (see `gaps`) unless --reason says why.
     Open {
@@ -236,11 +240,13 @@ pub fn run(env: &Env, args: AuditArgs) -> anyhow::Result<ExitCode> {
             panel,
             case,
             release,
+            set_aside_submitted,
         } => AuditEvent::CaseAssigned {
             content_hash: wb.release_hash(&case, release)?,
             panel,
             case,
             release_version: release,
+            set_aside_submitted,
         },
         AuditCommand::Open { reason } => AuditEvent::ScoringOpened { reason },
         AuditCommand::Answer { answer, revise } => {

@@ -3,16 +3,34 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use casetrail_app::{AppError, CaseFileError, ImportOptions};
+use casetrail_app::{AppError, CaseFileError, ImportOptions, Lpr3Files};
 use clap::Args;
 
 use crate::args::Who;
 use crate::env::Env;
 
-/// Import a contacts CSV, or JSON Lines of events (.jsonl): every row is validated first.
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// casetrail's contacts CSV, or JSON Lines of events when the file ends in .jsonl.
+    Auto,
+    /// An LPR3 extract: the contact table and the diagnosis table, with --mapping.
+    Lpr3,
+}
+
+/// Import a contacts CSV, JSON Lines of events (.jsonl), or an LPR3 extract (--format lpr3
+/// --mapping FILE KONTAKTER DIAGNOSER): every row is validated first.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    file: PathBuf,
+    /// The file; for --format lpr3, the contact table, then the diagnosis table.
+    #[arg(required = true, num_args = 1..=2)]
+    files: Vec<PathBuf>,
+    /// What the files are.
+    #[arg(long, value_enum, default_value = "auto")]
+    format: Format,
+    /// The LPR3 mapping file (TOML): the extract's column names, its codes, its SOR units.
+    #[arg(long, required_if_eq("format", "lpr3"))]
+    mapping: Option<PathBuf>,
     /// Import the valid rows; write the rejected ones, with reasons, beside the input.
     #[arg(long)]
     skip_invalid: bool,
@@ -28,23 +46,60 @@ pub struct ImportArgs {
     who: Who,
 }
 
+/// What is imported: one file, or an LPR3 extract's tables with its mapping.
+enum Source {
+    File(PathBuf),
+    Lpr3(Lpr3Files),
+}
+
+impl Source {
+    fn of(args: &ImportArgs) -> anyhow::Result<Source> {
+        match (args.format, args.files.as_slice(), &args.mapping) {
+            (Format::Auto, [file], None) => Ok(Source::File(file.clone())),
+            (Format::Auto, _, Some(_)) => {
+                anyhow::bail!("--mapping is for --format lpr3")
+            }
+            (Format::Auto, _, None) => {
+                anyhow::bail!("give one file (two are for --format lpr3: kontakter, diagnoser)")
+            }
+            (Format::Lpr3, [contacts, diagnoses], Some(mapping)) => Ok(Source::Lpr3(Lpr3Files {
+                mapping: mapping.clone(),
+                contacts: contacts.clone(),
+                diagnoses: diagnoses.clone(),
+            })),
+            (Format::Lpr3, _, _) => anyhow::bail!(
+                "--format lpr3 takes --mapping FILE and two tables: the contacts (kontakter), then the diagnoses (diagnoser)"
+            ),
+        }
+    }
+
+    /// The file rows are counted from: the contact table of an LPR3 extract.
+    fn shown(&self) -> std::path::Display<'_> {
+        match self {
+            Source::File(f) => f.display(),
+            Source::Lpr3(f) => f.contacts.display(),
+        }
+    }
+}
+
 pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let source = Source::of(&args)?;
     let wb = env.write()?;
     let options = ImportOptions {
         skip_invalid: args.skip_invalid,
         renames: casetrail_app::Renames::parse(args.renames.iter().map(String::as_str))?,
         dry_run: args.dry_run,
     };
+    let import = |options: ImportOptions, progress: &mut dyn casetrail_app::Progress| match &source
+    {
+        Source::File(file) => wb.import_file(file, options, &args.who.name, progress),
+        Source::Lpr3(files) => wb.import_lpr3(files, options, &args.who.name, progress),
+    };
     if args.dry_run {
-        let s = wb.import_file(
-            &args.file,
-            options,
-            &args.who.name,
-            &mut casetrail_app::Quiet,
-        )?;
+        let s = import(options, &mut casetrail_app::Quiet)?;
         out!(
             "{} would import {} rows for {} patients ({} new, {} already in the record); nothing was written",
-            args.file.display(),
+            source.shown(),
             s.rows,
             s.patients,
             s.new_patients,
@@ -52,16 +107,11 @@ pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    match wb.import_file(
-        &args.file,
-        options,
-        &args.who.name,
-        &mut crate::progress::Bar::default(),
-    ) {
+    match import(options, &mut crate::progress::Bar::default()) {
         Ok(s) => {
             out!(
                 "imported {}: {} rows for {} patients ({} new, {} already in the record); {} events appended, {} already stored",
-                args.file.display(),
+                source.shown(),
                 s.rows,
                 s.patients,
                 s.new_patients,

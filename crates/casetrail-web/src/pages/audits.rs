@@ -19,7 +19,7 @@ mod meeting;
 mod progress;
 
 pub use actions::act;
-use actions::{ACTIONS, Refused};
+use actions::{ACTIONS, Refused, RefusedAt, refused_at};
 use meeting::{QuestionMeeting, meeting};
 
 /// GET /audits: facilitator.
@@ -259,7 +259,7 @@ pub struct ShowQuery {
 pub async fn show(ctx: Ctx, audit: String, query: ShowQuery) -> Result<Box<dyn Reply>, Rejection> {
     let done = ACTIONS
         .iter()
-        .any(|(a, _)| *a == query.done)
+        .any(|(a, _, _)| *a == query.done)
         .then(|| text(ctx.lang, "done_saved"));
     let body = page(&ctx, &audit, done, None).await?;
     Ok(html(body, StatusCode::OK))
@@ -358,12 +358,7 @@ async fn page(
                 refused: refused
                     .as_ref()
                     .filter(|r| r.panel.trim() == name.as_str())
-                    .filter(|r| {
-                        matches!(
-                            r.action.as_str(),
-                            "note" | "theme" | "consensus" | "revise_theme" | "revise_note"
-                        )
-                    })
+                    .filter(|r| refused_at(&r.action) == RefusedAt::Panel)
                     .map(|r| r.message.clone()),
                 per_case: if p.revealed {
                     meeting::per_case(lang, &status, p)

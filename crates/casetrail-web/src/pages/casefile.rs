@@ -1,12 +1,14 @@
 //! Assembling a case file: the identifiable pathway, material, consent, the residual-risk
 //! review and the release. Every view is an access event, like a panel member's.
 
-use casetrail_app::{AppError, DatePolicy, NaiveDate, RiskDecision, Viewed};
+use casetrail_app::{
+    AppError, CaseFileError, DatePolicy, MAX_DECISIONS, NaiveDate, RiskDecision, Viewed,
+};
 use serde::{Deserialize, Serialize};
 use warp::{Rejection, Reply};
 
 use crate::ctx::{Chrome, Ctx, render_page, see_other};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, text};
 use crate::multipart::read_multipart;
 use crate::routes::{Base, FACILITATOR, Route, RouteDoc, boxed, form, get, post};
 use crate::views::{entry_summary, moment, policy_name, vocab};
@@ -31,10 +33,13 @@ pub const MATERIAL: RouteDoc = RouteDoc::post(
     "material attached: text or PDF (multipart)",
 );
 
-pub const ROUTES: &[&RouteDoc] = &[&SHOW, &ACT, &MATERIAL];
+mod preview;
+
+pub const ROUTES: &[&RouteDoc] = &[&SHOW, &ACT, &MATERIAL, &preview::PREVIEW];
 
 pub fn routes(b: &Base) -> Vec<Route> {
-    vec![
+    let mut routes = preview::routes(b);
+    routes.extend([
         boxed(
             warp::path!("cases" / String)
                 .and(get())
@@ -46,8 +51,8 @@ pub fn routes(b: &Base) -> Vec<Route> {
             warp::path!("cases" / String)
                 .and(post())
                 .and(b.guard(&ACT))
-                .and(form())
-                .and_then(|case, c, f| case_action(c, case, f)),
+                .and(form::<Vec<(String, String)>>())
+                .and_then(|case, c, f| case_action(c, case, CaseForm::from_pairs(f))),
         ),
         boxed(
             warp::path!("cases" / String / "material")
@@ -59,7 +64,8 @@ pub fn routes(b: &Base) -> Vec<Route> {
                 )
                 .and_then(|case, c, f| attach_material(c, case, f)),
         ),
-    ]
+    ]);
+    routes
 }
 
 #[derive(Debug, Serialize)]
@@ -180,6 +186,10 @@ struct CaseFilePage {
     findings: Vec<FindingRow>,
     /// Whether the replaced names are listed too (`?redaction=review`).
     reviewing: bool,
+    /// The confirmation line after an action.
+    done: Option<String>,
+    /// The kinds of review item listed, for deciding all of one kind at once.
+    kinds: Vec<KindChoice>,
     releases: Vec<ReleaseRow>,
     sources: Vec<Choice>,
 }
@@ -189,6 +199,29 @@ struct CaseFilePage {
 struct Choice {
     value: &'static str,
     label: String,
+}
+
+/// A kind of review item, with how many of the list are of it.
+#[derive(Debug, Serialize)]
+struct KindChoice {
+    value: String,
+    label: String,
+    count: usize,
+}
+
+fn kind_choices(lang: Lang, findings: &[casetrail_app::RiskFinding]) -> Vec<KindChoice> {
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for f in findings {
+        *counts.entry(code_of(&f.kind)).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .map(|(value, count)| KindChoice {
+            label: vocab(lang, "risk", &value),
+            value,
+            count,
+        })
+        .collect()
 }
 
 /// The snake_case code serde gives a value (the form the translation keys use).
@@ -205,6 +238,29 @@ fn code_of(value: &impl Serialize) -> String {
 pub struct CaseFileQuery {
     #[serde(default)]
     redaction: casetrail_app::RedactionPolicy,
+    /// The action just done, to confirm it in words.
+    #[serde(default)]
+    done: String,
+    /// How many review items that action decided.
+    #[serde(default)]
+    decided: Option<usize>,
+}
+
+/// The confirmation line after an action of the case file.
+fn done_line(lang: Lang, query: &CaseFileQuery) -> Option<String> {
+    match query.done.as_str() {
+        "decide" => match query.decided.unwrap_or(1).min(MAX_DECISIONS) {
+            1 => Some(text(lang, "done_decided_one").to_owned()),
+            n => Some(crate::views::fill(
+                lang,
+                "done_decided",
+                &[("count", &n.to_string())],
+            )),
+        },
+        "release" => Some(text(lang, "done_released").to_owned()),
+        "material" => Some(text(lang, "done_material").to_owned()),
+        _ => None,
+    }
 }
 
 pub async fn case_file(
@@ -216,6 +272,7 @@ pub async fn case_file(
     let shared = ctx.shared.clone();
     let id = case.clone();
     let redaction = query.redaction;
+    let done = done_line(ctx.lang, &query);
     let reviewing = redaction == casetrail_app::RedactionPolicy::Review;
     let (pathway, working, findings, releases) = ctx
         .blocking(move |wb| {
@@ -259,7 +316,8 @@ pub async fn case_file(
                 })
                 .collect(),
             findings: findings
-                .into_iter()
+                .iter()
+                .cloned()
                 .map(|f| FindingRow {
                     term: f.term,
                     kind: vocab(ctx.lang, "risk", &code_of(&f.kind)),
@@ -269,6 +327,8 @@ pub async fn case_file(
                 })
                 .collect(),
             reviewing,
+            done,
+            kinds: kind_choices(ctx.lang, &findings),
             releases: releases
                 .into_iter()
                 .map(|r| ReleaseRow {
@@ -292,17 +352,52 @@ pub async fn case_file(
     )
 }
 
-/// Every field defaults, so who may send the form is checked before what it holds.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// The case file's forms: which one is in `action`, its fields beside it. Read from the
+/// form's pairs, because the bulk review form sends `term` once per item ticked.
+#[derive(Debug, Default)]
 pub struct CaseForm {
     csrf: String,
     action: String,
-    term: String,
+    /// Every `term` sent, in order (one for a row's own form).
+    terms: Vec<String>,
     decision: String,
+    /// The kind of review item to decide all of.
+    kind: String,
     policy: String,
     /// Why the case is released with review items undecided.
     reason: String,
+    /// The content hash of the preview the release was confirmed on.
+    previewed: String,
+}
+
+impl CaseForm {
+    fn from_pairs(pairs: Vec<(String, String)>) -> CaseForm {
+        let mut form = CaseForm::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "csrf" => form.csrf = value,
+                "action" => form.action = value,
+                "term" => form.terms.push(value),
+                "decision" => form.decision = value,
+                "kind" => form.kind = value,
+                "policy" => form.policy = value,
+                "reason" => form.reason = value,
+                "previewed" => form.previewed = value,
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+/// What a case-file action did, for the page it returns to.
+enum Done {
+    Decided(usize),
+    Released,
+    /// Not released: the preview is to be looked at (again).
+    Preview {
+        changed: bool,
+    },
 }
 
 pub async fn case_action(
@@ -313,26 +408,74 @@ pub async fn case_action(
     let by = ctx.check_csrf(&form.csrf)?.user.clone();
     let shared = ctx.shared.clone();
     let id = case.clone();
-    ctx.blocking(move |wb| {
-        let bad = |what: &str| AppError::bad_form(what.to_owned());
-        match form.action.as_str() {
-            "decide" => {
-                let decision = RiskDecision::parse(&form.decision)
-                    .ok_or_else(|| bad("decision must be accept or redact"))?;
-                wb.decide(&id, &form.term, decision, &by).map(|_| ())
+    let policy_code = form.policy.clone();
+    let done = ctx
+        .blocking(move |wb| {
+            let bad = |what: &str| AppError::bad_form(what.to_owned());
+            let decision = || {
+                RiskDecision::parse(&form.decision)
+                    .ok_or_else(|| bad("decision must be accept or redact"))
+            };
+            match form.action.as_str() {
+                "decide" => {
+                    let decision = decision()?;
+                    if form.terms.is_empty() {
+                        return Err(bad("choose the review items to decide"));
+                    }
+                    let all: Vec<_> = form.terms.iter().map(|t| (t.clone(), decision)).collect();
+                    Ok(Done::Decided(wb.decide_all(&id, &all, &by)?.len()))
+                }
+                "decide_kind" => {
+                    let decision = decision()?;
+                    let listed = wb.review(
+                        &id,
+                        &shared.key,
+                        DatePolicy::RelativeDays,
+                        casetrail_app::RedactionPolicy::Strict,
+                    )?;
+                    let all: Vec<_> = listed
+                        .into_iter()
+                        .filter(|f| code_of(&f.kind) == form.kind)
+                        .map(|f| (f.term, decision))
+                        .take(MAX_DECISIONS)
+                        .collect();
+                    if all.is_empty() {
+                        return Err(bad("no review item of that kind is undecided"));
+                    }
+                    Ok(Done::Decided(wb.decide_all(&id, &all, &by)?.len()))
+                }
+                "release" => {
+                    let policy = DatePolicy::parse(&form.policy)
+                        .ok_or_else(|| bad("policy must be relative_days or shifted_weeks"))?;
+                    // A release is confirmed on its preview; without one, show it.
+                    if form.previewed.trim().is_empty() {
+                        return Ok(Done::Preview { changed: false });
+                    }
+                    let reason = Some(form.reason.as_str());
+                    match wb.release_previewed(
+                        &id,
+                        &shared.key,
+                        policy,
+                        &by,
+                        reason,
+                        form.previewed.trim(),
+                    ) {
+                        Ok(_) => Ok(Done::Released),
+                        Err(AppError::CaseFile(CaseFileError::PreviewOutdated { .. })) => {
+                            Ok(Done::Preview { changed: true })
+                        }
+                        Err(e) => Err(e),
+                    }
+                }
+                _ => Err(bad("unknown action")),
             }
-            "release" => {
-                let policy = DatePolicy::parse(&form.policy)
-                    .ok_or_else(|| bad("policy must be relative_days or shifted_weeks"))?;
-                let reason = Some(form.reason.as_str());
-                wb.release(&id, &shared.key, policy, &by, reason)
-                    .map(|_| ())
-            }
-            _ => Err(bad("unknown action")),
-        }
-    })
-    .await?;
-    Ok(see_other(format!("/cases/{case}")))
+        })
+        .await?;
+    Ok(see_other(match done {
+        Done::Decided(n) => format!("/cases/{case}?done=decide&decided={n}#review"),
+        Done::Released => format!("/cases/{case}?done=release#releases"),
+        Done::Preview { changed } => preview::again(&case, &policy_code, changed),
+    }))
 }
 
 /// Attaches material to a case: typed text, or the text of an uploaded PDF (or both).
@@ -365,5 +508,5 @@ pub async fn attach_material(
         wb.attach_material(&id, source, date, &text, &by)
     })
     .await?;
-    Ok(see_other(format!("/cases/{case}")))
+    Ok(see_other(format!("/cases/{case}?done=material#material")))
 }

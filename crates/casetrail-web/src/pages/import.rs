@@ -180,22 +180,15 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
                     reasons: r
                         .errors
                         .iter()
-                        .map(|e| format!("{}: {}", e.column, e.reason))
+                        .map(|e| crate::problems::field_problem(ctx.lang, e))
                         .collect::<Vec<_>>()
                         .join("; "),
                 })
                 .collect();
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Some(Err(AppError::CaseFile(casetrail_app::CaseFileError::ImportFile {
-            source: casetrail_app::ImportError::SemicolonSeparated { .. },
-            ..
-        }))) => {
-            page.problem = Some(text(ctx.lang, "import_semicolon").to_owned());
-            StatusCode::UNPROCESSABLE_ENTITY
-        }
         Some(Err(e)) if e.kind() != casetrail_app::ErrorKind::Internal => {
-            page.problem = Some(e.to_string());
+            page.problem = Some(crate::problems::explain(ctx.lang, None, e));
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Some(Err(_)) => {

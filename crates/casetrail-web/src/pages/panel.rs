@@ -16,7 +16,7 @@ use crate::views::{question_text, value_text};
 use warp::Filter;
 
 mod case;
-mod timeline;
+pub(crate) mod timeline;
 
 use case::{case_page, save_answers};
 

@@ -142,51 +142,105 @@ fn a_checkpoint_is_published_when_the_log_grew_and_only_then() {
     assert!(kept.verify(Some(&shared.signer.public_key())).is_ok());
 }
 
+/// Uploads `content` as an extract and waits for the import's report page.
+async fn import_report(
+    api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+    session: &str,
+    content: &str,
+) -> String {
+    let page = warp::test::request()
+        .path("/import")
+        .header("cookie", format!("session={session}"))
+        .reply(api)
+        .await;
+    let csrf = form_token(&body(&page));
+    let upload = format!(
+        "--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XX\r\nContent-Disposition: form-data; name=\"extract\"; filename=\"region.csv\"\r\n\r\n{content}--XX--\r\n"
+    );
+    let res = warp::test::request()
+        .method("POST")
+        .path("/import")
+        .header("cookie", format!("session={session}"))
+        .header("content-type", "multipart/form-data; boundary=XX")
+        .body(upload)
+        .reply(api)
+        .await;
+    assert_eq!(res.status(), 303, "{}", body(&res));
+    let status = res.headers()["location"].to_str().unwrap().to_owned();
+    for _ in 0..200 {
+        let res = warp::test::request()
+            .path(&status)
+            .header("cookie", format!("session={session}"))
+            .reply(api)
+            .await;
+        if res.status() == 422 {
+            return body(&res);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("the import was not refused");
+}
+
+const CONTACTS_HEADER: &str = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note";
+
 #[test]
 fn a_semicolon_csv_is_recognised_in_danish_without_a_server_path() {
     let (dir, shared) = demo_shared();
     let runtime = runtime();
     runtime.block_on(async move {
         let api = routes(shared);
-        let session = cookie_value(&sign_in(&api, "facilitator", DEMO_PASSWORD).await, "session");
-        let page = warp::test::request()
-            .path("/import")
-            .header("cookie", format!("session={session}"))
-            .reply(&api)
-            .await;
-        let csrf = form_token(&body(&page));
-        let header = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note".replace(',', ";");
-        let upload = format!(
-            "--XX\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--XX\r\nContent-Disposition: form-data; name=\"extract\"; filename=\"region.csv\"\r\n\r\n{header}\r\nP1;x\r\n--XX--\r\n"
+        let session = cookie_value(
+            &sign_in(&api, "facilitator", DEMO_PASSWORD).await,
+            "session",
         );
-        let res = warp::test::request()
-            .method("POST")
-            .path("/import")
-            .header("cookie", format!("session={session}"))
-            .header("content-type", "multipart/form-data; boundary=XX")
-            .body(upload)
-            .reply(&api)
-            .await;
-        assert_eq!(res.status(), 303, "{}", body(&res));
-        let status = res.headers()["location"].to_str().unwrap().to_owned();
-        let mut report = String::new();
-        for _ in 0..200 {
-            let res = warp::test::request()
-                .path(&status)
-                .header("cookie", format!("session={session}"))
-                .reply(&api)
-                .await;
-            report = body(&res);
-            if res.status() == 422 {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
+        let header = CONTACTS_HEADER.replace(',', ";");
+        let report = import_report(&api, &session, &format!("{header}\r\nP1;x\r\n")).await;
         assert!(report.contains("adskilt med semikolon"), "{report}");
         assert!(report.contains("CSV UTF-8 (kommasepareret)"), "{report}");
         let data = dir.path().to_string_lossy().into_owned();
         assert!(!report.contains(&data), "the server's folder is not shown");
         assert!(!report.contains("upload-"), "nor its scratch file");
+    });
+}
+
+/// Refused rows are explained in the reader's language, with the column and the value, and
+/// a header problem names the column; the English sentences stay in the CLI.
+#[test]
+fn refused_rows_and_headers_are_explained_in_danish() {
+    let (_dir, shared) = demo_shared();
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let session = cookie_value(&sign_in(&api, "facilitator", DEMO_PASSWORD).await, "session");
+        let rows = [
+            "P1,010190-1234,2019-03-01T10:00,2019-03-02T10:00,region,ward_admission,sometimes,DF200,U,",
+            "P2,,2019-03-05T10:00,2019-03-01T10:00,region,outpatient_visit,planned,,U,",
+            "P3,010190-1234,2019-03-31T02:30,,region,ward_admission,acute,,U,",
+        ];
+        let file = format!("{CONTACTS_HEADER}\r\n{}\r\n", rows.join("\r\n"));
+        let report = import_report(&api, &session, &file).await;
+        for said in [
+            "Kolonnen «priority»: «sometimes» er ikke en af de tilladte koder",
+            "Kolonnen «cpr»: mangler en værdi",
+            "Kolonnen «end»: slutter 2019-03-01T10:00, før starten 2019-03-05T10:00",
+            "findes ikke i dansk tid",
+            "en indlæggelse skal have sin aktionsdiagnose",
+        ] {
+            assert!(report.contains(said), "{said}: {report}");
+        }
+        for english in ["is not one of", "is empty", "is before the start", "needs its main"] {
+            assert!(!report.contains(english), "{english}: {report}");
+        }
+        let misspelt = import_report(
+            &api,
+            &session,
+            &format!("{CONTACTS_HEADER},colour\r\nP1\r\n"),
+        )
+        .await;
+        assert!(
+            misspelt.contains("kolonnen «colour», som formatet ikke kender"),
+            "{misspelt}"
+        );
     });
 }
 

@@ -8,6 +8,7 @@ mod hostile;
 mod ops;
 mod pages;
 mod refused;
+mod release;
 mod signin;
 mod timeline;
 
@@ -160,6 +161,7 @@ const STATUSES: &[(&str, &str, u16, [u16; 4])] = &[
     ("GET", "/stage1", 303, [200, 403, 403, 403]),
     ("GET", "/select", 303, [200, 403, 403, 403]),
     ("GET", "/cases/SAG1", 303, [200, 403, 403, 403]),
+    ("GET", "/cases/SAG1/release", 303, [200, 403, 403, 403]),
     ("POST", "/cases/SAG1", 303, [403; 4]),
     ("POST", "/cases/SAG1/material", 303, [403; 4]),
     ("GET", "/access", 303, [200, 403, 403, 403]),
@@ -193,3 +195,47 @@ const STATUSES: &[(&str, &str, u16, [u16; 4])] = &[
     ("GET", "/admin/users", 303, [403, 403, 403, 200]),
     ("POST", "/admin/users", 303, [403; 4]),
 ];
+
+pub(super) type Response = warp::http::Response<warp::hyper::body::Bytes>;
+/// A signed-in user's session: GET and form POST with it.
+pub(super) struct As(String);
+
+impl As {
+    pub(super) async fn new(
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        user: &str,
+    ) -> As {
+        As(cookie_value(
+            &sign_in(api, user, DEMO_PASSWORD).await,
+            "session",
+        ))
+    }
+
+    pub(super) async fn get(
+        &self,
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        path: &str,
+    ) -> Response {
+        warp::test::request()
+            .path(path)
+            .header("cookie", format!("session={}", self.0))
+            .reply(api)
+            .await
+    }
+
+    pub(super) async fn post(
+        &self,
+        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
+        path: &str,
+        fields: &str,
+    ) -> Response {
+        warp::test::request()
+            .method("POST")
+            .path(path)
+            .header("cookie", format!("session={}", self.0))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(fields)
+            .reply(api)
+            .await
+    }
+}

@@ -4,50 +4,6 @@
 
 use super::*;
 
-type Response = warp::http::Response<warp::hyper::body::Bytes>;
-/// A signed-in user's session: GET and form POST with it.
-struct As(String);
-
-impl As {
-    async fn new(
-        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
-        user: &str,
-    ) -> As {
-        As(cookie_value(
-            &sign_in(api, user, DEMO_PASSWORD).await,
-            "session",
-        ))
-    }
-
-    async fn get(
-        &self,
-        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
-        path: &str,
-    ) -> Response {
-        warp::test::request()
-            .path(path)
-            .header("cookie", format!("session={}", self.0))
-            .reply(api)
-            .await
-    }
-
-    async fn post(
-        &self,
-        api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
-        path: &str,
-        fields: &str,
-    ) -> Response {
-        warp::test::request()
-            .method("POST")
-            .path(path)
-            .header("cookie", format!("session={}", self.0))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body(fields)
-            .reply(api)
-            .await
-    }
-}
-
 #[test]
 fn a_refused_audit_form_comes_back_in_danish_with_its_values_kept() {
     let (_dir, shared) = demo_shared();
@@ -233,6 +189,52 @@ fn a_newer_release_reaches_the_panel_only_when_reassigned() {
             .await;
         assert_eq!(res.status(), 409);
         assert!(body(&res).contains("Panelet har allerede sag SAG1 i udgave 2"));
+    });
+}
+
+/// Panel B has handed in its answers for SAG3: a newer version is given to it only when the
+/// facilitator ticks that they are set aside. The check is the server's, not only the form's.
+#[test]
+fn a_reassignment_that_sets_answers_aside_must_be_confirmed() {
+    let (_dir, shared) = demo_shared();
+    let wb = shared.workbench.clone();
+    let date = casetrail_app::NaiveDate::from_ymd_opt(2019, 6, 1).unwrap();
+    let source = casetrail_app::MaterialSource::MunicipalNotes;
+    wb.attach_material("SAG3", source, date, "Nyt notat.", "facilitator")
+        .unwrap();
+    let policy = casetrail_app::DatePolicy::RelativeDays;
+    let version = wb
+        .release(
+            "SAG3",
+            &shared.key,
+            policy,
+            "facilitator",
+            Some("nyt notat"),
+        )
+        .unwrap()
+        .version;
+    let runtime = runtime();
+    runtime.block_on(async move {
+        let api = routes(shared);
+        let f = As::new(&api, "facilitator").await;
+        let page = body(&f.get(&api, "/audits/DEMO-2019").await);
+        assert!(
+            page.contains("name=\"understood\" value=\"1\" required"),
+            "the box"
+        );
+        let csrf = form_token(&page);
+        let assign = format!("csrf={csrf}&action=assign&panel=B&case=SAG3%40{version}");
+        let res = f.post(&api, "/audits/DEMO-2019", &assign).await;
+        assert_eq!(res.status(), 409, "not without the box ticked");
+        let said = body(&res);
+        assert!(said.contains("lægger dem til side"), "{said}");
+        let held = || wb.audit_status("DEMO-2019", None).unwrap().state.panels["B"].cases["SAG3"].0;
+        assert_eq!(held(), 1);
+        let res = f
+            .post(&api, "/audits/DEMO-2019", &format!("{assign}&understood=1"))
+            .await;
+        assert_eq!(res.status(), 303, "{}", body(&res));
+        assert_eq!(held(), version);
     });
 }
 

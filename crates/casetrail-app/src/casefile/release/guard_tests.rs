@@ -2,6 +2,7 @@
 //! sealed into the release event; decided items no longer hold a release back.
 
 use super::*;
+use casetrail_domain::RiskDecision;
 
 fn with_material(text: &str) -> (tempfile::TempDir, Workbench, PseudonymKey) {
     let (dir, wb) = crate::core::workbench::temp_workbench();
@@ -98,4 +99,59 @@ fn decided_items_no_longer_hold_a_release_back() {
         !String::from_utf8_lossy(&record.payload).contains("reason"),
         "no reason key when none was needed"
     );
+}
+
+#[test]
+fn only_what_was_previewed_is_released() {
+    let (_dir, wb, key) = with_material("Borgeren ringede til kommunen.");
+    let policy = DatePolicy::RelativeDays;
+    let seen = wb
+        .timeline("SAG1", &key, Some(policy))
+        .unwrap()
+        .content_hash;
+    let date = casetrail_domain::NaiveDate::from_ymd_opt(2019, 3, 5).unwrap();
+    wb.attach_material(
+        "SAG1",
+        casetrail_domain::MaterialSource::GeneralPractice,
+        date,
+        "Lægen tilså borgeren.",
+        "facilitator",
+    )
+    .unwrap();
+    let head = wb.head();
+    let reason = Some("gennemgået");
+    let refused = wb
+        .release_previewed(
+            "SAG1",
+            &key,
+            policy,
+            "facilitator",
+            reason,
+            &seen.to_string(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            &refused,
+            AppError::CaseFile(CaseFileError::PreviewOutdated { previewed, found, .. })
+                if *previewed == seen.to_string() && *found != seen.to_string()
+        ),
+        "{refused}"
+    );
+    assert_eq!(wb.head(), head, "nothing written");
+    let now = wb
+        .timeline("SAG1", &key, Some(policy))
+        .unwrap()
+        .content_hash;
+    let released = wb
+        .release_previewed(
+            "SAG1",
+            &key,
+            policy,
+            "facilitator",
+            reason,
+            &now.to_string(),
+        )
+        .unwrap();
+    assert_eq!(released.content_hash, now);
 }

@@ -10,23 +10,43 @@ use crate::i18n::text;
 use crate::problems;
 use crate::views::parse_value;
 
-/// The actions of the audit page's forms, and the section each returns to.
-pub(super) const ACTIONS: [(&str, &str); 14] = [
-    ("add_member", "add-member"),
-    ("assign", "assign"),
-    ("open", "top"),
-    ("reveal", "panel"),
-    ("note", "panel"),
-    ("theme", "panel"),
-    ("revise_theme", "panel"),
-    ("revise_note", "panel"),
-    ("consensus", "panel"),
-    ("recommend", "recommend"),
-    ("plan", "recommend"),
-    ("revise_recommendation", "recommend"),
-    ("close", "top"),
-    ("saved", "top"),
+/// Where a refused form's message is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RefusedAt {
+    /// At the top of the page: the step has no form in place (its confirmation page has).
+    Top,
+    /// Beside its form, with the values entered kept.
+    Form,
+    /// In the panel's meeting section, at the form for that panel.
+    Panel,
+}
+
+/// The actions of the audit page's forms: the section each returns to, and where a refusal
+/// of it is shown. The one list both the redirect and the refused page read.
+pub(super) const ACTIONS: [(&str, &str, RefusedAt); 14] = [
+    ("add_member", "add-member", RefusedAt::Form),
+    ("assign", "assign", RefusedAt::Form),
+    ("open", "top", RefusedAt::Top),
+    ("reveal", "panel", RefusedAt::Top),
+    ("note", "panel", RefusedAt::Panel),
+    ("theme", "panel", RefusedAt::Panel),
+    ("revise_theme", "panel", RefusedAt::Panel),
+    ("revise_note", "panel", RefusedAt::Panel),
+    ("consensus", "panel", RefusedAt::Panel),
+    ("recommend", "recommend", RefusedAt::Form),
+    ("plan", "recommend", RefusedAt::Form),
+    ("revise_recommendation", "recommend", RefusedAt::Form),
+    ("close", "top", RefusedAt::Top),
+    ("saved", "top", RefusedAt::Top),
 ];
+
+/// Where a refusal of `action` is shown; an unknown action's at the top.
+pub(super) fn refused_at(action: &str) -> RefusedAt {
+    ACTIONS
+        .iter()
+        .find(|(a, _, _)| *a == action)
+        .map_or(RefusedAt::Top, |(_, _, at)| *at)
+}
 
 /// Every form on the audit page: which one is in `action`, its fields beside it.
 /// Every field defaults, so who may send the form is checked before what it holds.
@@ -53,6 +73,8 @@ pub struct ActionForm {
     owner_general_practice: Option<String>,
     owner_out_of_hours: Option<String>,
     owner_police: Option<String>,
+    /// Ticked on a reassignment that sets submitted answers aside.
+    understood: Option<String>,
 }
 
 impl ActionForm {
@@ -96,6 +118,8 @@ fn event_of(
                 case: case.to_owned(),
                 release_version: version,
                 content_hash: hash_of(case, version)?,
+                // The reassign form's box: "the submitted answers are set aside".
+                set_aside_submitted: form.understood.is_some(),
             }
         }
         "open" => AuditEvent::ScoringOpened {
@@ -180,19 +204,7 @@ impl Refused {
         let owners = form.owners();
         Refused {
             owners,
-            at_top: !matches!(
-                form.action.as_str(),
-                "add_member"
-                    | "assign"
-                    | "note"
-                    | "theme"
-                    | "revise_theme"
-                    | "revise_note"
-                    | "consensus"
-                    | "recommend"
-                    | "plan"
-                    | "revise_recommendation"
-            ),
+            at_top: refused_at(&form.action) == RefusedAt::Top,
             action: form.action,
             message,
             panel: form.panel,
@@ -277,8 +289,8 @@ pub async fn act(ctx: Ctx, audit: String, form: ActionForm) -> Result<Box<dyn Re
     }
     let section = ACTIONS
         .iter()
-        .find(|(a, _)| *a == action)
-        .map_or("top", |(_, s)| *s);
+        .find(|(a, _, _)| *a == action)
+        .map_or("top", |(_, s, _)| *s);
     let anchor = match section {
         "panel" if !panel.is_empty() => format!("panel-{panel}"),
         "panel" => "top".to_owned(),

@@ -16,11 +16,7 @@ use super::timeline;
 use crate::bounds;
 use crate::ctx::{Chrome, Ctx, html, see_other, server_error};
 use crate::i18n::Lang;
-use crate::lifelines::{Window, extent};
 use crate::views::{fill, parse_value, question_text, sector_name, value_text};
-
-/// Days shown when a case opens: long pathways open on their first months.
-const DEFAULT_SPAN: i64 = 120;
 
 /// The released timeline of a case, verified against the hash the panel was given. Released
 /// versions never change, so one verified build is kept for every later view.
@@ -221,16 +217,7 @@ async fn page(
         })
         .await?;
     let lang = ctx.lang;
-    let whole = extent(&timeline.timeline);
-    let opening = whole.0.clamp(-bounds::MAX_DAY, bounds::MAX_DAY).max(-30);
-    let window = bounds::window(
-        query.from,
-        query.to,
-        Window {
-            from: opening,
-            to: whole.1.clamp(opening + 1, opening + DEFAULT_SPAN),
-        },
-    );
+    let (window, whole) = timeline::opening(&timeline.timeline, query.from, query.to);
     let source = bounds::filter(query.source.as_deref()).map(str::to_owned);
     let base = format!("/my/{audit}/{pseudonym}");
     let mine: BTreeMap<&str, &Answer> = answers
@@ -330,7 +317,7 @@ async fn page(
         label: t.patient.label.clone(),
         release: assignment.release_version,
         content_hash: assignment.content_hash.clone(),
-        index: t.index.clone(),
+        index: crate::views::day_zero(ctx.lang, &t.index),
         timeline_html: &timeline_html,
         questions,
         submitted: assignment.submitted,

@@ -3,11 +3,12 @@
 //! member of a panel, so the page renders it once per released version, period, filter and
 //! language (`state::FragmentKey`).
 
-use casetrail_app::HashedTimeline;
+use casetrail_app::{HashedTimeline, Timeline};
 use serde::Serialize;
 
+use crate::bounds;
 use crate::i18n::{Lang, text};
-use crate::lifelines::{Chart, Window, chart};
+use crate::lifelines::{Chart, Window, chart, extent};
 use crate::views::{moment, vocab};
 
 #[derive(Debug, Serialize)]
@@ -26,7 +27,7 @@ struct MaterialView {
 /// The timeline part of the case page: the same for every member of a panel, so it is
 /// rendered once per released version, period, material filter and language.
 #[derive(Debug, Serialize)]
-pub(super) struct TimelineView {
+pub(crate) struct TimelineView {
     t: &'static crate::i18n::Texts,
     chart: Chart,
     /// Said under the chart when contacts are drawn as counts.
@@ -36,11 +37,31 @@ pub(super) struct TimelineView {
     material: Vec<MaterialView>,
 }
 
+/// Days shown when a case opens: long pathways open on their first months.
+const DEFAULT_SPAN: i64 = 120;
+
+/// What a link adds its query with: `?`, or `&` when the base has a query already.
+fn joiner(base: &str) -> char {
+    if base.contains('?') { '&' } else { '?' }
+}
+
+/// The window a page shows (the one asked for, if it is within bounds; else the first
+/// months from just before day 0) and the whole pathway's extent.
+pub(crate) fn opening(t: &Timeline, from: Option<i64>, to: Option<i64>) -> (Window, (i64, i64)) {
+    let whole = extent(t);
+    let start = whole.0.clamp(-bounds::MAX_DAY, bounds::MAX_DAY).max(-30);
+    let default = Window {
+        from: start,
+        to: whole.1.clamp(start + 1, start + DEFAULT_SPAN),
+    };
+    (bounds::window(from, to, default), whole)
+}
+
 fn zoom_links(lang: Lang, base: &str, window: Window, whole: (i64, i64)) -> Vec<ZoomLink> {
     let span = window.to - window.from;
     let link = |key, from: i64, to: i64| ZoomLink {
         label: text(lang, key).to_owned(),
-        href: format!("{base}?from={from}&to={to}"),
+        href: format!("{base}{}from={from}&to={to}", joiner(base)),
     };
     let mid = window.from + span / 2;
     vec![
@@ -52,7 +73,7 @@ fn zoom_links(lang: Lang, base: &str, window: Window, whole: (i64, i64)) -> Vec<
     ]
 }
 
-pub(super) fn view(
+pub(crate) fn view(
     lang: Lang,
     timeline: &HashedTimeline,
     window: Window,
@@ -76,7 +97,12 @@ pub(super) fn view(
             .iter()
             .map(|s| ZoomLink {
                 label: vocab(lang, "source", s),
-                href: format!("{base}?from={}&to={}&source={s}", window.from, window.to),
+                href: format!(
+                    "{base}{}from={}&to={}&source={s}",
+                    joiner(base),
+                    window.from,
+                    window.to
+                ),
             })
             .collect(),
         material: t

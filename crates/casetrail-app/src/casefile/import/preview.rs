@@ -1,0 +1,89 @@
+//! What an import would do, checked as the import checks it, writing nothing: `--dry-run`.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use casetrail_domain::PatientId;
+use casetrail_import::{Parsed, Rejected};
+
+use super::{ImportOptions, ImportSummary};
+use crate::core::error::{AppError, CaseFileError};
+use crate::core::workbench::Workbench;
+
+impl Workbench {
+    /// What an import of `file` would do, checked as the import checks it, writing nothing.
+    pub(super) fn preview(
+        &self,
+        file: &Path,
+        options: &ImportOptions,
+    ) -> Result<ImportSummary, AppError> {
+        let invalid = |rejected: Vec<Rejected>| CaseFileError::InvalidRows {
+            path: file.to_owned(),
+            rejected,
+        };
+        let (rows, patients): (usize, BTreeSet<PatientId>) =
+            match file.extension().and_then(|e| e.to_str()) {
+                Some("jsonl" | "ndjson") => {
+                    let parsed = Self::read_events(file)?;
+                    if !parsed.rejected.is_empty() {
+                        return Err(AppError::from(invalid(parsed.rejected)));
+                    }
+                    let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
+                    (parsed.lines.len(), patients)
+                }
+                _ => {
+                    let parsed = self.read_contacts(file, options)?;
+                    if !parsed.rejected.is_empty() {
+                        return Err(AppError::from(invalid(parsed.rejected)));
+                    }
+                    let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
+                    (parsed.rows.len(), patients)
+                }
+            };
+        let mut new_patients = 0;
+        for p in &patients {
+            let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
+            new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
+        }
+        Ok(ImportSummary {
+            rows,
+            rejected: 0,
+            rejected_file: None,
+            patients: patients.len(),
+            appended: 0,
+            already_stored: 0,
+            new_patients,
+        })
+    }
+
+    /// What an import of rows already read would do: refused when any row is invalid, else
+    /// the counts, writing nothing.
+    pub(crate) fn preview_rows(
+        &self,
+        file: &Path,
+        parsed: &Parsed,
+    ) -> Result<ImportSummary, AppError> {
+        if !parsed.rejected.is_empty() {
+            return Err(CaseFileError::InvalidRows {
+                path: file.to_owned(),
+                rejected: parsed.rejected.clone(),
+            }
+            .into());
+        }
+        let patients: BTreeSet<&PatientId> = parsed.rows.iter().map(|r| &r.patient).collect();
+        let mut new_patients = 0;
+        for p in &patients {
+            let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
+            new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
+        }
+        Ok(ImportSummary {
+            rows: parsed.rows.len(),
+            rejected: 0,
+            rejected_file: None,
+            patients: patients.len(),
+            appended: 0,
+            already_stored: 0,
+            new_patients,
+        })
+    }
+}

@@ -1,0 +1,127 @@
+//! Importing an LPR3 extract: a contact table and a diagnosis table read through the
+//! region's mapping file, then imported as contact rows like the contacts CSV. LPR3 has no
+//! patient id but the CPR number, so each number is imported under an id keyed by a secret
+//! of this data directory's key vault: the same person gets the same id in every extract, and
+//! the id does not reveal the number (a plain hash would: the CPR numbers are few enough to
+//! try them all).
+
+use std::path::{Path, PathBuf};
+
+use casetrail_domain::{Cpr, PatientId};
+use casetrail_import::{Lpr3Mapping, Parsed, parse_lpr3};
+
+use crate::casefile::import::{ImportOptions, ImportSummary, Progress, new_key};
+use crate::core::error::{AppError, CaseFileError, io_error};
+use crate::core::workbench::Workbench;
+
+/// The vault entry of the secret LPR3 patient ids are keyed by.
+const PERSON_ID_KEY: &str = "import/lpr3-person-ids";
+
+/// A mapping file is a page of configuration: more than this is not one.
+const MAX_MAPPING_BYTES: u64 = 1 << 20;
+
+/// The files of one LPR3 extract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lpr3Files {
+    /// The mapping file (TOML; see `fixtures/import/lpr3/mapping.toml`).
+    pub mapping: PathBuf,
+    /// The contact table (kontakter), CSV.
+    pub contacts: PathBuf,
+    /// The diagnosis table (diagnoser), CSV.
+    pub diagnoses: PathBuf,
+}
+
+/// The patient id a CPR number is imported under: `L` and 16 hexadecimal digits of a keyed
+/// hash (a collision among a million patients has odds of about 1 in 36 million).
+fn person_id(key: &[u8; 32], cpr: &Cpr) -> PatientId {
+    let hash = blake3::keyed_hash(key, cpr.as_str().as_bytes());
+    let hex: String = hash.as_bytes()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    PatientId::new(format!("L{hex}")).expect("L and hex digits are a valid id")
+}
+
+impl Workbench {
+    /// Imports an LPR3 extract (see docs/import.md): every row of both tables is checked
+    /// before anything is written, as for the contacts CSV.
+    pub fn import_lpr3(
+        &self,
+        files: &Lpr3Files,
+        options: ImportOptions,
+        by: &str,
+        progress: &mut dyn Progress,
+    ) -> Result<ImportSummary, AppError> {
+        let parsed = self.read_lpr3(files, &options)?;
+        if options.dry_run {
+            return self.preview_rows(&files.contacts, &parsed);
+        }
+        self.import_rows(&files.contacts, parsed, options, by, progress)
+    }
+
+    fn read_lpr3(&self, files: &Lpr3Files, options: &ImportOptions) -> Result<Parsed, AppError> {
+        let mapping = read_mapping(&files.mapping)?;
+        // A dry run writes nothing, not even the secret: before the first import, every
+        // patient is new whatever id it would get.
+        let key = if options.dry_run {
+            match self.vault()?.get(PERSON_ID_KEY)? {
+                Some(key) => key,
+                None => new_key()?,
+            }
+        } else {
+            self.vault()?.get_or_insert(PERSON_ID_KEY, new_key()?)?
+        };
+        let open = |path: &Path| -> Result<_, AppError> {
+            let file = std::fs::File::open(path).map_err(io_error(path))?;
+            Ok(std::io::BufReader::with_capacity(1 << 20, file))
+        };
+        let mut parsed = parse_lpr3(
+            &mapping,
+            open(&files.contacts)?,
+            open(&files.diagnoses)?,
+            &|cpr| person_id(&key, cpr),
+        )
+        .map_err(|source| CaseFileError::ImportFile {
+            path: files.contacts.clone(),
+            source,
+        })?;
+        self.rename_and_check(&mut parsed, options)?;
+        Ok(parsed)
+    }
+}
+
+fn read_mapping(path: &Path) -> Result<Lpr3Mapping, AppError> {
+    let size = std::fs::metadata(path).map_err(io_error(path))?.len();
+    if size > MAX_MAPPING_BYTES {
+        return Err(CaseFileError::Lpr3Mapping {
+            path: path.to_owned(),
+            source: casetrail_import::MappingError::Toml {
+                detail: format!("{size} bytes; a mapping file has at most {MAX_MAPPING_BYTES}"),
+            },
+        }
+        .into());
+    }
+    let text = std::fs::read_to_string(path).map_err(io_error(path))?;
+    Lpr3Mapping::parse(&text).map_err(|source| {
+        CaseFileError::Lpr3Mapping {
+            path: path.to_owned(),
+            source,
+        }
+        .into()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_person_id_is_keyed_and_stable() {
+        let cpr = Cpr::parse("0101904321").unwrap();
+        let a = person_id(&[1; 32], &cpr);
+        assert_eq!(a, person_id(&[1; 32], &cpr), "the same person, the same id");
+        assert_ne!(a, person_id(&[2; 32], &cpr), "another key, another id");
+        assert!(!a.as_str().contains("010190"));
+        assert_eq!(a.as_str().len(), 17);
+    }
+}
