@@ -58,7 +58,7 @@ async fn axe_violations(j: &Journey<'_>, axe: &str) -> Vec<String> {
         .c
         .execute_async(
             r#"const done = arguments[arguments.length - 1];
-axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
+axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } })
   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ', at: '
       + v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' [' + (n.failureSummary || '').replace(/\s+/g, ' ') + ']').join('; '))))
   .catch(e => done(['axe failed: ' + e]));"#,
@@ -150,9 +150,14 @@ async fn check_page(j: &Journey<'_>, axe: &str, role: &str, href: &str) -> Vec<S
     let mut wrong = Vec::new();
     j.c.set_window_size(1400, 1000).await.unwrap();
     j.shot(&format!("{}-1400", shot_name(role, href))).await;
+    let started = std::time::Instant::now();
     for v in axe_violations(j, axe).await {
         wrong.push(format!("{role} {href}: {v}"));
     }
+    println!(
+        "  axe on {role} {href}: {} ms",
+        started.elapsed().as_millis()
+    );
     j.c.set_window_size(390, 844).await.unwrap();
     let (wide, inner) = page_width(j).await;
     j.shot(&format!("{}-390", shot_name(role, href))).await;
@@ -199,6 +204,14 @@ async fn crawl(
 
 pub(super) async fn every_page_is_accessible_and_fits_a_phone(j: &Journey<'_>) {
     std::fs::create_dir_all(j.shots.join("every-page")).unwrap();
+    // axe on the 2,000-event case takes seconds, more on a loaded machine: chromedriver's
+    // default of 30 s for a script is no bound worth failing on.
+    let timeouts = fantoccini::wd::TimeoutConfiguration::new(
+        Some(Duration::from_secs(300)),
+        Some(Duration::from_secs(60)),
+        None,
+    );
+    j.c.update_timeouts(timeouts).await.unwrap();
     let axe = axe_source();
     let mut wrong = Vec::new();
     let mut seen = BTreeMap::new();

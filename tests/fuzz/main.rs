@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 
-use casetrail_app::PseudonymKey;
+use casetrail_app::{PseudonymKey, document_text};
 use casetrail_audit::{Level, parse_questionnaire, read_table};
 use casetrail_import::{Lpr3Mapping, parse_contacts, parse_events, parse_lpr3};
 use casetrail_receipt::{Receipt, SignedCheckpoint};
@@ -16,6 +16,7 @@ const EVENTS: &str = include_str!("../../fixtures/cases/sag-1-skizofreni-botilbu
 const QUESTIONNAIRE: &str =
     include_str!("../../fixtures/questionnaires/defactum-2019.questionnaire");
 const RATINGS: &str = include_str!("../../fixtures/ratings/krippendorff-2011.csv");
+const RTF: &str = include_str!("../../fixtures/web/doegnrapport-sag-6.rtf");
 const LPR3_MAPPING: &str = include_str!("../../fixtures/import/lpr3/mapping.toml");
 const LPR3_CONTACTS: &str = include_str!("../../fixtures/import/lpr3/kontakter.csv");
 const LPR3_DIAGNOSES: &str = include_str!("../../fixtures/import/lpr3/diagnoser.csv");
@@ -87,6 +88,16 @@ proptest! {
             for r in &parsed.rejected {
                 prop_assert!(r.line >= 2 && !r.errors.is_empty());
             }
+        }
+    }
+
+    #[test]
+    fn documents(bytes in prop_oneof![mutated(RTF), any_bytes()]) {
+        // PDFs have their own property (`pdf_bytes_in_process`).
+        if !bytes.starts_with(b"%PDF-")
+            && let Ok((_, text)) = document_text(&bytes)
+        {
+            prop_assert!(text.len() <= 4 * bytes.len() + 4);
         }
     }
 

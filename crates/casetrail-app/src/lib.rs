@@ -30,6 +30,7 @@ pub use audit::audits::{
 };
 pub use audit::users::{MIN_PASSWORD_CHARS, Role, User};
 pub use casefile::decisions::MAX_DECISIONS;
+pub use casefile::documents::{DocumentKind, document_text};
 pub use casefile::forget::Forgotten;
 pub use casefile::identity::Renames;
 pub use casefile::import::{ImportOptions, ImportSummary, Progress, Quiet};

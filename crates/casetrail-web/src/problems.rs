@@ -199,6 +199,10 @@ pub fn explain(lang: Lang, q: Option<&Questionnaire>, e: &AppError) -> String {
         AppError::CaseFile(casetrail_app::CaseFileError::ImportFile { source, .. }) => {
             file_problem(lang, source)
         }
+        AppError::CaseFile(
+            casetrail_app::CaseFileError::Document { reason }
+            | casetrail_app::CaseFileError::Pdf { reason },
+        ) => fill(lang, "problem_document", &[("detail", reason)]),
         other => fill(lang, "problem_other", &[("detail", &other.to_string())]),
     }
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod analysis;
 pub(crate) mod decisions;
+pub(crate) mod documents;
 pub(crate) mod forget;
 pub(crate) mod identity;
 pub(crate) mod import;

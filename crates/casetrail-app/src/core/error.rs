@@ -174,6 +174,9 @@ pub enum CaseFileError {
     UndecidedReview { case: String, undecided: usize },
     #[error("the PDF could not be read: {reason}")]
     Pdf { reason: String },
+    /// A document (RTF, text) whose text cannot be read.
+    #[error("the document cannot be read: {reason}")]
+    Document { reason: String },
     #[error("cannot write the synthetic region: {reason}")]
     Generate { reason: String },
 }
@@ -199,6 +202,7 @@ impl CaseFileError {
             CaseFileError::PreviewOutdated { .. } => ErrorKind::Conflict,
             CaseFileError::UndecidedReview { .. } => ErrorKind::Conflict,
             CaseFileError::Pdf { .. } => ErrorKind::Invalid,
+            CaseFileError::Document { .. } => ErrorKind::Invalid,
             CaseFileError::Generate { .. } => ErrorKind::Internal,
         }
     }

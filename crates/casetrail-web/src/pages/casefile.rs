@@ -478,7 +478,8 @@ pub async fn case_action(
     }))
 }
 
-/// Attaches material to a case: typed text, or the text of an uploaded PDF (or both).
+/// Attaches material to a case: typed text, or the text of an uploaded document (PDF, RTF or
+/// plain text in any common encoding), or both.
 pub async fn attach_material(
     ctx: Ctx,
     case: String,
@@ -487,18 +488,19 @@ pub async fn attach_material(
     let (session, mut upload) = read_multipart(&ctx, form).await?;
     let by = session.user;
     let id = case.clone();
+    let lang = ctx.lang;
     ctx.blocking(move |wb| {
-        let bad = |what: &str| AppError::bad_form(what.to_owned());
+        let bad = |key: &str| AppError::bad_form(text(lang, key).to_owned());
         let source = casetrail_app::MaterialSource::parse(upload.field("source"))
-            .ok_or_else(|| bad("choose the material's source"))?;
+            .ok_or_else(|| bad("material_no_source"))?;
         let date: NaiveDate = upload
             .field("date")
             .trim()
             .parse()
-            .map_err(|_| bad("the material's date (YYYY-MM-DD)"))?;
+            .map_err(|_| bad("material_bad_date"))?;
         let mut text = upload.field("text").trim().to_owned();
         if let Some((_, pdf)) = upload.files.remove("pdf").filter(|(_, b)| !b.is_empty()) {
-            let extracted = casetrail_app::pdf_text(&pdf)?;
+            let (_, extracted) = casetrail_app::document_text(&pdf)?;
             text = [text, extracted]
                 .into_iter()
                 .filter(|t| !t.is_empty())

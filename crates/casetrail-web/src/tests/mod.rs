@@ -5,6 +5,7 @@ mod authorisation;
 mod flows;
 mod guarded;
 mod hostile;
+mod material;
 mod ops;
 mod pages;
 mod refused;
@@ -201,6 +202,11 @@ pub(super) type Response = warp::http::Response<warp::hyper::body::Bytes>;
 pub(super) struct As(String);
 
 impl As {
+    /// The cookie header the session is sent with.
+    pub(super) fn cookie(&self) -> String {
+        format!("session={}", self.0)
+    }
+
     pub(super) async fn new(
         api: &(impl Filter<Extract = (impl Reply,), Error = std::convert::Infallible> + Clone + 'static),
         user: &str,
