@@ -10,6 +10,14 @@ use super::{ImportOptions, ImportSummary};
 use crate::core::error::{AppError, CaseFileError};
 use crate::core::workbench::Workbench;
 
+fn refused(file: &Path, rejected: Vec<Rejected>) -> AppError {
+    CaseFileError::InvalidRows {
+        path: file.to_owned(),
+        rejected,
+    }
+    .into()
+}
+
 impl Workbench {
     /// What an import of `file` would do, checked as the import checks it, writing nothing.
     pub(super) fn preview(
@@ -17,43 +25,17 @@ impl Workbench {
         file: &Path,
         options: &ImportOptions,
     ) -> Result<ImportSummary, AppError> {
-        let invalid = |rejected: Vec<Rejected>| CaseFileError::InvalidRows {
-            path: file.to_owned(),
-            rejected,
-        };
-        let (rows, patients): (usize, BTreeSet<PatientId>) =
-            match file.extension().and_then(|e| e.to_str()) {
-                Some("jsonl" | "ndjson") => {
-                    let parsed = Self::read_events(file)?;
-                    if !parsed.rejected.is_empty() {
-                        return Err(AppError::from(invalid(parsed.rejected)));
-                    }
-                    let patients = parsed.lines.iter().map(|l| l.patient.clone()).collect();
-                    (parsed.lines.len(), patients)
+        match file.extension().and_then(|e| e.to_str()) {
+            Some("jsonl" | "ndjson") => {
+                let parsed = Self::read_events(file)?;
+                if !parsed.rejected.is_empty() {
+                    return Err(refused(file, parsed.rejected));
                 }
-                _ => {
-                    let parsed = self.read_contacts(file, options)?;
-                    if !parsed.rejected.is_empty() {
-                        return Err(AppError::from(invalid(parsed.rejected)));
-                    }
-                    let patients = parsed.rows.iter().map(|r| r.patient.clone()).collect();
-                    (parsed.rows.len(), patients)
-                }
-            };
-        let mut new_patients = 0;
-        for p in &patients {
-            let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
-            new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
+                let patients = parsed.lines.iter().map(|l| &l.patient).collect();
+                self.would_import(parsed.lines.len(), patients)
+            }
+            _ => self.preview_rows(file, &self.read_contacts(file, options)?),
         }
-        Ok(ImportSummary {
-            rows,
-            rejected: 0,
-            rejected_file: None,
-            patients: patients.len(),
-            appended: 0,
-            already_stored: 0,
-            new_patients,
-        })
     }
 
     /// What an import of rows already read would do: refused when any row is invalid, else
@@ -64,20 +46,25 @@ impl Workbench {
         parsed: &Parsed,
     ) -> Result<ImportSummary, AppError> {
         if !parsed.rejected.is_empty() {
-            return Err(CaseFileError::InvalidRows {
-                path: file.to_owned(),
-                rejected: parsed.rejected.clone(),
-            }
-            .into());
+            return Err(refused(file, parsed.rejected.clone()));
         }
-        let patients: BTreeSet<&PatientId> = parsed.rows.iter().map(|r| &r.patient).collect();
+        let patients = parsed.rows.iter().map(|r| &r.patient).collect();
+        self.would_import(parsed.rows.len(), patients)
+    }
+
+    /// The counts of an import of `rows` for `patients`: how many the record does not hold.
+    fn would_import(
+        &self,
+        rows: usize,
+        patients: BTreeSet<&PatientId>,
+    ) -> Result<ImportSummary, AppError> {
         let mut new_patients = 0;
         for p in &patients {
             let stream = casetrail_ledger::StreamId::new(casetrail_import::stream_name(p))?;
             new_patients += usize::from(self.ledger().stream_version(&stream)?.is_none());
         }
         Ok(ImportSummary {
-            rows: parsed.rows.len(),
+            rows,
             rejected: 0,
             rejected_file: None,
             patients: patients.len(),
