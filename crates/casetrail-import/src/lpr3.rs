@@ -361,32 +361,17 @@ fn contact_row(
     if let (Ok(ContactKind::WardAdmission), true) = (&kind, all.is_empty()) {
         check(&c.main_diagnosis, Err(Problem::NoMainDiagnosis));
     }
-    let mut take = |column: &str, r: Result<(), Problem>| check(column, r);
-    take(
-        &c.contact,
-        contact.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    take(&c.cpr, cpr.as_ref().map(|_| ()).map_err(Clone::clone));
-    take(&c.unit, unit.as_ref().map(|_| ()).map_err(Clone::clone));
-    take(
-        &c.start_date,
-        start.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
-    take(&c.end_date, end.as_ref().map(|_| ()).map_err(Clone::clone));
-    take(
-        &c.priority,
-        priority.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check(&c.contact, refusal(&contact));
+    check(&c.cpr, refusal(&cpr));
+    check(&c.unit, refusal(&unit));
+    check(&c.start_date, refusal(&start));
+    check(&c.end_date, refusal(&end));
+    check(&c.priority, refusal(&priority));
+    // A contact type read as "attendance" needs its unit; the unit's own refusal says why.
     if unit.is_ok() {
-        take(
-            &c.contact_type,
-            kind.as_ref().map(|_| ()).map_err(Clone::clone),
-        );
+        check(&c.contact_type, refusal(&kind));
     }
-    take(
-        &c.main_diagnosis,
-        main.as_ref().map(|_| ()).map_err(Clone::clone),
-    );
+    check(&c.main_diagnosis, refusal(&main));
     match (contact, cpr, unit, start, end, priority, kind, sector) {
         (Ok(id), Ok(cpr), Ok(unit), Ok(start), Ok(end), Ok(priority), Ok(kind), Ok(sector))
             if errors.is_empty() =>
@@ -412,6 +397,11 @@ fn contact_row(
         }
         _ => Err(errors),
     }
+}
+
+/// What a field's result refuses, if anything.
+fn refusal<T>(result: &Result<T, Problem>) -> Result<(), Problem> {
+    result.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
 fn not_one_of(value: &str, codes: &BTreeMap<String, String>) -> Problem {
