@@ -6,6 +6,8 @@ mod cases;
 mod import;
 mod lpr3;
 mod material;
+mod material_folder;
+mod medcom;
 mod privacy;
 mod readback;
 mod receipts;

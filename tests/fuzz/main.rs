@@ -6,9 +6,11 @@
 
 use proptest::prelude::*;
 
-use casetrail_app::{PseudonymKey, document_text};
+use casetrail_app::{DocumentKind, PseudonymKey, document_text};
 use casetrail_audit::{Level, parse_questionnaire, read_table};
-use casetrail_import::{Lpr3Mapping, parse_contacts, parse_events, parse_lpr3};
+use casetrail_import::{
+    Lpr3Mapping, parse_contacts, parse_events, parse_lpr3, parse_notification, resolve,
+};
 use casetrail_receipt::{Receipt, SignedCheckpoint};
 
 const CONTACTS: &str = include_str!("../../fixtures/import/contacts-small.csv");
@@ -17,9 +19,13 @@ const QUESTIONNAIRE: &str =
     include_str!("../../fixtures/questionnaires/defactum-2019.questionnaire");
 const RATINGS: &str = include_str!("../../fixtures/ratings/krippendorff-2011.csv");
 const RTF: &str = include_str!("../../fixtures/web/doegnrapport-sag-6.rtf");
+const EML: &str = include_str!("../../fixtures/documents/henvendelse-vagtlaege.eml");
+const DOCX: &[u8] = include_bytes!("../../fixtures/documents/notat-hjemmepleje.docx");
 const LPR3_MAPPING: &str = include_str!("../../fixtures/import/lpr3/mapping.toml");
 const LPR3_CONTACTS: &str = include_str!("../../fixtures/import/lpr3/kontakter.csv");
 const LPR3_DIAGNOSES: &str = include_str!("../../fixtures/import/lpr3/diagnoser.csv");
+const MEDCOM_ADMIT: &str = include_str!("../../fixtures/import/medcom/02-admit-inpatient.json");
+const MEDCOM_CANCEL: &str = include_str!("../../fixtures/import/medcom/06-cancel-discharge.json");
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -30,6 +36,11 @@ fn cases() -> u32 {
 
 /// A valid file with a few of its bytes changed, a part cut out, or a part repeated.
 fn mutated(valid: &'static str) -> impl Strategy<Value = Vec<u8>> {
+    mutated_bytes(valid.as_bytes())
+}
+
+/// [`mutated`] for a binary file.
+fn mutated_bytes(valid: &'static [u8]) -> impl Strategy<Value = Vec<u8>> {
     let len = valid.len();
     (
         proptest::collection::vec((0..len, any::<u8>()), 0..8),
@@ -38,7 +49,7 @@ fn mutated(valid: &'static str) -> impl Strategy<Value = Vec<u8>> {
         0u8..3,
     )
         .prop_map(move |(changes, at, span, how)| {
-            let mut bytes = valid.as_bytes().to_vec();
+            let mut bytes = valid.to_vec();
             for (i, b) in changes {
                 bytes[i] = b;
             }
@@ -92,12 +103,33 @@ proptest! {
     }
 
     #[test]
-    fn documents(bytes in prop_oneof![mutated(RTF), any_bytes()]) {
+    fn documents(bytes in prop_oneof![mutated(RTF), mutated(EML), mutated_bytes(DOCX), any_bytes()]) {
         // PDFs have their own property (`pdf_bytes_in_process`).
         if !bytes.starts_with(b"%PDF-")
-            && let Ok((_, text)) = document_text(&bytes)
+            && let Ok((kind, text)) = document_text(&bytes)
         {
-            prop_assert!(text.len() <= 4 * bytes.len() + 4);
+            // Compressed parts (a DOCX, one attached to an e-mail) unpack within their bound;
+            // text and RTF give at most a few bytes of text per byte read.
+            let bound = match kind {
+                DocumentKind::Docx | DocumentKind::Mail => 32 << 20,
+                _ => 4 * bytes.len() + 4,
+            };
+            prop_assert!(text.len() <= bound);
+        }
+    }
+
+    #[test]
+    fn medcom_bundles(
+        bytes in prop_oneof![mutated(MEDCOM_ADMIT), mutated(MEDCOM_CANCEL), any_bytes()],
+    ) {
+        match parse_notification(&bytes) {
+            Ok(n) => {
+                // What reads resolves (against nothing stored) without a panic.
+                let patient = casetrail_domain::PatientId::new("L1").unwrap();
+                let (resolved, refused) = resolve(vec![(patient, n)], &|_, _| None);
+                prop_assert_eq!(resolved.len() + refused.len(), 1);
+            }
+            Err(e) => prop_assert!(!e.to_string().is_empty()),
         }
     }
 

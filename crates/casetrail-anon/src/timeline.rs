@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use casetrail_domain::readmission::{Readmission, classify};
 use casetrail_domain::stays::{Stay, stays};
-use casetrail_domain::{DatePolicy, DomainEvent, RiskDecision, Sealed, Sex, When, corrections};
-use chrono::{Duration, NaiveDate};
+use casetrail_domain::{DatePolicy, DomainEvent, RiskDecision, Sealed, When, corrections};
+use chrono::Duration;
 
 pub use crate::dates::Moment;
 use crate::dates::{Dating, age_band};
@@ -19,7 +19,10 @@ use crate::risk::{
 };
 use crate::scan::{Redactor, Replaced};
 
+mod identity;
 mod model;
+
+use identity::{identity, index_of};
 
 pub use model::{
     Actor, CaseEvents, ConsentMark, ContactMark, HashedTimeline, Material, Opener, PatientSummary,
@@ -72,81 +75,6 @@ fn place_forms(name: &str) -> Vec<String> {
         }
     }
     out
-}
-
-struct Identity {
-    name: Option<String>,
-    cpr: Option<String>,
-    birth_year: Option<i32>,
-    sex: Option<Sex>,
-    municipality: Option<String>,
-    erased: bool,
-}
-
-fn identity(events: &[DomainEvent], open: Opener<'_>) -> Identity {
-    let mut id = Identity {
-        name: None,
-        cpr: None,
-        birth_year: None,
-        sex: None,
-        municipality: None,
-        erased: false,
-    };
-    for event in events {
-        match event {
-            DomainEvent::PatientRegistered(r) => {
-                id.name = open("name", &r.name);
-                id.cpr = open("cpr", &r.cpr);
-                id.birth_year = Some(r.birth_year);
-                id.sex = Some(r.sex);
-                id.municipality = Some(r.municipality.clone());
-            }
-            DomainEvent::IdentityCorrected(c) => {
-                if let Some(n) = &c.name {
-                    id.name = open("name", n);
-                }
-                if let Some(n) = &c.cpr {
-                    id.cpr = open("cpr", n);
-                }
-                id.birth_year = c.birth_year.or(id.birth_year);
-                id.sex = c.sex.or(id.sex);
-                id.municipality = c.municipality.clone().or(id.municipality.take());
-            }
-            DomainEvent::PatientErased(_) => id.erased = true,
-            _ => {}
-        }
-    }
-    id
-}
-
-/// Day 0: the first admission (a ward stay), else the first event with a date.
-fn index_of(events: &[DomainEvent], all_stays: &[Stay]) -> (NaiveDate, String) {
-    let first_stay = all_stays
-        .iter()
-        .filter(|s| !s.user_controlled_bed)
-        .map(|s| s.start)
-        .min();
-    if let Some(start) = first_stay {
-        return (start.calendar_date(), "første indlæggelse".into());
-    }
-    let first = events.iter().filter_map(when_of).min();
-    (
-        first.map_or(NaiveDate::MIN, |w| w.calendar_date()),
-        "første registrerede hændelse".into(),
-    )
-}
-
-fn when_of(event: &DomainEvent) -> Option<When> {
-    match event {
-        DomainEvent::ContactRecorded(c) => Some(c.start),
-        DomainEvent::AdmissionStarted(a) => Some(a.start),
-        DomainEvent::DischargeRecorded(d) => Some(d.end),
-        DomainEvent::PlanChanged(p) => Some(p.at),
-        DomainEvent::ConsentGiven(c) => Some(c.date),
-        DomainEvent::ConsentWithdrawn(c) => Some(c.date),
-        DomainEvent::MaterialAttached(m) => Some(m.date),
-        _ => None,
-    }
 }
 
 /// Everything one build needs to turn names into labels and text into redacted text.
@@ -303,6 +231,14 @@ fn build_with_texts(
             }
             DomainEvent::AdmissionStarted(a) => {
                 labeller.add_place("Sengeafsnit", &unit_key("", &a.ward));
+            }
+            // A notification's unit is a ward's name, and its hospital's name is no less
+            // identifying than a contact's organisation.
+            DomainEvent::HospitalNotified(n) => {
+                labeller.add_place("Sengeafsnit", &unit_key("", &n.unit));
+                organisations
+                    .entry(n.organisation.clone())
+                    .or_insert(casetrail_domain::Sector::Region);
             }
             DomainEvent::PersonRecorded(p) => {
                 labeller.add_person(person_role(p.role), p.person.as_str());

@@ -30,6 +30,7 @@ pub use audit::audits::{
 };
 pub use audit::users::{MIN_PASSWORD_CHARS, Role, User};
 pub use casefile::decisions::MAX_DECISIONS;
+pub use casefile::documents::folder::{Attached, MAX_DOCUMENTS, ReadDocument};
 pub use casefile::documents::{DocumentKind, document_text};
 pub use casefile::forget::Forgotten;
 pub use casefile::identity::Renames;
@@ -39,6 +40,7 @@ pub use casefile::material::{
     MAX_PDF_BYTES, PdfReader, limit_this_process_for_pdf, pdf_text, pdf_text_here,
     pdf_text_sandboxed, read_pdfs_with,
 };
+pub use casefile::medcom::{MAX_BUNDLE_BYTES, MAX_BUNDLES};
 pub use casefile::pathway::{EntryDetail, Erasure, PathwayEntry, PathwayView, Personal, StayView};
 pub use casefile::projection::StaysProjection;
 pub use casefile::release::{KeySource, Release, create_key_file, pseudonym_key};
@@ -66,7 +68,7 @@ pub use casetrail_receipt::{
 };
 pub use core::error::{AppError, AuditError, CaseFileError, CoreError, ErrorKind, ExportError};
 pub use core::workbench::{Access, Workbench};
-pub use demo::generate::{SyntheticRegion, generate_contacts_csv, generate_lpr3};
+pub use demo::generate::{SyntheticRegion, generate_contacts_csv, generate_lpr3, generate_medcom};
 pub use demo::load::DemoSummary;
 pub use demo::workbench::{
     DEMO_AUDIT, DEMO_PASSWORD, DemoUser, LONG_CASE, WorkbenchDemo, long_case_jsonl,

@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::Icd10;
 use crate::error::DomainError;
-use crate::ids::{ContactId, MaterialId, PatientId, PersonId, PlanId, StayId};
+use crate::ids::{ContactId, MaterialId, MessageId, PatientId, PersonId, PlanId, StayId};
 use crate::sealed::Sealed;
 use crate::time::When;
 use crate::vocab::{
-    ContactKind, DatePolicy, MaterialSource, PersonRole, PlanAction, PlanKind, Priority,
-    RiskDecision, Sector, Sex,
+    ContactKind, DatePolicy, HospitalActivity, MaterialSource, PersonRole, PlanAction, PlanKind,
+    Priority, RiskDecision, Sector, Sex,
 };
 
 /// A patient enters the record. CPR number and name are sealed.
@@ -156,6 +156,30 @@ pub struct DischargeRecorded {
     pub patient: PatientId,
     /// When the patient was discharged.
     pub end: When,
+}
+
+/// A hospital notification (MedCom HospitalNotification, "Sygehusadvis") as the municipality
+/// received it: one event per message. A revised or cancelled notification is corrected by a
+/// later `Corrected` event, never edited. Notifications carry no diagnosis and no priority
+/// (the law allows only a minimal data set without consent); see `stays` for how a stay is
+/// made of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HospitalNotified {
+    /// The message (its MessageHeader id), which a revision or cancellation names.
+    pub message: MessageId,
+    /// The patient.
+    pub patient: PatientId,
+    /// The hospital stay (the notification's episode-of-care id, LPR3's forløb).
+    pub episode: StayId,
+    /// What happened.
+    pub activity: HospitalActivity,
+    /// When it happened: the stay's start for an admission, its end for a discharge, the
+    /// leave's start or end for a leave.
+    pub at: When,
+    /// The hospital (the service provider's organisation).
+    pub organisation: String,
+    /// The unit, as the SOR table names it (or its SOR code when the table has none).
+    pub unit: String,
 }
 
 /// A plan (coordinated plan, treatment plan, discharge agreement and so on) was made, revised
@@ -414,6 +438,8 @@ domain_events! {
     DischargeRecorded(DischargeRecorded) = "DischargeRecorded" @ 1,
     /// See [`PlanChanged`].
     PlanChanged(PlanChanged) = "PlanChanged" @ 1,
+    /// See [`HospitalNotified`].
+    HospitalNotified(HospitalNotified) = "HospitalNotified" @ 1,
     /// See [`ConsentGiven`].
     ConsentGiven(ConsentGiven) = "ConsentGiven" @ 1,
     /// See [`ConsentWithdrawn`].

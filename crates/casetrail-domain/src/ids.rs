@@ -81,6 +81,12 @@ local_id!(
 );
 
 local_id!(
+    /// A message from another system (a MedCom message's MessageHeader id).
+    MessageId,
+    "message id"
+);
+
+local_id!(
     /// A relative, friend or professional known to a case.
     PersonId,
     "person id"

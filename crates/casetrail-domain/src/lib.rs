@@ -30,13 +30,13 @@ pub use error::DomainError;
 pub use events::{
     AdmissionStarted, CaseFileReleased, ConsentGiven, ConsentWithdrawn, ContactRecorded,
     ContactRecordedV1, ContentHash, Corrected, Correction, DischargeRecorded, DomainEvent,
-    EventRef, IdentityCorrected, MaterialAttached, PatientErased, PatientRegistered,
-    PersonRecorded, PlanChanged, RiskReviewed, personal_fields,
+    EventRef, HospitalNotified, IdentityCorrected, MaterialAttached, PatientErased,
+    PatientRegistered, PersonRecorded, PlanChanged, RiskReviewed, personal_fields,
 };
-pub use ids::{ContactId, MaterialId, PatientId, PersonId, PlanId, StayId};
+pub use ids::{ContactId, MaterialId, MessageId, PatientId, PersonId, PlanId, StayId};
 pub use sealed::Sealed;
 pub use time::{DayWindow, Elapsed, When};
 pub use vocab::{
-    ContactKind, DatePolicy, MaterialSource, PersonRole, PlanAction, PlanKind, Priority,
-    RiskDecision, Sector, Sex,
+    ContactKind, DatePolicy, HospitalActivity, MaterialSource, PersonRole, PlanAction, PlanKind,
+    Priority, RiskDecision, Sector, Sex,
 };

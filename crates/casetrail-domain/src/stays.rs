@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use crate::codes::Icd10;
-use crate::events::DomainEvent;
+use crate::events::{DomainEvent, HospitalNotified};
 use crate::ids::PatientId;
 use crate::time::When;
-use crate::vocab::{ContactKind, Priority};
+use crate::vocab::{ContactKind, HospitalActivity, Priority};
 
 /// One stay on a ward, or in a user-controlled bed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +56,7 @@ pub fn stays<'a>(
     let mut by_patient: BTreeMap<PatientId, Vec<Stay>> = BTreeMap::new();
     let mut admissions: BTreeMap<(PatientId, String), Stay> = BTreeMap::new();
     let mut discharges: BTreeMap<(PatientId, String), When> = BTreeMap::new();
+    let mut notified: BTreeMap<(PatientId, String), Vec<&HospitalNotified>> = BTreeMap::new();
     for event in events {
         match event {
             DomainEvent::ContactRecorded(c)
@@ -95,7 +96,16 @@ pub fn stays<'a>(
             DomainEvent::DischargeRecorded(d) => {
                 discharges.insert((d.patient.clone(), d.stay.to_string()), d.end);
             }
+            DomainEvent::HospitalNotified(n) => notified
+                .entry((n.patient.clone(), n.episode.to_string()))
+                .or_default()
+                .push(n),
             _ => {}
+        }
+    }
+    for ((patient, _), notifications) in notified {
+        if let Some(stay) = notified_stay(&notifications) {
+            by_patient.entry(patient).or_default().push(stay);
         }
     }
     // A discharge may arrive before its admission; pair them once everything is read.
@@ -109,4 +119,138 @@ pub fn stays<'a>(
         });
     }
     by_patient
+}
+
+/// The stay one episode's hospital notifications describe (corrections applied), if the
+/// patient was admitted: an emergency visit that ended without admission is no stay, as an
+/// emergency-room contact is none. The stay begins at the first admission notification
+/// (the emergency arrival when there was one) and ends at the inpatient discharge.
+///
+/// Notifications carry no priority: a stay that began in an emergency department
+/// (`admit_emergency`, MedCom's "akut ambulant") is counted as acute, one announced as an
+/// admission straight away as planned. That is an inference, and a direct acute admission
+/// (say, brought in by the police to the ward) is counted as planned by it; docs/import.md
+/// says so. Nor do they carry diagnoses: the stay has none.
+fn notified_stay(notifications: &[&HospitalNotified]) -> Option<Stay> {
+    let first = |activity| {
+        notifications
+            .iter()
+            .filter(|n| n.activity == activity)
+            .min_by_key(|n| n.at.epoch_seconds())
+    };
+    let admitted = first(HospitalActivity::AdmitInpatient)?;
+    let emergency = first(HospitalActivity::AdmitEmergency)
+        .filter(|e| e.at.epoch_seconds() <= admitted.at.epoch_seconds());
+    let discharged = notifications
+        .iter()
+        .filter(|n| n.activity == HospitalActivity::DischargeInpatient)
+        .max_by_key(|n| n.at.epoch_seconds());
+    Some(Stay {
+        patient: admitted.patient.clone(),
+        source: admitted.episode.to_string(),
+        ward: admitted.unit.clone(),
+        start: emergency.map_or(admitted.at, |e| e.at),
+        end: discharged.map(|d| d.at),
+        priority: if emergency.is_some() {
+            Priority::Acute
+        } else {
+            Priority::Planned
+        },
+        diagnoses: Vec::new(),
+        court_ordered: false,
+        user_controlled_bed: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corrections;
+    use crate::events::{Corrected, Correction, EventRef};
+    use crate::ids::{MessageId, StayId};
+
+    fn notified(n: u8, episode: &str, activity: HospitalActivity, at: &str) -> DomainEvent {
+        DomainEvent::HospitalNotified(HospitalNotified {
+            message: MessageId::new(format!("m{n}")).unwrap(),
+            patient: PatientId::new("L1").unwrap(),
+            episode: StayId::new(episode).unwrap(),
+            activity,
+            at: When::parse(at).unwrap(),
+            organisation: "Psykiatrien".into(),
+            unit: "P2".into(),
+        })
+    }
+
+    fn stays_of(events: Vec<DomainEvent>) -> Vec<Stay> {
+        let applied = corrections::apply(
+            events
+                .into_iter()
+                .enumerate()
+                .map(|(i, e)| (EventRef([i as u8; 16]), e)),
+        );
+        stays(applied.standing.iter().map(|s| &s.event))
+            .into_values()
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn notifications_make_a_stay_when_the_patient_was_admitted() {
+        use HospitalActivity::*;
+        let stays = stays_of(vec![
+            // through the emergency department: acute, from the arrival
+            notified(1, "E1", AdmitEmergency, "2019-03-04T22:40"),
+            notified(2, "E1", AdmitInpatient, "2019-03-05T01:10"),
+            notified(3, "E1", StartLeave, "2019-03-07T10:00"),
+            notified(4, "E1", EndLeave, "2019-03-07T18:00"),
+            notified(5, "E1", DischargeInpatient, "2019-03-09T11:00"),
+            // an emergency visit and home again: no stay
+            notified(6, "E2", AdmitEmergency, "2019-04-01T20:00"),
+            notified(7, "E2", DischargeEmergency, "2019-04-01T23:00"),
+            // admitted straight away, not yet discharged: planned, open
+            notified(8, "E3", AdmitInpatient, "2019-05-01T09:00"),
+        ]);
+        assert_eq!(stays.len(), 2, "{stays:?}");
+        assert_eq!(stays[0].source, "E1");
+        assert_eq!(stays[0].start.to_string(), "2019-03-04T22:40");
+        assert_eq!(stays[0].end.unwrap().to_string(), "2019-03-09T11:00");
+        assert!(stays[0].is_acute());
+        assert!(stays[0].diagnoses.is_empty());
+        assert_eq!((stays[1].source.as_str(), stays[1].end), ("E3", None));
+        assert!(!stays[1].is_acute());
+    }
+
+    #[test]
+    fn a_cancelled_or_revised_notification_counts_as_corrected() {
+        use HospitalActivity::*;
+        let correct = |target: u8, correction| {
+            DomainEvent::Corrected(Corrected {
+                patient: PatientId::new("L1").unwrap(),
+                target: EventRef([target; 16]),
+                correction,
+                reason: None,
+            })
+        };
+        let stays = stays_of(vec![
+            notified(1, "E1", AdmitInpatient, "2019-03-05T01:10"),
+            notified(2, "E1", DischargeInpatient, "2019-03-06T11:00"),
+            // the discharge was cancelled, then the admission's time revised
+            correct(1, Correction::Retract),
+            correct(
+                0,
+                Correction::Amend(Box::new(notified(
+                    1,
+                    "E1",
+                    AdmitInpatient,
+                    "2019-03-05T00:30",
+                ))),
+            ),
+            // an admission sent in error and cancelled: no stay
+            notified(5, "E2", AdmitInpatient, "2019-06-01T10:00"),
+            correct(4, Correction::Retract),
+        ]);
+        assert_eq!(stays.len(), 1, "{stays:?}");
+        assert_eq!(stays[0].start.to_string(), "2019-03-05T00:30");
+        assert_eq!(stays[0].end, None, "the discharge was cancelled");
+    }
 }

@@ -70,6 +70,23 @@ impl When {
         Ok(When::date_time(at))
     }
 
+    /// Reads an instant with an offset, as FHIR and other messages write it
+    /// (`2019-03-04T22:40:00+01:00`, `…Z`), as the moment on a Copenhagen wall clock (to the
+    /// second; fractions dropped). A date alone reads as [`When::date`].
+    pub fn parse_instant(text: &str) -> Result<When, DomainError> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return When::parse(text);
+        }
+        let at =
+            chrono::DateTime::parse_from_rfc3339(text).map_err(|_| DomainError::InvalidWhen {
+                value: text.to_owned(),
+            })?;
+        let local = at.with_timezone(&Copenhagen).naive_local();
+        let whole = local.with_nanosecond(0).expect("nanosecond 0 is valid");
+        Ok(When::date_time(whole))
+    }
+
     /// The calendar day.
     pub fn calendar_date(&self) -> NaiveDate {
         self.date
@@ -191,6 +208,19 @@ mod tests {
 
     fn w(s: &str) -> When {
         When::parse(s).unwrap()
+    }
+
+    #[test]
+    fn instants_with_an_offset_read_as_copenhagen_wall_clock_time() {
+        let read = |s: &str| When::parse_instant(s).unwrap().to_string();
+        assert_eq!(read("2019-03-04T22:40:00+01:00"), "2019-03-04T22:40");
+        assert_eq!(read("2019-03-04T21:40:00Z"), "2019-03-04T22:40");
+        // summer time: UTC+2
+        assert_eq!(read("2019-07-01T08:15:30.250Z"), "2019-07-01T10:15:30");
+        assert_eq!(read("2019-07-01"), "2019-07-01");
+        for bad in ["", "2019-07-01T10:15", "yesterday", "2019-02-30T10:00:00Z"] {
+            assert!(When::parse_instant(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -140,6 +140,26 @@ vocabulary!(
 );
 
 vocabulary!(
+    /// What a hospital notification (MedCom's Sygehusadvis) told the municipality. A revision
+    /// or a cancellation is not an activity of its own: it is a correction of the notification
+    /// it revises or cancels.
+    HospitalActivity {
+        /// The patient arrived at an emergency department (akut ambulant, STAA).
+        AdmitEmergency = "admit_emergency",
+        /// The patient was admitted (indlagt, STIN).
+        AdmitInpatient = "admit_inpatient",
+        /// Leave began (STOR).
+        StartLeave = "start_leave",
+        /// Leave ended (SLOR).
+        EndLeave = "end_leave",
+        /// The emergency stay ended (SLHJ, akut ambulant).
+        DischargeEmergency = "discharge_emergency",
+        /// The admission ended (SLHJ, indlagt).
+        DischargeInpatient = "discharge_inpatient",
+    }
+);
+
+vocabulary!(
     /// Where a piece of case material comes from.
     MaterialSource {
         /// The hospital psychiatry record.

@@ -11,6 +11,7 @@ mod columns;
 mod convert;
 mod jsonl;
 mod lpr3;
+mod medcom;
 mod parse;
 mod problem;
 
@@ -19,6 +20,10 @@ pub use convert::{ImportEvent, STREAM_PREFIX, stream_name, to_events, to_events_
 pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
 pub use lpr3::{
     Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit, parse_lpr3,
+};
+pub use medcom::{
+    BundleError, Change, Notification, Resolved, StoredMessage, message_event_id,
+    notification_events, parse_notification, resolve,
 };
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
 pub use problem::{Expected, Problem};

@@ -14,11 +14,13 @@
 
 mod allocate;
 mod lpr3;
+mod medcom;
 mod names;
 mod pathway;
 
 pub use allocate::{PUBLISHED_2017, PublishedRow, allocate};
 pub use lpr3::{Lpr3Written, write_lpr3};
+pub use medcom::{MedcomWritten, write_medcom};
 pub use pathway::{Generator, Row};
 
 /// What to generate.

@@ -22,6 +22,7 @@ const SELECTION_EVENTS: &[&str] = &[
     "ContactRecorded",
     "AdmissionStarted",
     "DischargeRecorded",
+    "HospitalNotified",
     "PlanChanged",
     "Corrected",
 ];

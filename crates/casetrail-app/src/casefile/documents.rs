@@ -1,4 +1,5 @@
-//! Case material from documents: the text of a PDF (through `material.rs`), an RTF file, or
+//! Case material from documents: the text of a PDF (through `material.rs`), a Word document
+//! (`documents/docx.rs`), an e-mail with its attachments (`documents/mail.rs`), an RTF file, or
 //! plain text in any common encoding, told apart by their bytes rather than by their names.
 //! The text is then sealed and redacted like any typed note.
 //!
@@ -6,6 +7,10 @@
 //! UTF-8, and anything else is read as Windows-1252, what Danish Windows programs write (it
 //! holds ISO 8859-1, so æ, ø and å come out right either way). Bytes with NUL or other control
 //! characters are no text and are refused.
+
+mod docx;
+pub(crate) mod folder;
+mod mail;
 
 use crate::core::error::{AppError, CaseFileError};
 
@@ -16,6 +21,10 @@ pub enum DocumentKind {
     Pdf,
     /// Rich Text Format.
     Rtf,
+    /// A Word document (DOCX).
+    Docx,
+    /// An e-mail (RFC 5322, `.eml`), with its attachments.
+    Mail,
     /// Plain text.
     Text,
 }
@@ -32,6 +41,21 @@ fn unreadable(reason: impl Into<String>) -> AppError {
 
 /// The text of a document, and what it was read as.
 pub fn document_text(bytes: &[u8]) -> Result<(DocumentKind, String), AppError> {
+    document_text_at(bytes, 0)
+}
+
+/// [`document_text`] of a document `depth` e-mails deep: an e-mail inside an e-mail inside an
+/// e-mail is not opened.
+fn document_text_at(bytes: &[u8], depth: usize) -> Result<(DocumentKind, String), AppError> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Ok((DocumentKind::Docx, docx::docx_text(bytes)?));
+    }
+    if mail::looks_like_mail(bytes) {
+        if depth >= 2 {
+            return Ok((DocumentKind::Mail, String::new()));
+        }
+        return Ok((DocumentKind::Mail, mail::mail_text(bytes, depth)?));
+    }
     if bytes.starts_with(b"%PDF-") {
         return Ok((
             DocumentKind::Pdf,
@@ -239,6 +263,85 @@ mod tests {
     }
 
     #[test]
+    fn a_word_document_gives_its_paragraphs_without_field_codes_or_deleted_text() {
+        let docx = include_bytes!("../../../../fixtures/documents/notat-hjemmepleje.docx");
+        let (kind, text) = document_text(docx).unwrap();
+        assert_eq!(kind, DocumentKind::Docx);
+        assert_eq!(
+            text,
+            "Notat fra hjemmeplejen\nBorger set af Søren Kjær kl. 14.30.\nMedicin:\tgivet\nNæste besøg i morgen."
+        );
+    }
+
+    #[test]
+    fn an_email_gives_its_header_body_and_attachments() {
+        let eml = include_bytes!("../../../../fixtures/documents/henvendelse-vagtlaege.eml");
+        let (kind, text) = document_text(eml).unwrap();
+        assert_eq!(kind, DocumentKind::Mail);
+        assert!(
+            text.starts_with("Emne: Henvendelse vedrørende borger\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Fra: Lene Vagtlæge <vagtlaege@example.invalid>"),
+            "{text}"
+        );
+        assert!(text.contains("Dato: 2019-03-05T23:10:00+01:00"), "{text}");
+        // the body's ISO 8859-1 quoted-printable, decoded
+        assert!(text.contains("Hjemmeplejens notat er vedhæftet."), "{text}");
+        assert!(
+            text.contains("--- Bilag: notat.docx ---\nNotat fra hjemmeplejen"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[Bilag: billede.png: ikke tekst, ikke læst]"),
+            "{text}"
+        );
+        // an e-mail inside an e-mail inside an e-mail is not opened
+        let inner = String::from_utf8_lossy(eml).into_owned();
+        let wrap = |inside: &str, n: u8| {
+            format!(
+                "From: a@example.invalid\r\nSubject: lag {n}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b{n}\"\r\n\r\n--b{n}\r\nContent-Type: text/plain\r\n\r\nlag {n}\r\n--b{n}\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=\"indre{n}.eml\"\r\n\r\n{inside}\r\n--b{n}--\r\n"
+            )
+        };
+        let (_, nested) = document_text(wrap(&wrap(&inner, 2), 1).as_bytes()).unwrap();
+        assert!(
+            nested.contains("lag 1") && nested.contains("lag 2"),
+            "{nested}"
+        );
+        assert!(
+            nested.contains("en e-mail i en e-mail, ikke læst"),
+            "{nested}"
+        );
+        assert!(!nested.contains("Notat fra hjemmeplejen"), "{nested}");
+    }
+
+    #[test]
+    fn a_zip_that_is_no_word_document_or_a_bomb_is_refused() {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        zip.start_file("word/document.xml", options).unwrap();
+        // 40 MB of zeros compresses to some 40 kB
+        let zeros = vec![b'0'; 1 << 20];
+        for _ in 0..40 {
+            std::io::Write::write_all(&mut zip, &zeros).unwrap();
+        }
+        let bomb = zip.finish().unwrap().into_inner();
+        assert!(bomb.len() < 200_000, "{}", bomb.len());
+        let refused = document_text(&bomb).unwrap_err().to_string();
+        assert!(refused.contains("more than 32 MB"), "{refused}");
+
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        zip.start_file("other.txt", options).unwrap();
+        std::io::Write::write_all(&mut zip, b"x").unwrap();
+        let other = zip.finish().unwrap().into_inner();
+        let refused = document_text(&other).unwrap_err().to_string();
+        assert!(refused.contains("not a Word document"), "{refused}");
+        assert!(document_text(b"PK\x03\x04 broken").is_err());
+    }
+
+    #[test]
     fn rtf_gives_its_text_without_the_formatting() {
         let rtf = r"{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Calibri;}}{\colortbl;\red0\green0\blue0;}
 {\*\generator Riched20;}{\info{\author Nogen}}\pard\f0\fs22 D\'f8gnrapport fra \b politiet\b0 .\par
@@ -256,10 +359,15 @@ Borgeren var urolig \u8211? men rolig igen kl. 23.\line Se n\'e6ste side.\par}";
 
     #[test]
     fn binary_deep_and_empty_files_are_refused_with_a_reason() {
-        let binary = document_text(b"PK\x03\x04\x00\x00binary")
+        let binary = document_text(b"\x89PNG\r\n\x1a\n\x00\x00binary")
             .unwrap_err()
             .to_string();
-        assert!(binary.contains("U+0003"), "{binary}");
+        assert!(binary.contains("U+001A"), "{binary}");
+        // a ZIP is read as a Word document, and refused as one when it is none
+        let zip = document_text(b"PK\x03\x04\x00\x00binary")
+            .unwrap_err()
+            .to_string();
+        assert!(zip.contains("not a readable ZIP (DOCX) file"), "{zip}");
         let deep = format!("{{\\rtf1 {}x", "{".repeat(MAX_RTF_DEPTH + 1));
         let deep = document_text(deep.as_bytes()).unwrap_err().to_string();
         assert!(deep.contains("deeper"), "{deep}");

@@ -28,7 +28,7 @@ use crate::core::workbench::{Workbench, actor};
 mod preview;
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
-const EVENTS_PER_APPEND: usize = 2_000;
+pub(crate) const EVENTS_PER_APPEND: usize = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ImportOptions {
@@ -250,7 +250,7 @@ impl Workbench {
 
     /// Each patient's key: the stored one, or a new one, all new ones in one synced write.
     /// Also returns the patients whose key is new here: nothing keyed by it can be stored yet.
-    fn keys_for<'a>(
+    pub(crate) fn keys_for<'a>(
         &self,
         patients: impl Iterator<Item = &'a PatientId>,
     ) -> Result<(HashMap<PatientId, PatientKey>, HashSet<PatientId>), AppError> {
@@ -410,7 +410,7 @@ impl Workbench {
     /// Appends what `produce` hands over, skipping events already stored (those of patients
     /// in `unstored` are known not to be, and are not looked up). One thread appends
     /// while this one prepares the next chunk, so sealing overlaps with the synced writes.
-    fn append_all(
+    pub(crate) fn append_all(
         &self,
         actor: &Actor,
         summary: &mut ImportSummary,

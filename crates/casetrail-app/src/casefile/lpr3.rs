@@ -15,7 +15,7 @@ use crate::core::error::{AppError, CaseFileError, io_error};
 use crate::core::workbench::Workbench;
 
 /// The vault entry of the secret LPR3 patient ids are keyed by.
-const PERSON_ID_KEY: &str = "import/lpr3-person-ids";
+pub(crate) const PERSON_ID_KEY: &str = "import/lpr3-person-ids";
 
 /// A mapping file is a page of configuration: more than this is not one.
 const MAX_MAPPING_BYTES: u64 = 1 << 20;
@@ -33,7 +33,7 @@ pub struct Lpr3Files {
 
 /// The patient id a CPR number is imported under: `L` and 16 hexadecimal digits of a keyed
 /// hash (a collision among a million patients has odds of about 1 in 36 million).
-fn person_id(key: &[u8; 32], cpr: &Cpr) -> PatientId {
+pub(crate) fn person_id(key: &[u8; 32], cpr: &Cpr) -> PatientId {
     let hash = blake3::keyed_hash(key, cpr.as_str().as_bytes());
     let hex: String = hash.as_bytes()[..8]
         .iter()

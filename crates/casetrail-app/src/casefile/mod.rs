@@ -10,6 +10,7 @@ pub(crate) mod identity;
 pub(crate) mod import;
 pub(crate) mod lpr3;
 pub(crate) mod material;
+pub(crate) mod medcom;
 pub(crate) mod pathway;
 pub(crate) mod projection;
 pub(crate) mod release;

@@ -197,6 +197,13 @@ fn summary(event: &DomainEvent) -> (String, String) {
             d.end.to_string(),
             format!("discharged from stay {}", d.stay),
         ),
+        DomainEvent::HospitalNotified(n) => (
+            n.at.to_string(),
+            format!(
+                "hospital notification: {} ({}, stay {})",
+                n.activity, n.unit, n.episode
+            ),
+        ),
         DomainEvent::PlanChanged(p) => (p.at.to_string(), format!("{} {}", p.kind, p.action)),
         DomainEvent::ConsentGiven(c) => (c.date.to_string(), format!("consent given: {}", c.scope)),
         DomainEvent::ConsentWithdrawn(c) => (

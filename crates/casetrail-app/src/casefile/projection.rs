@@ -2,7 +2,7 @@
 //! log each time.
 //!
 //! The projection holds the decoded events that shape stays (admission contacts, admissions,
-//! discharges, corrections). Its checkpoint is the position and hash of the last record it has
+//! discharges, hospital notifications, corrections). Its checkpoint is the position and hash of the last record it has
 //! seen: a reader loads it, checks that the log still has that hash at that position (else
 //! the log is not the one the projection was made from, and it starts over), and reads only
 //! the records after it. `casetrail rebuild` makes it anew; [`StaysProjection::follow`] keeps
@@ -21,8 +21,13 @@ use crate::core::error::{AppError, CoreError};
 use crate::core::workbench::decode_stored;
 
 /// Bumped when the stored form changes; an older file is rebuilt, not misread.
-const SNAPSHOT_FORMAT: u32 = 2;
-const STAY_EVENTS: &[&str] = &["AdmissionStarted", "DischargeRecorded", "Corrected"];
+const SNAPSHOT_FORMAT: u32 = 3;
+const STAY_EVENTS: &[&str] = &[
+    "AdmissionStarted",
+    "DischargeRecorded",
+    "HospitalNotified",
+    "Corrected",
+];
 
 /// The events stays are made of, as of a checkpoint.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

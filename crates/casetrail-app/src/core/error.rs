@@ -114,6 +114,17 @@ pub enum CaseFileError {
         path: PathBuf,
         rejected: Vec<Rejected>,
     },
+    /// Hospital notification bundles that cannot be imported, each with its file.
+    #[error("{} of the messages are invalid, so nothing was imported", rejected.len())]
+    InvalidBundles {
+        rejected: Vec<(PathBuf, casetrail_import::BundleError)>,
+    },
+    /// No bundle files where the import was pointed.
+    #[error("{path}: holds no .json files (MedCom bundles are read from .json files)")]
+    NoBundles { path: PathBuf },
+    /// More bundle files than one import takes.
+    #[error("more than {limit} message files in one import: import the folder in parts")]
+    TooManyBundles { limit: usize },
     #[error("{value:?} is not a patient id: {source}")]
     PatientId {
         value: String,
@@ -188,6 +199,9 @@ impl CaseFileError {
             CaseFileError::ImportFile { .. } => ErrorKind::Invalid,
             CaseFileError::Lpr3Mapping { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidRows { .. } => ErrorKind::Invalid,
+            CaseFileError::InvalidBundles { .. } => ErrorKind::Invalid,
+            CaseFileError::NoBundles { .. } => ErrorKind::Invalid,
+            CaseFileError::TooManyBundles { .. } => ErrorKind::Invalid,
             CaseFileError::PatientId { .. } => ErrorKind::Invalid,
             CaseFileError::UnknownPatient { .. } => ErrorKind::NotFound,
             CaseFileError::IdentityConflict { .. } => ErrorKind::Conflict,

@@ -30,6 +30,29 @@ pub fn generate_lpr3(
         .map_err(AppError::from)
 }
 
+/// Writes the region's ward admissions as MedCom hospital notifications, one bundle file per
+/// message, into the folder `out` (made if missing).
+pub fn generate_medcom(
+    region: SyntheticRegion,
+    out: &std::path::Path,
+) -> Result<casetrail_synth::MedcomWritten, AppError> {
+    let config = casetrail_synth::Config {
+        patients: region.patients,
+        year: region.year,
+        seed: region.seed,
+    };
+    let failed = |e: std::io::Error| {
+        AppError::from(CaseFileError::Generate {
+            reason: format!("{}: {e}", out.display()),
+        })
+    };
+    std::fs::create_dir_all(out).map_err(failed)?;
+    casetrail_synth::write_medcom(config, &mut |name, bytes| {
+        std::fs::write(out.join(name), bytes)
+    })
+    .map_err(failed)
+}
+
 /// Writes the region as the contacts CSV `casetrail import` reads; returns the rows written.
 pub fn generate_contacts_csv(
     region: SyntheticRegion,

@@ -1,5 +1,5 @@
 //! `casetrail generate`: a deterministic synthetic region as a contacts CSV, or as an LPR3
-//! extract with its mapping file.
+//! extract with its mapping file, or as MedCom hospital notifications.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,6 +17,9 @@ pub enum Format {
     /// An LPR3 extract of the region's hospital contacts: --out is a folder that gets
     /// mapping.toml, kontakter.csv and diagnoser.csv.
     Lpr3,
+    /// MedCom hospital notifications of the region's ward admissions: --out is a folder that
+    /// gets one FHIR bundle (.json) per message.
+    Medcom,
 }
 
 /// Write a deterministic synthetic region (invented people only).
@@ -79,6 +82,16 @@ pub fn run(_: &Env, args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 written.contacts,
                 written.diagnoses,
                 written.units
+            );
+        }
+        Format::Medcom => {
+            let written = casetrail_app::generate_medcom(region, &out)?;
+            out!(
+                "generated {patients} synthetic patients for {year} as MedCom hospital notifications in {}: {} messages about {} ward admissions, {} of them revisions or cancellations",
+                out.display(),
+                written.messages,
+                written.stays,
+                written.corrections
             );
         }
     }

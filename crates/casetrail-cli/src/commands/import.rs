@@ -16,14 +16,18 @@ pub enum Format {
     Auto,
     /// An LPR3 extract: the contact table and the diagnosis table, with --mapping.
     Lpr3,
+    /// MedCom hospital notifications: bundle files (.json) or folders of them.
+    Medcom,
 }
 
-/// Import a contacts CSV, JSON Lines of events (.jsonl), or an LPR3 extract (--format lpr3
-/// --mapping FILE KONTAKTER DIAGNOSER): every row is validated first.
+/// Import a contacts CSV, JSON Lines of events (.jsonl), an LPR3 extract (--format lpr3
+/// --mapping FILE KONTAKTER DIAGNOSER) or MedCom hospital notifications (--format medcom
+/// FOLDER|FILE…): every row or message is validated first.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file; for --format lpr3, the contact table, then the diagnosis table.
-    #[arg(required = true, num_args = 1..=2)]
+    /// The file; for --format lpr3, the contact table, then the diagnosis table; for
+    /// --format medcom, bundle files or folders of them.
+    #[arg(required = true, num_args = 1..)]
     files: Vec<PathBuf>,
     /// What the files are.
     #[arg(long, value_enum, default_value = "auto")]
@@ -50,6 +54,7 @@ pub struct ImportArgs {
 enum Source {
     File(PathBuf),
     Lpr3(Lpr3Files),
+    Medcom(Vec<PathBuf>),
 }
 
 impl Source {
@@ -67,6 +72,8 @@ impl Source {
                 contacts: contacts.clone(),
                 diagnoses: diagnoses.clone(),
             })),
+            (Format::Medcom, files, None) => Ok(Source::Medcom(files.to_vec())),
+            (Format::Medcom, _, Some(_)) => anyhow::bail!("--mapping is for --format lpr3"),
             (Format::Lpr3, _, _) => anyhow::bail!(
                 "--format lpr3 takes --mapping FILE and two tables: the contacts (kontakter), then the diagnoses (diagnoser)"
             ),
@@ -78,12 +85,16 @@ impl Source {
         match self {
             Source::File(f) => f.display(),
             Source::Lpr3(f) => f.contacts.display(),
+            Source::Medcom(paths) => paths[0].display(),
         }
     }
 }
 
 pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
     let source = Source::of(&args)?;
+    if let Source::Medcom(paths) = &source {
+        return medcom(env, &args, paths);
+    }
     let wb = env.write()?;
     let options = ImportOptions {
         skip_invalid: args.skip_invalid,
@@ -94,6 +105,7 @@ pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
     {
         Source::File(file) => wb.import_file(file, options, &args.who.name, progress),
         Source::Lpr3(files) => wb.import_lpr3(files, options, &args.who.name, progress),
+        Source::Medcom(_) => unreachable!("MedCom bundles are imported by medcom()"),
     };
     if args.dry_run {
         let s = import(options, &mut casetrail_app::Quiet)?;
@@ -136,6 +148,65 @@ pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
                 "error: {} of the rows of {} are invalid, so nothing was imported (--skip-invalid imports the rest)",
                 rejected.len(),
                 path.display()
+            );
+            Ok(ExitCode::from(2))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `import --format medcom`: messages rather than rows, each refusal named by its file.
+fn medcom(env: &Env, args: &ImportArgs, paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    if !args.renames.is_empty() {
+        anyhow::bail!(
+            "--rename-patient is for extracts with patient ids of their own; MedCom messages know a patient by CPR number"
+        );
+    }
+    let wb = env.write()?;
+    let options = ImportOptions {
+        skip_invalid: args.skip_invalid,
+        renames: casetrail_app::Renames::default(),
+        dry_run: args.dry_run,
+    };
+    let mut bar = crate::progress::Bar::default();
+    let progress: &mut dyn casetrail_app::Progress = if args.dry_run {
+        &mut casetrail_app::Quiet
+    } else {
+        &mut bar
+    };
+    match wb.import_medcom(paths, options, &args.who.name, progress) {
+        Ok((s, rejected)) => {
+            for (file, problem) in &rejected {
+                eprintln!("{}: {problem} (not imported)", file.display());
+            }
+            if args.dry_run {
+                out!(
+                    "would import {} messages for {} patients ({} new, {} already in the record); nothing was written",
+                    s.rows,
+                    s.patients,
+                    s.new_patients,
+                    s.patients - s.new_patients
+                );
+            } else {
+                out!(
+                    "imported {} messages for {} patients ({} new, {} already in the record); {} events appended, {} already stored",
+                    s.rows,
+                    s.patients,
+                    s.new_patients,
+                    s.patients - s.new_patients,
+                    s.appended,
+                    s.already_stored
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(AppError::CaseFile(CaseFileError::InvalidBundles { rejected })) => {
+            for (file, problem) in &rejected {
+                eprintln!("{}: {problem}", file.display());
+            }
+            eprintln!(
+                "error: {} of the messages are invalid, so nothing was imported (--skip-invalid imports the rest)",
+                rejected.len()
             );
             Ok(ExitCode::from(2))
         }

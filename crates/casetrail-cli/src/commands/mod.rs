@@ -8,6 +8,7 @@ use clap::Subcommand;
 use crate::env::Env;
 
 mod alpha;
+mod attach;
 mod audit;
 mod checkpoint;
 mod decide;
@@ -47,6 +48,7 @@ pub enum Command {
     PublicKey(public_key::PublicKeyArgs),
     Generate(generate::GenerateArgs),
     Import(import::ImportArgs),
+    Attach(attach::AttachArgs),
     ExportEvents(export_events::ExportEventsArgs),
     Report(report::ReportArgs),
     Export(export::ExportArgs),
@@ -87,6 +89,7 @@ pub fn run(env: &Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::PublicKey(args) => public_key::run(env, args),
         Command::Generate(args) => generate::run(env, args),
         Command::Import(args) => import::run(env, args),
+        Command::Attach(args) => attach::run(env, args),
         Command::ExportEvents(args) => export_events::run(env, args),
         Command::Report(args) => report::run(env, args),
         Command::Export(args) => export::run(env, args),

@@ -39,6 +39,11 @@ const STORED: &[(&str, u32, &str)] = &[
         include_str!("../../../../fixtures/events/discharge-recorded-v1.json"),
     ),
     (
+        "HospitalNotified",
+        1,
+        include_str!("../../../../fixtures/events/hospital-notified-v1.json"),
+    ),
+    (
         "PlanChanged",
         1,
         include_str!("../../../../fixtures/events/plan-changed-v1.json"),
