@@ -60,6 +60,25 @@ fn canonical(row: &ContactRow) -> Vec<u8> {
     .into_bytes()
 }
 
+/// `items` grouped by patient, the patients in order of first appearance and each one's items
+/// in their order: every format writes a patient's registration before their events.
+pub(crate) fn by_patient<T>(
+    items: &[T],
+    patient_of: impl Fn(&T) -> &PatientId,
+) -> Vec<(&PatientId, Vec<&T>)> {
+    let mut groups: Vec<(&PatientId, Vec<&T>)> = Vec::new();
+    let mut index: HashMap<&PatientId, usize> = HashMap::new();
+    for item in items {
+        let patient = patient_of(item);
+        let at = *index.entry(patient).or_insert_with(|| {
+            groups.push((patient, Vec::new()));
+            groups.len() - 1
+        });
+        groups[at].1.push(item);
+    }
+    groups
+}
+
 fn hex8(id: &[u8; 16]) -> String {
     id[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -85,21 +104,9 @@ pub fn to_events_in_chunks(
     chunk_events: usize,
     mut take: impl FnMut(Vec<ImportEvent>),
 ) -> Result<(), PatientId> {
-    let mut order: Vec<&PatientId> = Vec::new();
-    let mut by_patient: HashMap<&PatientId, Vec<&ContactRow>> = HashMap::new();
-    for row in rows {
-        by_patient
-            .entry(&row.patient)
-            .or_insert_with(|| {
-                order.push(&row.patient);
-                Vec::new()
-            })
-            .push(row);
-    }
     let mut out = Vec::new();
-    for patient in order {
+    for (patient, rows) in by_patient(rows, |r| &r.patient) {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
-        let rows = &by_patient[patient];
         let first = rows[0];
         let registered = PatientRegistered {
             patient: patient.clone(),

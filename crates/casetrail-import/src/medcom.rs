@@ -12,7 +12,7 @@
 
 mod bundle;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use casetrail_domain::{
     Corrected, Correction, Cpr, Datelike as _, DomainEvent, EventRef, HospitalActivity,
@@ -283,21 +283,10 @@ pub fn notification_events(
     resolved: &[Resolved],
     keys: &HashMap<PatientId, PatientKey>,
 ) -> Result<Vec<ImportEvent>, PatientId> {
-    let mut order: Vec<&PatientId> = Vec::new();
-    let mut by_patient: BTreeMap<&PatientId, Vec<&Resolved>> = BTreeMap::new();
-    for r in resolved {
-        by_patient
-            .entry(&r.patient)
-            .or_insert_with(|| {
-                order.push(&r.patient);
-                Vec::new()
-            })
-            .push(r);
-    }
-    let mut out = Vec::with_capacity(resolved.len() + order.len());
-    for patient in order {
+    let groups = crate::convert::by_patient(resolved, |r| &r.patient);
+    let mut out = Vec::with_capacity(resolved.len() + groups.len());
+    for (patient, list) in groups {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
-        let list = &by_patient[patient];
         let first = &list[0].notification;
         out.push(ImportEvent {
             patient: patient.clone(),
@@ -311,7 +300,7 @@ pub fn notification_events(
                 municipality: first.municipality.clone(),
             }),
         });
-        for r in list {
+        for r in &list {
             let n = &r.notification;
             // An amended notification keeps the id of the one it amends: the notification is
             // the same, what it says is new (and a later correction of the revision finds the

@@ -15,7 +15,7 @@ use crate::core::error::{AppError, CaseFileError, io_error};
 use crate::core::workbench::Workbench;
 
 /// The vault entry of the secret LPR3 patient ids are keyed by.
-pub(crate) const PERSON_ID_KEY: &str = "import/lpr3-person-ids";
+const PERSON_ID_KEY: &str = "import/lpr3-person-ids";
 
 /// A mapping file is a page of configuration: more than this is not one.
 const MAX_MAPPING_BYTES: u64 = 1 << 20;
@@ -43,6 +43,19 @@ pub(crate) fn person_id(key: &[u8; 32], cpr: &Cpr) -> PatientId {
 }
 
 impl Workbench {
+    /// The secret CPR numbers' patient ids are keyed by (LPR3 and MedCom alike). A dry run
+    /// writes nothing, not even the secret: before the first import, every patient is new
+    /// whatever id it would get.
+    pub(crate) fn person_id_secret(&self, dry_run: bool) -> Result<[u8; 32], AppError> {
+        if dry_run {
+            return match self.vault()?.get(PERSON_ID_KEY)? {
+                Some(key) => Ok(key),
+                None => new_key(),
+            };
+        }
+        Ok(self.vault()?.get_or_insert(PERSON_ID_KEY, new_key()?)?)
+    }
+
     /// Imports an LPR3 extract (see docs/import.md): every row of both tables is checked
     /// before anything is written, as for the contacts CSV.
     pub fn import_lpr3(
@@ -61,16 +74,7 @@ impl Workbench {
 
     fn read_lpr3(&self, files: &Lpr3Files, options: &ImportOptions) -> Result<Parsed, AppError> {
         let mapping = read_mapping(&files.mapping)?;
-        // A dry run writes nothing, not even the secret: before the first import, every
-        // patient is new whatever id it would get.
-        let key = if options.dry_run {
-            match self.vault()?.get(PERSON_ID_KEY)? {
-                Some(key) => key,
-                None => new_key()?,
-            }
-        } else {
-            self.vault()?.get_or_insert(PERSON_ID_KEY, new_key()?)?
-        };
+        let key = self.person_id_secret(options.dry_run)?;
         let open = |path: &Path| -> Result<_, AppError> {
             let file = std::fs::File::open(path).map_err(io_error(path))?;
             Ok(std::io::BufReader::with_capacity(1 << 20, file))

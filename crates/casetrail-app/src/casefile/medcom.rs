@@ -15,8 +15,8 @@ use casetrail_import::{
 use casetrail_ledger::EventId;
 use casetrail_protect::PatientKey;
 
-use crate::casefile::import::{ImportOptions, ImportSummary, Progress, new_key};
-use crate::casefile::lpr3::{PERSON_ID_KEY, person_id};
+use crate::casefile::import::{ImportOptions, ImportSummary, Progress};
+use crate::casefile::lpr3::person_id;
 use crate::core::error::{AppError, CaseFileError, io_error};
 use crate::core::layout::vault_name;
 use crate::core::workbench::{Workbench, actor, decode_stored};
@@ -89,14 +89,7 @@ impl Workbench {
         progress: &mut dyn Progress,
     ) -> Result<(ImportSummary, Vec<(PathBuf, BundleError)>), AppError> {
         let files = bundle_files(paths)?;
-        let key = if options.dry_run {
-            match self.vault()?.get(PERSON_ID_KEY)? {
-                Some(key) => key,
-                None => new_key()?,
-            }
-        } else {
-            self.vault()?.get_or_insert(PERSON_ID_KEY, new_key()?)?
-        };
+        let key = self.person_id_secret(options.dry_run)?;
         let mut read = Vec::with_capacity(files.len());
         let mut origin = Vec::with_capacity(files.len());
         let mut rejected = Vec::new();
