@@ -1,5 +1,5 @@
-//! MedCom hospital notifications: the example messages in `fixtures/import/medcom/` import
-//! with one command (a folder), again without writing anything twice; their revisions and
+//! MedCom messages: the example hospital notifications and care communications in
+//! `fixtures/import/medcom/` import with one command (a folder), again without writing anything twice; their revisions and
 //! cancellations are corrections; a generated region's notifications give the stage-1
 //! figures its contacts CSV gives, but for the diagnoses the messages do not carry; a bad
 //! message is refused with its file and place, and nothing is written.
@@ -52,17 +52,17 @@ fn the_example_notifications_import_once_with_their_corrections() {
         &["import", "--format", "medcom", "--dry-run", folder],
     );
     assert!(
-        dry.contains("would import 10 messages for 2 patients (2 new"),
+        dry.contains("would import 12 messages for 2 patients (2 new"),
         "{dry}"
     );
     let first = ok(&data, &["import", "--format", "medcom", folder]);
     assert!(
-        first.contains("imported 10 messages for 2 patients (2 new, 0 already in the record); 12 events appended"),
+        first.contains("imported 12 messages for 2 patients (2 new, 0 already in the record); 14 events appended"),
         "{first}"
     );
     let again = ok(&data, &["import", "--format", "medcom", folder]);
     assert!(
-        again.contains("(0 new, 2 already in the record); 0 events appended, 12 already stored"),
+        again.contains("(0 new, 2 already in the record); 0 events appended, 14 already stored"),
         "{again}"
     );
     // The export reads the notifications back, personal fields opened; the panel's timeline
@@ -76,6 +76,29 @@ fn the_example_notifications_import_once_with_their_corrections() {
         .collect();
     let types = |t: &str| lines.iter().filter(|l| l["type"] == t).count();
     assert_eq!((types("HospitalNotified"), types("Corrected")), (8, 2));
+    // the two care communications: material from the municipality and the GP, one thread
+    let material: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["type"] == "MaterialAttached")
+        .collect();
+    assert_eq!(material.len(), 2);
+    assert_eq!(material[0]["data"]["source"], "municipal_notes");
+    assert_eq!(material[1]["data"]["source"], "general_practice");
+    let thread = |m: &serde_json::Value| {
+        let text = m["data"]["text"].as_str().unwrap().to_owned();
+        text.split("(tråd ")
+            .nth(1)
+            .unwrap()
+            .split(')')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        thread(material[0]),
+        thread(material[1]),
+        "the reply keeps the thread"
+    );
     let jens = lines
         .iter()
         .find(|l| l["type"] == "PatientRegistered" && l["data"]["name"] == "Jens Testesen")
@@ -92,6 +115,10 @@ fn the_example_notifications_import_once_with_their_corrections() {
     let timeline = ok(
         &data,
         &["timeline", "--case", patient, "--key", key, "--anonymised"],
+    );
+    assert!(
+        timeline.contains("booket til samtale hos egen læge"),
+        "the GP's reply is material"
     );
     for secret in [
         "Testesen",
@@ -180,7 +207,7 @@ fn a_bad_message_is_refused_with_its_file_and_place() {
         ],
     );
     assert!(
-        skipped.contains("imported 7 messages for 2 patients"),
+        skipped.contains("imported 9 messages for 2 patients"),
         "{skipped}"
     );
 
@@ -229,6 +256,43 @@ fn a_generated_region_gives_the_same_stage1_as_csv_and_as_notifications() {
         &["import", "--format", "medcom", messages.to_str().unwrap()],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // The region's LPR3 extract and its notifications in one record: the notified stays are
+    // the LPR3 contacts' (the same forløbselement), counted once, diagnoses and all.
+    let tables = dir.path().join("lpr3");
+    let mut args = vec![
+        "generate",
+        "--format",
+        "lpr3",
+        "--out",
+        tables.to_str().unwrap(),
+    ];
+    args.extend(region);
+    ok(&scratch, &args);
+    let file = |name: &str| tables.join(name).to_str().unwrap().to_owned();
+    let lpr3 = [
+        "import",
+        "--format",
+        "lpr3",
+        "--mapping",
+        &file("mapping.toml"),
+        &file("kontakter.csv"),
+        &file("diagnoser.csv"),
+    ];
+    let both = dir.path().join("both");
+    ok(&both, &lpr3);
+    let lpr3_alone = dir.path().join("lpr3-alone");
+    ok(&lpr3_alone, &lpr3);
+    ok(
+        &both,
+        &["import", "--format", "medcom", messages.to_str().unwrap()],
+    );
+    for definition in ["stays-2017", "hospital-stays"] {
+        assert_eq!(
+            stage1(&both, definition),
+            stage1(&lpr3_alone, definition),
+            "{definition}"
+        );
+    }
     for definition in ["stays-2017", "hospital-stays"] {
         let (a, b) = (
             stage1(&from_csv, definition),

@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use casetrail_app::{DocumentKind, PseudonymKey, document_text};
 use casetrail_audit::{Level, parse_questionnaire, read_table};
 use casetrail_import::{
-    Lpr3Mapping, parse_contacts, parse_events, parse_lpr3, parse_notification, resolve,
+    Lpr3Mapping, MedcomMessage, parse_contacts, parse_events, parse_lpr3, parse_medcom, resolve,
 };
 use casetrail_receipt::{Receipt, SignedCheckpoint};
 
@@ -26,6 +26,7 @@ const LPR3_CONTACTS: &str = include_str!("../../fixtures/import/lpr3/kontakter.c
 const LPR3_DIAGNOSES: &str = include_str!("../../fixtures/import/lpr3/diagnoser.csv");
 const MEDCOM_ADMIT: &str = include_str!("../../fixtures/import/medcom/02-admit-inpatient.json");
 const MEDCOM_CANCEL: &str = include_str!("../../fixtures/import/medcom/06-cancel-discharge.json");
+const MEDCOM_CARE: &str = include_str!("../../fixtures/import/medcom/11-korrespondance.json");
 
 fn cases() -> u32 {
     std::env::var("PROPTEST_CASES")
@@ -120,10 +121,16 @@ proptest! {
 
     #[test]
     fn medcom_bundles(
-        bytes in prop_oneof![mutated(MEDCOM_ADMIT), mutated(MEDCOM_CANCEL), any_bytes()],
+        bytes in prop_oneof![
+            mutated(MEDCOM_ADMIT),
+            mutated(MEDCOM_CANCEL),
+            mutated(MEDCOM_CARE),
+            any_bytes()
+        ],
     ) {
-        match parse_notification(&bytes) {
-            Ok(n) => {
+        match parse_medcom(&bytes) {
+            Ok(MedcomMessage::Care(c)) => prop_assert!(!c.text.is_empty()),
+            Ok(MedcomMessage::Notification(n)) => {
                 // What reads resolves (against nothing stored) without a panic.
                 let patient = casetrail_domain::PatientId::new("L1").unwrap();
                 let (resolved, refused) = resolve(vec![(patient, n)], &|_, _| None);

@@ -79,6 +79,11 @@ pub struct ContactRecorded {
     pub court_ordered: bool,
     /// The actor's note, sealed.
     pub note: Option<Sealed>,
+    /// The episode the contact belongs to: LPR3's forløbselement, whose id MedCom's hospital
+    /// notifications give as their episode of care. Added in version 3; a version-2 payload
+    /// reads with none, and a contact without one is written as version 2 wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub episode: Option<StayId>,
 }
 
 /// Schema version 1 of [`ContactRecorded`], kept so stored events of that version still read.
@@ -124,6 +129,7 @@ impl From<ContactRecordedV1> for ContactRecorded {
             // Version 1 had no court-order flag: nothing recorded means no order.
             court_ordered: false,
             note: v1.note,
+            episode: None,
         }
     }
 }
@@ -431,7 +437,7 @@ domain_events! {
     /// See [`IdentityCorrected`].
     IdentityCorrected(IdentityCorrected) = "IdentityCorrected" @ 1,
     /// See [`ContactRecorded`].
-    ContactRecorded(ContactRecorded) = "ContactRecorded" @ 2,
+    ContactRecorded(ContactRecorded) = "ContactRecorded" @ 3,
     /// See [`AdmissionStarted`].
     AdmissionStarted(AdmissionStarted) = "AdmissionStarted" @ 1,
     /// See [`DischargeRecorded`].
@@ -484,7 +490,7 @@ impl DomainEvent {
         struct KindOnly {
             kind: ContactKind,
         }
-        if schema_version > 2 {
+        if schema_version > 3 {
             return None;
         }
         serde_json::from_slice::<KindOnly>(payload)
@@ -516,6 +522,10 @@ impl DomainEvent {
         match (event_type, schema_version) {
             ("ContactRecorded", 1) => serde_json::from_slice::<ContactRecordedV1>(payload)
                 .map(|v1| DomainEvent::ContactRecorded(v1.into()))
+                .map_err(bad),
+            // Version 3 only added the optional episode.
+            ("ContactRecorded", 2) => serde_json::from_slice::<ContactRecorded>(payload)
+                .map(DomainEvent::ContactRecorded)
                 .map_err(bad),
             _ => Err(DomainError::UnknownSchemaVersion {
                 event_type: event_type.to_owned(),

@@ -242,6 +242,7 @@ mod tests {
                 .collect(),
             court_ordered: court,
             note: None,
+            episode: None,
         })
     }
 

@@ -57,6 +57,8 @@ pub fn stays<'a>(
     let mut admissions: BTreeMap<(PatientId, String), Stay> = BTreeMap::new();
     let mut discharges: BTreeMap<(PatientId, String), When> = BTreeMap::new();
     let mut notified: BTreeMap<(PatientId, String), Vec<&HospitalNotified>> = BTreeMap::new();
+    // Episodes a hospital contact names: their notifications tell of the same stay.
+    let mut recorded: std::collections::BTreeSet<(PatientId, String)> = Default::default();
     for event in events {
         match event {
             DomainEvent::ContactRecorded(c)
@@ -65,6 +67,9 @@ pub fn stays<'a>(
                     ContactKind::WardAdmission | ContactKind::UserControlledBed
                 ) =>
             {
+                if let Some(episode) = &c.episode {
+                    recorded.insert((c.patient.clone(), episode.to_string()));
+                }
                 by_patient.entry(c.patient.clone()).or_default().push(Stay {
                     patient: c.patient.clone(),
                     source: c.contact.to_string(),
@@ -103,7 +108,13 @@ pub fn stays<'a>(
             _ => {}
         }
     }
-    for ((patient, _), notifications) in notified {
+    // A stay the hospital's own contacts record (LPR3, with diagnoses and priority) is not
+    // counted a second time from what the municipality was told of it.
+    for (key, notifications) in notified {
+        if recorded.contains(&key) {
+            continue;
+        }
+        let patient = key.0;
         if let Some(stay) = notified_stay(&notifications) {
             by_patient.entry(patient).or_default().push(stay);
         }
@@ -252,5 +263,40 @@ mod tests {
         assert_eq!(stays.len(), 1, "{stays:?}");
         assert_eq!(stays[0].start.to_string(), "2019-03-05T00:30");
         assert_eq!(stays[0].end, None, "the discharge was cancelled");
+    }
+
+    #[test]
+    fn notifications_of_a_stay_the_hospital_recorded_do_not_count_it_again() {
+        use crate::events::ContactRecorded;
+        use crate::ids::ContactId;
+        let contact = DomainEvent::ContactRecorded(ContactRecorded {
+            contact: ContactId::new("K1").unwrap(),
+            patient: PatientId::new("L1").unwrap(),
+            sector: crate::vocab::Sector::Region,
+            kind: ContactKind::WardAdmission,
+            organisation: "Psykiatrien".into(),
+            unit: "P2".into(),
+            start: When::parse("2019-03-05T01:10").unwrap(),
+            end: Some(When::parse("2019-03-09T11:00").unwrap()),
+            priority: Priority::Acute,
+            diagnoses: vec![Icd10::new("DF200").unwrap()],
+            court_ordered: false,
+            note: None,
+            episode: Some(StayId::new("E1").unwrap()),
+        });
+        use HospitalActivity::*;
+        let stays = stays_of(vec![
+            contact,
+            notified(1, "E1", AdmitInpatient, "2019-03-05T01:10"),
+            notified(2, "E1", DischargeInpatient, "2019-03-09T11:00"),
+            notified(3, "E2", AdmitInpatient, "2019-06-01T10:00"),
+        ]);
+        let sources: Vec<&str> = stays.iter().map(|s| s.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            ["K1", "E2"],
+            "E1 once, as the hospital recorded it"
+        );
+        assert_eq!(stays[0].diagnoses.len(), 1);
     }
 }

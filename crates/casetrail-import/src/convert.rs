@@ -29,7 +29,10 @@ pub fn stream_name(patient: &PatientId) -> String {
     format!("{STREAM_PREFIX}{patient}")
 }
 
-/// Every field of a row, in a fixed order with separators no field can contain.
+/// Every field of a row, in a fixed order with separators no field can contain — but the
+/// episode: contacts imported before episodes were read keep their ids, so importing the same
+/// extract again finds them stored rather than writing them twice (the source's own contact
+/// id, part of `record`, keeps two contacts apart).
 fn canonical(row: &ContactRow) -> Vec<u8> {
     let record = match &row.record {
         RowKind::Contact { id } => format!("contact\x1f{}", id.as_ref().map_or("", |i| i.as_str())),
@@ -79,7 +82,7 @@ pub(crate) fn by_patient<T>(
     groups
 }
 
-fn hex8(id: &[u8; 16]) -> String {
+pub(crate) fn hex8(id: &[u8; 16]) -> String {
     id[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -149,6 +152,7 @@ pub fn to_events_in_chunks(
                     diagnoses: row.diagnoses.clone(),
                     court_ordered: row.court_ordered,
                     note,
+                    episode: row.episode.clone(),
                 }),
                 RowKind::Plan {
                     kind,

@@ -22,8 +22,9 @@ pub use lpr3::{
     Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit, parse_lpr3,
 };
 pub use medcom::{
-    BundleError, Change, Notification, Resolved, StoredMessage, message_event_id,
-    notification_events, parse_notification, resolve,
+    BundleError, CareMessage, Change, MedcomMessage, Notification, Resolved, StoredMessage,
+    care_events, message_event_id, notification_events, parse_medcom, parse_notification, resolve,
+    source_of,
 };
 pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
 pub use problem::{Expected, Problem};

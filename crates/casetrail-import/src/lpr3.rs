@@ -12,7 +12,9 @@ mod mapping;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
 
-use casetrail_domain::{ContactId, ContactKind, Cpr, Icd10, PatientId, Priority, Sector, When};
+use casetrail_domain::{
+    ContactId, ContactKind, Cpr, Icd10, PatientId, Priority, Sector, StayId, When,
+};
 
 pub use mapping::{Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit};
 
@@ -372,29 +374,45 @@ fn contact_row(
         check(&c.contact_type, refusal(&kind));
     }
     check(&c.main_diagnosis, refusal(&main));
-    match (contact, cpr, unit, start, end, priority, kind, sector) {
-        (Ok(id), Ok(cpr), Ok(unit), Ok(start), Ok(end), Ok(priority), Ok(kind), Ok(sector))
-            if errors.is_empty() =>
-        {
-            Ok(ContactRow {
-                line,
-                patient: patient_of(&cpr),
-                cpr,
-                start,
-                end,
-                sector,
-                kind,
-                priority,
-                diagnoses: all,
-                unit: unit.name.clone(),
-                organisation: unit.organisation.clone(),
-                note: String::new(),
-                court_ordered: false,
-                record: RowKind::Contact { id: Some(id) },
-                name: String::new(),
-                municipality: String::new(),
-            })
-        }
+    let episode = match get(&c.episode) {
+        "" => Ok(None),
+        v => StayId::new(v)
+            .map(Some)
+            .map_err(|e| Problem::invalid(v, Expected::EpisodeId, e)),
+    };
+    check(&c.episode, refusal(&episode));
+    match (
+        contact, cpr, unit, start, end, priority, kind, sector, episode,
+    ) {
+        (
+            Ok(id),
+            Ok(cpr),
+            Ok(unit),
+            Ok(start),
+            Ok(end),
+            Ok(priority),
+            Ok(kind),
+            Ok(sector),
+            Ok(episode),
+        ) if errors.is_empty() => Ok(ContactRow {
+            line,
+            patient: patient_of(&cpr),
+            cpr,
+            start,
+            end,
+            sector,
+            kind,
+            priority,
+            diagnoses: all,
+            unit: unit.name.clone(),
+            organisation: unit.organisation.clone(),
+            note: String::new(),
+            court_ordered: false,
+            record: RowKind::Contact { id: Some(id) },
+            name: String::new(),
+            municipality: String::new(),
+            episode,
+        }),
         _ => Err(errors),
     }
 }

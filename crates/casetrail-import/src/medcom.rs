@@ -11,12 +11,16 @@
 //! messages again writes nothing, and a correction finds its target without reading it.
 
 mod bundle;
+mod care;
+
+pub use care::source_of;
 
 use std::collections::HashMap;
 
 use casetrail_domain::{
     Corrected, Correction, Cpr, Datelike as _, DomainEvent, EventRef, HospitalActivity,
-    HospitalNotified, MessageId, PatientId, PatientRegistered, StayId, When,
+    HospitalNotified, MaterialAttached, MaterialId, MaterialSource, MessageId, PatientId,
+    PatientRegistered, StayId, When,
 };
 use casetrail_protect::PatientKey;
 
@@ -148,15 +152,152 @@ pub enum BundleError {
     },
 }
 
+/// One care communication (CareCommunication, "Korrespondancemeddelelse") as read from its
+/// bundle. Holds personal data in the clear.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareMessage {
+    /// The message's id (its MessageHeader's).
+    pub message: MessageId,
+    /// The thread it belongs to (the Communication's identifier, kept by replies).
+    pub thread: String,
+    /// When it was sent.
+    pub sent: When,
+    /// The patient's CPR number.
+    pub cpr: Cpr,
+    /// The patient's name.
+    pub name: String,
+    /// The sending sector, as material.
+    pub source: MaterialSource,
+    /// The sending organisation.
+    pub sender: String,
+    /// The material's text: a line naming sender, thread and topic, then the message text.
+    pub text: String,
+}
+
+/// A MedCom message casetrail reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MedcomMessage {
+    /// A hospital notification.
+    Notification(Notification),
+    /// A care communication.
+    Care(CareMessage),
+}
+
+impl MedcomMessage {
+    /// The patient's CPR number.
+    pub fn cpr(&self) -> &Cpr {
+        match self {
+            MedcomMessage::Notification(n) => &n.cpr,
+            MedcomMessage::Care(c) => &c.cpr,
+        }
+    }
+}
+
+fn json(bytes: &[u8]) -> Result<serde_json::Value, BundleError> {
+    serde_json::from_slice(bytes).map_err(|e| BundleError::Json {
+        line: e.line(),
+        column: e.column(),
+        detail: e.to_string(),
+    })
+}
+
 /// Reads one hospital notification from a bundle's bytes.
 pub fn parse_notification(bytes: &[u8]) -> Result<Notification, BundleError> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| BundleError::Json {
-            line: e.line(),
-            column: e.column(),
-            detail: e.to_string(),
-        })?;
-    bundle::notification(&value)
+    bundle::notification(&json(bytes)?)
+}
+
+/// Reads one MedCom message, a hospital notification or a care communication, by what its
+/// MessageHeader says it is.
+pub fn parse_medcom(bytes: &[u8]) -> Result<MedcomMessage, BundleError> {
+    let value = json(bytes)?;
+    let event = value
+        .get("entry")
+        .and_then(serde_json::Value::as_array)
+        .and_then(|entries| {
+            entries.iter().find_map(|e| {
+                let r = e.get("resource")?;
+                (r.get("resourceType")? == "MessageHeader")
+                    .then(|| r.get("eventCoding")?.get("code")?.as_str())
+                    .flatten()
+            })
+        });
+    if event == Some(care::EVENT_CODE) {
+        care::care_message(&value).map(MedcomMessage::Care)
+    } else {
+        bundle::notification(&value).map(MedcomMessage::Notification)
+    }
+}
+
+/// Care communications as events: a registration for each patient not in `registered` (whose
+/// registration another part of the import writes), then one `MaterialAttached` per message,
+/// in the order sent, keyed from the message id (so a second import writes nothing).
+pub fn care_events(
+    messages: &[(PatientId, CareMessage)],
+    keys: &HashMap<PatientId, PatientKey>,
+    registered: &std::collections::HashSet<PatientId>,
+) -> Result<Vec<ImportEvent>, PatientId> {
+    let mut sorted: Vec<&(PatientId, CareMessage)> = messages.iter().collect();
+    sorted.sort_by(|(_, a), (_, b)| {
+        (a.sent.epoch_seconds(), a.message.as_str())
+            .cmp(&(b.sent.epoch_seconds(), b.message.as_str()))
+    });
+    let groups = crate::convert::by_patient(&sorted, |m| &m.0);
+    let mut out = Vec::new();
+    for (patient, list) in groups {
+        let key = keys.get(patient).ok_or_else(|| patient.clone())?;
+        if !registered.contains(patient) {
+            out.push(registration(
+                patient,
+                key,
+                &list[0].1.cpr,
+                &list[0].1.name,
+                "",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (_, m) in list.iter().map(|m| &**m) {
+            if !seen.insert(&m.message) {
+                continue;
+            }
+            let id = message_event_id(key, &m.message);
+            let material = MaterialId::new(format!("M-{}", crate::convert::hex8(&id)))
+                .expect("hex is a valid id");
+            out.push(ImportEvent {
+                patient: patient.clone(),
+                id,
+                event: DomainEvent::MaterialAttached(MaterialAttached {
+                    material,
+                    patient: patient.clone(),
+                    source: m.source,
+                    date: m.sent,
+                    text: key.seal_str(patient, "text", &m.text),
+                }),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// A patient's registration, with the id every format gives it.
+fn registration(
+    patient: &PatientId,
+    key: &PatientKey,
+    cpr: &Cpr,
+    name: &str,
+    municipality: &str,
+) -> ImportEvent {
+    ImportEvent {
+        patient: patient.clone(),
+        id: key.content_id(b"PatientRegistered"),
+        event: DomainEvent::PatientRegistered(PatientRegistered {
+            patient: patient.clone(),
+            cpr: key.seal_str(patient, "cpr", cpr.as_str()),
+            name: key.seal_str(patient, "name", name),
+            birth_year: cpr.birth_date.year(),
+            sex: cpr.sex,
+            municipality: municipality.to_owned(),
+        }),
+    }
 }
 
 /// A message the record holds already, as a correction needs it: the first notification of
@@ -288,18 +429,13 @@ pub fn notification_events(
     for (patient, list) in groups {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
         let first = &list[0].notification;
-        out.push(ImportEvent {
-            patient: patient.clone(),
-            id: key.content_id(b"PatientRegistered"),
-            event: DomainEvent::PatientRegistered(PatientRegistered {
-                patient: patient.clone(),
-                cpr: key.seal_str(patient, "cpr", first.cpr.as_str()),
-                name: key.seal_str(patient, "name", &first.name),
-                birth_year: first.cpr.birth_date.year(),
-                sex: first.cpr.sex,
-                municipality: first.municipality.clone(),
-            }),
-        });
+        out.push(registration(
+            patient,
+            key,
+            &first.cpr,
+            &first.name,
+            &first.municipality,
+        ));
         for r in &list {
             let n = &r.notification;
             // An amended notification keeps the id of the one it amends: the notification is

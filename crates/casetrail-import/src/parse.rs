@@ -6,7 +6,7 @@ use std::io::Read;
 
 use casetrail_domain::{
     ContactId, ContactKind, Cpr, Icd10, PatientId, PlanAction, PlanId, PlanKind, Priority, Sector,
-    When,
+    StayId, When,
 };
 
 use crate::ImportError;
@@ -68,6 +68,8 @@ pub struct ContactRow {
     pub name: String,
     /// The patient's municipality.
     pub municipality: String,
+    /// The episode (LPR3's forløbselement), when the source names one.
+    pub episode: Option<StayId>,
 }
 
 /// One bad field of one line.
@@ -385,6 +387,7 @@ fn parse_row(
             record,
             name: get(Column::Name).to_owned(),
             municipality: get(Column::Municipality).to_owned(),
+            episode: None,
         }),
         _ => Err(errors),
     }

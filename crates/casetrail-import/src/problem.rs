@@ -19,6 +19,8 @@ pub enum Expected {
     PlanId,
     /// An event id (32 hexadecimal digits).
     EventId,
+    /// An episode id (LPR3's forløbselement).
+    EpisodeId,
 }
 
 impl Expected {
@@ -32,6 +34,7 @@ impl Expected {
             Expected::ContactId => "contact_id",
             Expected::PlanId => "plan_id",
             Expected::EventId => "event_id",
+            Expected::EpisodeId => "episode_id",
         }
     }
 }

@@ -40,6 +40,12 @@ pub struct Lpr3Written {
     pub units: usize,
 }
 
+/// The forløbselement of the region's `n`-th contact: one per contact (the generator has no
+/// referral episodes spanning several).
+pub(crate) fn episode_of(n: u64) -> String {
+    format!("F{n}")
+}
+
 /// `2019-03-01T22:10` as LPR3's date and time columns.
 fn split(when: &str) -> (&str, &str) {
     when.split_once('T').unwrap_or((when, ""))
@@ -90,7 +96,7 @@ pub fn write_lpr3(
         };
         contact_table.write_record([
             key.as_str(),
-            &format!("F{}", written.contacts),
+            &episode_of(written.contacts),
             &cpr,
             &sor,
             start_date,

@@ -8,7 +8,9 @@
 //!
 //! Only ward admissions are notified; user-controlled beds are left out (a notification
 //! cannot mark one, and stage 1 does not count them). The emergency arrival is sent at the
-//! ward admission's own time, so the stays the messages describe are the contacts CSV's.
+//! ward admission's own time, so the stays the messages describe are the contacts CSV's. Each
+//! admission's episode is the forløbselement `write_lpr3` gives its contact, as in a region
+//! where both come from the same hospital system.
 
 use chrono::{Duration, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Copenhagen;
@@ -192,15 +194,14 @@ impl Writer<'_> {
         Ok(header)
     }
 
-    /// The messages of one ward admission, the `stay`-th of the region.
-    fn stay(&mut self, row: &Row, stay: u64) -> std::io::Result<()> {
+    /// The messages of one ward admission, the `stay`-th of the region, in `episode`.
+    fn stay(&mut self, row: &Row, stay: u64, episode: String) -> std::io::Result<()> {
         let Some(start) = parse(&row.start) else {
             return Ok(());
         };
         let end = parse(&row.end);
         self.written.stays += 1;
         self.clock = None;
-        let episode = uuid(9, stay);
         let message = |code: &str, class, status, start, end| Message {
             code: code.to_owned(),
             class,
@@ -348,8 +349,14 @@ pub fn write_medcom(
     let mut failure = None;
     let mut patients = 0u64;
     let mut last_patient = String::new();
+    // The region's contacts counted as the LPR3 writer counts them: a ward admission's
+    // episode is the forløbselement its LPR3 contact is written with.
+    let mut contacts = 0u64;
     Generator::new(config).run(|rows| {
         for row in rows {
+            if row.sector == "region" && row.plan.is_empty() {
+                contacts += 1;
+            }
             if failure.is_some()
                 || row.sector != "region"
                 || row.kind != "ward_admission"
@@ -366,7 +373,8 @@ pub fn write_medcom(
                 }
             }
             let stay = writer.written.stays + 1;
-            if let Err(e) = outcome.and_then(|()| writer.stay(row, stay)) {
+            let episode = crate::lpr3::episode_of(contacts);
+            if let Err(e) = outcome.and_then(|()| writer.stay(row, stay, episode)) {
                 failure = Some(e);
             }
         }

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 use casetrail_domain::{Cpr, PatientId};
 use casetrail_import::{Lpr3Mapping, Parsed, parse_lpr3};
 
+mod tables;
+#[cfg(test)]
+mod tables_tests;
+
 use crate::casefile::import::{ImportOptions, ImportSummary, Progress, new_key};
 use crate::core::error::{AppError, CaseFileError, io_error};
 use crate::core::workbench::Workbench;
@@ -25,9 +29,9 @@ const MAX_MAPPING_BYTES: u64 = 1 << 20;
 pub struct Lpr3Files {
     /// The mapping file (TOML; see `fixtures/import/lpr3/mapping.toml`).
     pub mapping: PathBuf,
-    /// The contact table (kontakter), CSV.
+    /// The contact table (kontakter), CSV or Parquet.
     pub contacts: PathBuf,
-    /// The diagnosis table (diagnoser), CSV.
+    /// The diagnosis table (diagnoser), CSV or Parquet.
     pub diagnoses: PathBuf,
 }
 
@@ -75,9 +79,15 @@ impl Workbench {
     fn read_lpr3(&self, files: &Lpr3Files, options: &ImportOptions) -> Result<Parsed, AppError> {
         let mapping = read_mapping(&files.mapping)?;
         let key = self.person_id_secret(options.dry_run)?;
-        let open = |path: &Path| -> Result<_, AppError> {
+        let delimiter = u8::try_from(mapping.delimiter.unwrap_or(',')).unwrap_or(b',');
+        // A table is CSV or Parquet, whatever its name says.
+        let open = |path: &Path| -> Result<Box<dyn std::io::Read>, AppError> {
+            if tables::is_parquet(path)? {
+                let csv = tables::parquet_as_csv(path, delimiter)?;
+                return Ok(Box::new(std::io::Cursor::new(csv)));
+            }
             let file = std::fs::File::open(path).map_err(io_error(path))?;
-            Ok(std::io::BufReader::with_capacity(1 << 20, file))
+            Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
         };
         let mut parsed = parse_lpr3(
             &mapping,

@@ -1,6 +1,7 @@
-//! Importing MedCom hospital notifications: bundle files (or folders of them) read, every one
-//! checked, corrections resolved against the batch and the record, then sealed and appended
-//! like any extract. A patient gets the same keyed id as in an LPR3 extract (both know the
+//! Importing MedCom messages: bundle files (or folders of them) read, every one checked —
+//! hospital notifications with their corrections resolved against the batch and the record,
+//! care communications as material from the sending sector — then sealed and appended like
+//! any extract. A patient gets the same keyed id as in an LPR3 extract (both know the
 //! person by CPR number only), so a region's LPR3 contacts and a municipality's notifications
 //! about one person meet in one pathway.
 
@@ -9,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use casetrail_domain::{Correction, DomainEvent, MessageId, PatientId};
 use casetrail_import::{
-    BundleError, Notification, StoredMessage, message_event_id, notification_events,
-    parse_notification, resolve,
+    BundleError, MedcomMessage, StoredMessage, care_events, message_event_id, notification_events,
+    parse_medcom, resolve,
 };
 use casetrail_ledger::EventId;
 use casetrail_protect::PatientKey;
@@ -59,7 +60,7 @@ fn bundle_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, AppError> {
 }
 
 /// One bundle file, read within its bound.
-fn read_bundle(file: &Path) -> Result<Result<Notification, BundleError>, AppError> {
+fn read_bundle(file: &Path) -> Result<Result<MedcomMessage, BundleError>, AppError> {
     use std::io::Read as _;
     let handle = std::fs::File::open(file).map_err(io_error(file))?;
     let mut bytes = Vec::new();
@@ -74,7 +75,7 @@ fn read_bundle(file: &Path) -> Result<Result<Notification, BundleError>, AppErro
             limit: MAX_BUNDLE_BYTES,
         }));
     }
-    Ok(parse_notification(&bytes))
+    Ok(parse_medcom(&bytes))
 }
 
 impl Workbench {
@@ -91,18 +92,24 @@ impl Workbench {
         let files = bundle_files(paths)?;
         let key = self.person_id_secret(options.dry_run)?;
         let mut read = Vec::with_capacity(files.len());
+        let mut care = Vec::new();
         let mut origin = Vec::with_capacity(files.len());
         let mut rejected = Vec::new();
         for file in &files {
             match read_bundle(file)? {
-                Ok(n) => {
+                Ok(MedcomMessage::Notification(n)) => {
                     origin.push(file.clone());
                     read.push((person_id(&key, &n.cpr), n));
                 }
+                Ok(MedcomMessage::Care(c)) => care.push((person_id(&key, &c.cpr), c)),
                 Err(e) => rejected.push((file.clone(), e)),
             }
         }
-        self.check_identities(read.iter().map(|(p, n)| (p, n.cpr.as_str())))?;
+        self.check_identities(
+            read.iter()
+                .map(|(p, n)| (p, n.cpr.as_str()))
+                .chain(care.iter().map(|(p, c)| (p, c.cpr.as_str()))),
+        )?;
         let (resolved, refused) = resolve(read, &|patient, message| {
             self.stored_message(patient, message).ok().flatten()
         });
@@ -110,9 +117,14 @@ impl Workbench {
         if !rejected.is_empty() && !options.skip_invalid {
             return Err(CaseFileError::InvalidBundles { rejected }.into());
         }
-        let patients: HashSet<&PatientId> = resolved.iter().map(|r| &r.patient).collect();
+        let notified: HashSet<PatientId> = resolved.iter().map(|r| r.patient.clone()).collect();
+        let patients: HashSet<&PatientId> = resolved
+            .iter()
+            .map(|r| &r.patient)
+            .chain(care.iter().map(|(p, _)| p))
+            .collect();
         let mut summary = ImportSummary {
-            rows: resolved.len(),
+            rows: resolved.len() + care.len(),
             rejected: rejected.len(),
             rejected_file: None,
             patients: patients.len(),
@@ -132,8 +144,11 @@ impl Workbench {
         let actor = actor(by)?;
         let (keys, fresh) = self.keys_for(patients.into_iter())?;
         summary.new_patients = fresh.len();
-        let events =
+        let mut events =
             notification_events(&resolved, &keys).expect("a key was made for every patient");
+        events.extend(
+            care_events(&care, &keys, &notified).expect("a key was made for every patient"),
+        );
         progress.start(events.len() as u64);
         self.append_all(&actor, &mut summary, progress, &fresh, |take| {
             for chunk in events.chunks(crate::casefile::import::EVENTS_PER_APPEND) {

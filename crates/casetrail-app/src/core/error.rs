@@ -114,6 +114,9 @@ pub enum CaseFileError {
         path: PathBuf,
         rejected: Vec<Rejected>,
     },
+    /// A Parquet table that cannot be read.
+    #[error("{path}: not a readable Parquet table: {detail}")]
+    Parquet { path: PathBuf, detail: String },
     /// Hospital notification bundles that cannot be imported, each with its file.
     #[error("{} of the messages are invalid, so nothing was imported", rejected.len())]
     InvalidBundles {
@@ -199,6 +202,7 @@ impl CaseFileError {
             CaseFileError::ImportFile { .. } => ErrorKind::Invalid,
             CaseFileError::Lpr3Mapping { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidRows { .. } => ErrorKind::Invalid,
+            CaseFileError::Parquet { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidBundles { .. } => ErrorKind::Invalid,
             CaseFileError::NoBundles { .. } => ErrorKind::Invalid,
             CaseFileError::TooManyBundles { .. } => ErrorKind::Invalid,

@@ -16,17 +16,18 @@ pub enum Format {
     Auto,
     /// An LPR3 extract: the contact table and the diagnosis table, with --mapping.
     Lpr3,
-    /// MedCom hospital notifications: bundle files (.json) or folders of them.
+    /// MedCom messages (hospital notifications, care communications): bundle files (.json)
+    /// or folders of them.
     Medcom,
 }
 
 /// Import a contacts CSV, JSON Lines of events (.jsonl), an LPR3 extract (--format lpr3
-/// --mapping FILE KONTAKTER DIAGNOSER) or MedCom hospital notifications (--format medcom
+/// --mapping FILE KONTAKTER DIAGNOSER) or MedCom messages (--format medcom
 /// FOLDER|FILE…): every row or message is validated first.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// The file; for --format lpr3, the contact table, then the diagnosis table; for
-    /// --format medcom, bundle files or folders of them.
+    /// --format medcom, bundle files or folders of them. LPR3 tables are CSV or Parquet.
     #[arg(required = true, num_args = 1..)]
     files: Vec<PathBuf>,
     /// What the files are.

@@ -29,6 +29,11 @@ const STORED: &[(&str, u32, &str)] = &[
         include_str!("../../../../fixtures/events/contact-recorded-v2.json"),
     ),
     (
+        "ContactRecorded",
+        3,
+        include_str!("../../../../fixtures/events/contact-recorded-v3.json"),
+    ),
+    (
         "AdmissionStarted",
         1,
         include_str!("../../../../fixtures/events/admission-started-v1.json"),
@@ -122,10 +127,32 @@ fn a_stored_version_1_contact_reads_as_the_current_version() {
     assert_eq!(c.diagnoses, vec![Icd10::new("DF603").unwrap()]);
     assert!(!c.court_ordered);
     assert_eq!(c.start.to_string(), "2016-11-03T23:15");
-    assert_eq!(event.schema_version(), 2);
+    assert_eq!(event.schema_version(), 3);
     // once upcast, it is written back in the current version and reads as such
-    let again = DomainEvent::decode("ContactRecorded", 2, &event.encode()).unwrap();
+    let again = DomainEvent::decode("ContactRecorded", 3, &event.encode()).unwrap();
     assert_eq!(again, event);
     // and the version-1 bytes are not readable as version 2
     assert!(DomainEvent::decode("ContactRecorded", 2, STORED_V1.as_bytes()).is_err());
+}
+
+#[test]
+fn a_version_2_contact_reads_as_version_3_without_an_episode_and_writes_the_same_bytes() {
+    let v2 = include_str!("../../../../fixtures/events/contact-recorded-v2.json");
+    let event = DomainEvent::decode("ContactRecorded", 2, v2.as_bytes()).unwrap();
+    let DomainEvent::ContactRecorded(c) = &event else {
+        panic!("expected a contact, got {event:?}");
+    };
+    assert_eq!(c.episode, None);
+    let v3 = include_str!("../../../../fixtures/events/contact-recorded-v3.json");
+    let DomainEvent::ContactRecorded(with) =
+        DomainEvent::decode("ContactRecorded", 3, v3.as_bytes()).unwrap()
+    else {
+        unreachable!()
+    };
+    assert_eq!(with.episode.as_ref().map(|e| e.as_str()), Some("F1"));
+    // without an episode, the bytes are version 2's: nothing old changes its content id
+    let mut without = with.clone();
+    without.episode = None;
+    let bytes = DomainEvent::ContactRecorded(without).encode();
+    assert!(!String::from_utf8(bytes).unwrap().contains("episode"));
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::{BundleError, Change, Notification};
 
 /// The CPR number's identifier system (the Danish civil registration system's OID).
-const CPR_SYSTEM: &str = "urn:oid:1.2.208.176.1.2";
+pub(super) const CPR_SYSTEM: &str = "urn:oid:1.2.208.176.1.2";
 /// The SOR code's identifier system (Sundhedsvæsenets Organisationsregister).
 const SOR_SYSTEM: &str = "urn:oid:1.2.208.176.1.1";
 /// What a hospital notification's MessageHeader says it is.
@@ -17,26 +17,26 @@ pub(super) const EVENT_CODE: &str = "hospitalnotification-message";
 
 /// One resource of the bundle and where it stands, for error messages.
 #[derive(Clone, Copy)]
-struct Entry<'a> {
+pub(super) struct Entry<'a> {
     index: usize,
     full_url: &'a str,
-    resource: &'a Value,
+    pub(super) resource: &'a Value,
     kind: &'a str,
 }
 
 impl<'a> Entry<'a> {
-    fn at(&self, field: &str) -> String {
+    pub(super) fn at(&self, field: &str) -> String {
         format!("entry[{}] {}: {field}", self.index, self.kind)
     }
 
-    fn missing(&self, field: &str) -> BundleError {
+    pub(super) fn missing(&self, field: &str) -> BundleError {
         BundleError::Missing {
             path: self.at(field),
         }
     }
 
     /// A string at a dotted path of this resource (`period.start`, `class.code`).
-    fn str(&self, path: &str) -> Option<&'a str> {
+    pub(super) fn str(&self, path: &str) -> Option<&'a str> {
         let mut value = self.resource;
         for part in path.split('.') {
             value = value.get(part)?;
@@ -44,11 +44,11 @@ impl<'a> Entry<'a> {
         value.as_str().map(str::trim).filter(|s| !s.is_empty())
     }
 
-    fn required(&self, path: &str) -> Result<&'a str, BundleError> {
+    pub(super) fn required(&self, path: &str) -> Result<&'a str, BundleError> {
         self.str(path).ok_or_else(|| self.missing(path))
     }
 
-    fn id(&self) -> &'a str {
+    pub(super) fn id(&self) -> &'a str {
         self.resource
             .get("id")
             .and_then(Value::as_str)
@@ -56,7 +56,7 @@ impl<'a> Entry<'a> {
     }
 
     /// Whether `reference` (`Encounter/abc`, a full URL, `urn:uuid:…`) names this entry.
-    fn is(&self, reference: &str) -> bool {
+    pub(super) fn is(&self, reference: &str) -> bool {
         let local = format!("{}/{}", self.kind, self.id());
         (!self.full_url.is_empty() && self.full_url == reference)
             || reference == local
@@ -65,12 +65,12 @@ impl<'a> Entry<'a> {
 }
 
 /// The bundle's entries, with the resources they hold.
-struct Bundle<'a> {
+pub(super) struct Bundle<'a> {
     entries: Vec<Entry<'a>>,
 }
 
 impl<'a> Bundle<'a> {
-    fn read(value: &'a Value) -> Result<Bundle<'a>, BundleError> {
+    pub(super) fn read(value: &'a Value) -> Result<Bundle<'a>, BundleError> {
         let kind = value.get("resourceType").and_then(Value::as_str);
         if kind != Some("Bundle") {
             return Err(BundleError::NotABundle {
@@ -112,14 +112,14 @@ impl<'a> Bundle<'a> {
         Ok(Bundle { entries })
     }
 
-    fn all(&self, kind: &str) -> impl Iterator<Item = Entry<'a>> + '_ {
+    pub(super) fn all(&self, kind: &str) -> impl Iterator<Item = Entry<'a>> + '_ {
         let kind = kind.to_owned();
         self.entries.iter().copied().filter(move |e| e.kind == kind)
     }
 
     /// The resource of `kind` that `reference` names, or (with no reference) the bundle's
     /// only one of that kind.
-    fn resolve(
+    pub(super) fn resolve(
         &self,
         kind: &str,
         reference: Option<&str>,
@@ -144,7 +144,7 @@ impl<'a> Bundle<'a> {
 }
 
 /// The value of an identifier of `system` in a resource's `identifier` list.
-fn identifier<'a>(entry: &Entry<'a>, system: &str) -> Option<&'a str> {
+pub(super) fn identifier<'a>(entry: &Entry<'a>, system: &str) -> Option<&'a str> {
     entry
         .resource
         .get("identifier")?
@@ -156,7 +156,7 @@ fn identifier<'a>(entry: &Entry<'a>, system: &str) -> Option<&'a str> {
         .map(str::trim)
 }
 
-fn reference_of(value: Option<&Value>) -> Option<&str> {
+pub(super) fn reference_of(value: Option<&Value>) -> Option<&str> {
     value?.get("reference")?.as_str()
 }
 
@@ -218,7 +218,7 @@ fn leave(encounter: &Entry<'_>, end: bool) -> Result<When, BundleError> {
     })
 }
 
-fn name_of(entry: &Entry<'_>) -> String {
+pub(super) fn name_of(entry: &Entry<'_>) -> String {
     let Some(name) = entry
         .resource
         .get("name")
@@ -239,7 +239,7 @@ fn name_of(entry: &Entry<'_>) -> String {
 }
 
 /// An organisation's name, or its SOR code when it has no name.
-fn organisation_name(entry: &Entry<'_>) -> Result<String, BundleError> {
+pub(super) fn organisation_name(entry: &Entry<'_>) -> Result<String, BundleError> {
     entry
         .str("name")
         .or_else(|| identifier(entry, SOR_SYSTEM))

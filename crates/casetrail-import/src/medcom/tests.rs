@@ -1,4 +1,5 @@
 use super::*;
+use casetrail_domain::MaterialSource;
 
 macro_rules! fixture {
     ($name:literal) => {
@@ -243,4 +244,104 @@ fn a_correction_needs_its_message_about_the_same_activity_and_stay() {
             what: "activity"
         }
     );
+}
+
+#[test]
+fn a_care_communication_is_material_from_its_sender_with_its_thread() {
+    let first = fixture!("11-korrespondance");
+    let reply = fixture!("12-korrespondance-svar");
+    let MedcomMessage::Care(m) = parse_medcom(first.as_bytes()).unwrap() else {
+        panic!("a care communication")
+    };
+    assert_eq!(m.source, MaterialSource::MunicipalNotes);
+    assert_eq!(m.sent.to_string(), "2019-03-07T09:15");
+    assert!(
+        m.text
+            .starts_with("Korrespondance fra Aarhus Kommune, Socialpsykiatrien (tråd urn:uuid:"),
+        "{}",
+        m.text
+    );
+    assert!(
+        m.text
+            .contains(": Udskrivelse og opfølgning\n\nBorgeren er udskrevet i går."),
+        "{}",
+        m.text
+    );
+    let MedcomMessage::Care(r) = parse_medcom(reply.as_bytes()).unwrap() else {
+        panic!("a care communication")
+    };
+    assert_eq!(
+        (r.source, &r.thread),
+        (MaterialSource::GeneralPractice, &m.thread)
+    );
+    assert!(matches!(
+        parse_medcom(ADMIT.as_bytes()),
+        Ok(MedcomMessage::Notification(_))
+    ));
+
+    let unknown = first.replace("Aarhus Kommune, Socialpsykiatrien", "Firma ApS");
+    let refused = parse_medcom(unknown.as_bytes()).unwrap_err().to_string();
+    assert!(
+        refused.contains("\"Firma ApS\" is not a sender whose name says its sector"),
+        "{refused}"
+    );
+    let empty = first.replace("\"contentString\"", "\"contentX\"");
+    let refused = parse_medcom(empty.as_bytes()).unwrap_err().to_string();
+    assert!(
+        refused.contains("Communication: payload.contentString (the message text) is missing"),
+        "{refused}"
+    );
+
+    let key = PatientKey::from_bytes([3; 32]);
+    let patient = PatientId::new("LA").unwrap();
+    let keys = HashMap::from([(patient.clone(), key)]);
+    let both = vec![(patient.clone(), r), (patient.clone(), m)];
+    let events = care_events(&both, &keys, &Default::default()).unwrap();
+    let types: Vec<&str> = events.iter().map(|e| e.event.event_type()).collect();
+    assert_eq!(
+        types,
+        ["PatientRegistered", "MaterialAttached", "MaterialAttached"]
+    );
+    let DomainEvent::MaterialAttached(a) = &events[1].event else {
+        unreachable!()
+    };
+    assert_eq!(
+        a.source,
+        MaterialSource::MunicipalNotes,
+        "in the order sent"
+    );
+    let registered = std::collections::HashSet::from([patient]);
+    assert_eq!(care_events(&both, &keys, &registered).unwrap().len(), 2);
+}
+
+#[test]
+fn a_senders_sector_is_read_from_its_name() {
+    for (name, source) in [
+        (
+            "Københavns Kommune, Borgerservice",
+            Some(MaterialSource::MunicipalNotes),
+        ),
+        ("Lægehuset Torvet", Some(MaterialSource::GeneralPractice)),
+        (
+            "Region Midtjylland, Psykiatrien",
+            Some(MaterialSource::PsychiatricRecord),
+        ),
+        (
+            "Lægevagten Region Midtjylland",
+            Some(MaterialSource::OutOfHoursDoctor),
+        ),
+        ("Østjyllands Politi", Some(MaterialSource::PoliceReport)),
+        ("Jobcenter Aarhus", Some(MaterialSource::JobCentre)),
+        (
+            "Botilbuddet Lindely, Aarhus Kommune",
+            Some(MaterialSource::HousingDiary),
+        ),
+        (
+            "Aarhus Kommune, Socialpsykiatrien",
+            Some(MaterialSource::MunicipalNotes),
+        ),
+        ("Firma ApS", None),
+    ] {
+        assert_eq!(source_of(name), source, "{name}");
+    }
 }

@@ -175,6 +175,7 @@ mod tests {
             Expected::ContactId,
             Expected::PlanId,
             Expected::EventId,
+            Expected::EpisodeId,
         ] {
             all.push(Problem::invalid("X", expected, "english detail"));
         }
