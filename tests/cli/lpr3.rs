@@ -115,6 +115,39 @@ fn a_bad_lpr3_extract_is_refused_whole_with_line_and_column() {
         text(&ok(&data, &["head"]).into_bytes()).contains("the ledger is empty"),
         "nothing written"
     );
+    // A contact whose forløbselement the third table does not hold is refused at its
+    // episode column, and nothing is written either.
+    let episodes = dir.path().join("forloebselementer.csv");
+    let all = std::fs::read_to_string(fixture("forloebselementer.csv")).unwrap();
+    let without_f503: String = all
+        .lines()
+        .filter(|l| !l.starts_with("F503,"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&episodes, without_f503).unwrap();
+    let mapping = fixture("mapping.toml");
+    let (good_contacts, good_diagnoses) = (fixture("kontakter.csv"), fixture("diagnoser.csv"));
+    let unknown = casetrail(
+        &data,
+        &[
+            "import",
+            "--format",
+            "lpr3",
+            "--mapping",
+            &mapping,
+            &good_contacts,
+            &good_diagnoses,
+            episodes.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown.stderr));
+    let err = text(&unknown.stderr);
+    assert!(err.contains("line 5: DW_EK_FORLOEB:"), "{err}");
+    assert!(err.contains("F503"), "{err}");
+    assert!(
+        text(&ok(&data, &["head"]).into_bytes()).contains("the ledger is empty"),
+        "nothing written"
+    );
     let missing = casetrail(
         &data,
         &["import", "--format", "lpr3", &fixture("kontakter.csv")],
@@ -164,6 +197,7 @@ fn a_generated_region_gives_the_same_stage1_as_csv_and_as_lpr3() {
             &file("mapping.toml"),
             &file("kontakter.csv"),
             &file("diagnoser.csv"),
+            &file("forloebselementer.csv"),
         ],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));

@@ -24,6 +24,7 @@ const DOCX: &[u8] = include_bytes!("../../fixtures/documents/notat-hjemmepleje.d
 const LPR3_MAPPING: &str = include_str!("../../fixtures/import/lpr3/mapping.toml");
 const LPR3_CONTACTS: &str = include_str!("../../fixtures/import/lpr3/kontakter.csv");
 const LPR3_DIAGNOSES: &str = include_str!("../../fixtures/import/lpr3/diagnoser.csv");
+const LPR3_EPISODES: &str = include_str!("../../fixtures/import/lpr3/forloebselementer.csv");
 const MEDCOM_ADMIT: &str = include_str!("../../fixtures/import/medcom/02-admit-inpatient.json");
 const MEDCOM_CANCEL: &str = include_str!("../../fixtures/import/medcom/06-cancel-discharge.json");
 const MEDCOM_CARE: &str = include_str!("../../fixtures/import/medcom/11-korrespondance.json");
@@ -90,12 +91,13 @@ proptest! {
     fn lpr3_tables(
         contacts in prop_oneof![mutated(LPR3_CONTACTS), any_bytes()],
         diagnoses in prop_oneof![mutated(LPR3_DIAGNOSES), any_bytes()],
+        episodes in prop_oneof![mutated(LPR3_EPISODES), any_bytes()],
     ) {
         let mapping = Lpr3Mapping::parse(LPR3_MAPPING).unwrap();
         let patient_of = |cpr: &casetrail_domain::Cpr| {
             casetrail_domain::PatientId::new(format!("L{}", cpr.as_str())).unwrap()
         };
-        if let Ok(parsed) = parse_lpr3(&mapping, contacts.as_slice(), diagnoses.as_slice(), &patient_of) {
+        if let Ok(parsed) = parse_lpr3(&mapping, contacts.as_slice(), diagnoses.as_slice(), Some(&mut episodes.as_slice()), &patient_of) {
             // Every refusal names a line of one of the tables.
             for r in &parsed.rejected {
                 prop_assert!(r.line >= 2 && !r.errors.is_empty());

@@ -19,7 +19,8 @@ pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use convert::{ImportEvent, STREAM_PREFIX, stream_name, to_events, to_events_in_chunks};
 pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
 pub use lpr3::{
-    Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit, parse_lpr3,
+    Codes, ContactColumns, DiagnosisColumns, EpisodeColumns, Lpr3Mapping, MappingError, Unit,
+    parse_lpr3,
 };
 pub use medcom::{
     BundleError, CareMessage, Change, MedcomMessage, Notification, Resolved, StoredMessage,

@@ -7,6 +7,7 @@
 //! LPR3 has no patient id apart from the CPR number; the caller gives the id a CPR number
 //! is imported under (keyed, so the id does not reveal the number).
 
+mod episodes;
 mod mapping;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -16,7 +17,9 @@ use casetrail_domain::{
     ContactId, ContactKind, Cpr, Icd10, PatientId, Priority, Sector, StayId, When,
 };
 
-pub use mapping::{Codes, ContactColumns, DiagnosisColumns, Lpr3Mapping, MappingError, Unit};
+pub use mapping::{
+    Codes, ContactColumns, DiagnosisColumns, EpisodeColumns, Lpr3Mapping, MappingError, Unit,
+};
 
 use crate::ImportError;
 use crate::parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, next_record, when};
@@ -181,15 +184,20 @@ fn at(date: &str, time: &str) -> Result<When, Problem> {
     }
 }
 
-/// Reads an LPR3 extract: every contact with its diagnoses, as contact rows. `patient_of`
-/// gives the patient id a CPR number is imported under.
+/// Reads an LPR3 extract: every contact with its diagnoses, as contact rows, each checked
+/// against the forløbselement table when there is one. `patient_of` gives the patient id a
+/// CPR number is imported under.
 pub fn parse_lpr3(
     mapping: &Lpr3Mapping,
     contacts: impl Read,
     diagnoses: impl Read,
+    episodes: Option<&mut dyn Read>,
     patient_of: &dyn Fn(&Cpr) -> PatientId,
 ) -> Result<Parsed, ImportError> {
     let mut diagnoses = read_diagnoses(mapping, diagnoses)?;
+    let mut episodes = episodes
+        .map(|input| episodes::read_episodes(mapping, input))
+        .transpose()?;
     let c = &mapping.contacts;
     let mut reader = reader(mapping, contacts)?;
     let required = [
@@ -212,6 +220,13 @@ pub fn parse_lpr3(
         let first = seen.get(&key).copied();
         seen.entry(key.clone()).or_insert(line);
         let row = contact_row(mapping, &table, &record, line, &diagnoses, patient_of);
+        let row = match (row, &episodes) {
+            (Ok(row), Some(episodes)) => match episodes.check(&row, &c.episode) {
+                Some(refused) => Err(vec![refused]),
+                None => Ok(row),
+            },
+            (row, _) => row,
+        };
         let row = match (row, first) {
             (Ok(_), Some(earlier)) => Err(vec![error(
                 &c.contact,
@@ -259,6 +274,10 @@ pub fn parse_lpr3(
     }
     from_diagnoses.sort_by_key(|r| r.line);
     parsed.rejected.extend(from_diagnoses);
+    // Then the forløbselement table's refused rows, each with its own line.
+    if let Some(episodes) = &mut episodes {
+        parsed.rejected.append(&mut episodes.rejected);
+    }
     Ok(parsed)
 }
 

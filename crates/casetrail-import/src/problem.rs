@@ -130,6 +130,38 @@ pub enum Problem {
         /// The contact key.
         contact: String,
     },
+    /// An LPR3 contact whose forløbselement the forløbselement table does not have.
+    #[error("the forløbselement {episode:?} is not in the forløbselement table")]
+    UnknownEpisode {
+        /// The forløbselement key.
+        episode: String,
+    },
+    /// An LPR3 contact whose forløbselement belongs to another CPR number.
+    #[error("its forløbselement (line {line} of the forløbselement table) is another person's")]
+    EpisodeOfAnotherPerson {
+        /// The forløbselement table's line.
+        line: u64,
+    },
+    /// An LPR3 contact that starts before its forløbselement.
+    #[error("{start} is before its forløbselement starts ({episode_start})")]
+    BeforeEpisode {
+        /// The contact's start as read.
+        start: String,
+        /// The forløbselement's start date.
+        episode_start: String,
+    },
+    /// An LPR3 contact whose forløbselement's row was refused.
+    #[error("its forløbselement on line {line} of the forløbselement table was refused")]
+    EpisodeRefused {
+        /// The forløbselement table's line.
+        line: u64,
+    },
+    /// A forløbselement key given twice.
+    #[error("the forløbselement is given on line {line} already")]
+    DuplicateEpisode {
+        /// The first line with the key.
+        line: u64,
+    },
     /// A JSON Lines line that is not JSON.
     #[error("not JSON: {detail}")]
     NotJson {

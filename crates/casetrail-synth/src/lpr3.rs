@@ -1,5 +1,5 @@
-//! The same synthetic region as an LPR3 extract: the hospital's contacts as a contact table and
-//! a diagnosis table in the research extracts' column names, and the mapping file that reads
+//! The same synthetic region as an LPR3 extract: the hospital's contacts as a contact table, a
+//! diagnosis table and a forløbselement table in the research extracts' column names, and the mapping file that reads
 //! them, with an invented SOR code for each unit. Only the region's contacts are in LPR3; the
 //! other sectors' contacts and the plans are not.
 
@@ -29,6 +29,8 @@ const DIAGNOSES: [&str; 4] = [
     "senere_afkraeftet",
 ];
 
+const EPISODES: [&str; 4] = ["DW_EK_FORLOEB", "CPR", "SORENHED_ANS", "dato_start"];
+
 /// What was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Lpr3Written {
@@ -36,6 +38,8 @@ pub struct Lpr3Written {
     pub contacts: u64,
     /// Rows of the diagnosis table.
     pub diagnoses: u64,
+    /// Rows of the forløbselement table.
+    pub episodes: u64,
     /// SOR units in the mapping.
     pub units: usize,
 }
@@ -61,16 +65,20 @@ pub fn write_lpr3(
     mapping: &mut impl std::io::Write,
     contacts: impl std::io::Write,
     diagnoses: impl std::io::Write,
+    episodes: impl std::io::Write,
 ) -> csv::Result<Lpr3Written> {
     let mut contact_table = csv::Writer::from_writer(contacts);
     let mut diagnosis_table = csv::Writer::from_writer(diagnoses);
+    let mut episode_table = csv::Writer::from_writer(episodes);
     contact_table.write_record(CONTACTS)?;
     diagnosis_table.write_record(DIAGNOSES)?;
+    episode_table.write_record(EPISODES)?;
     // (organisation, unit, kind) → SOR code, in the order first met.
     let mut units: BTreeMap<(String, String, &'static str), String> = BTreeMap::new();
     let mut written = Lpr3Written {
         contacts: 0,
         diagnoses: 0,
+        episodes: 0,
         units: 0,
     };
     let mut failure = None;
@@ -94,9 +102,12 @@ pub fn write_lpr3(
         } else {
             "ATA3"
         };
+        let episode = episode_of(written.contacts);
+        episode_table.write_record([episode.as_str(), &cpr, &sor, start_date])?;
+        written.episodes += 1;
         contact_table.write_record([
             key.as_str(),
-            &episode_of(written.contacts),
+            &episode,
             &cpr,
             &sor,
             start_date,
@@ -128,6 +139,7 @@ pub fn write_lpr3(
     }
     contact_table.flush()?;
     diagnosis_table.flush()?;
+    episode_table.flush()?;
     let mut text = String::from(
         "# The mapping of a synthetic LPR3 extract written by `casetrail generate --format lpr3`:\n\
          # research extracts' column names (the defaults), ATA1 acute, ATA3 planned, ALCA00\n\

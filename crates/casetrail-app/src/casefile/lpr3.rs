@@ -33,6 +33,9 @@ pub struct Lpr3Files {
     pub contacts: PathBuf,
     /// The diagnosis table (diagnoser), CSV or Parquet.
     pub diagnoses: PathBuf,
+    /// The forløbselement table (forloebselementer), CSV or Parquet, when the extract has
+    /// one: each contact's forløbselement is then checked against it.
+    pub episodes: Option<PathBuf>,
 }
 
 /// The patient id a CPR number is imported under: `L` and 16 hexadecimal digits of a keyed
@@ -89,10 +92,12 @@ impl Workbench {
             let file = std::fs::File::open(path).map_err(io_error(path))?;
             Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
         };
+        let mut episodes = files.episodes.as_deref().map(open).transpose()?;
         let mut parsed = parse_lpr3(
             &mapping,
             open(&files.contacts)?,
             open(&files.diagnoses)?,
+            episodes.as_mut().map(|e| e as &mut dyn std::io::Read),
             &|cpr| person_id(&key, cpr),
         )
         .map_err(|source| CaseFileError::ImportFile {

@@ -10,20 +10,21 @@ pub struct SyntheticRegion {
     pub seed: u64,
 }
 
-/// Writes the region's hospital contacts as an LPR3 extract (contact table, diagnosis table)
-/// and the mapping file that reads it.
+/// Writes the region's hospital contacts as an LPR3 extract (contact, diagnosis and
+/// forløbselement tables) and the mapping file that reads it.
 pub fn generate_lpr3(
     region: SyntheticRegion,
     mapping: &mut impl std::io::Write,
     contacts: impl std::io::Write,
     diagnoses: impl std::io::Write,
+    episodes: impl std::io::Write,
 ) -> Result<casetrail_synth::Lpr3Written, AppError> {
     let config = casetrail_synth::Config {
         patients: region.patients,
         year: region.year,
         seed: region.seed,
     };
-    casetrail_synth::write_lpr3(config, mapping, contacts, diagnoses)
+    casetrail_synth::write_lpr3(config, mapping, contacts, diagnoses, episodes)
         .map_err(|e| CaseFileError::Generate {
             reason: e.to_string(),
         })

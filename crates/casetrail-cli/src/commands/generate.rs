@@ -73,14 +73,16 @@ pub fn run(_: &Env, args: GenerateArgs) -> anyhow::Result<ExitCode> {
                 &mut mapping,
                 create(&out.join("kontakter.csv"))?,
                 create(&out.join("diagnoser.csv"))?,
+                create(&out.join("forloebselementer.csv"))?,
             )
             .with_context(|| format!("writing into {}", out.display()))?;
             std::io::Write::flush(&mut mapping)?;
             out!(
-                "generated {patients} synthetic patients for {year} as LPR3 in {}: {} contacts, {} diagnoses, {} SOR units (mapping.toml, kontakter.csv, diagnoser.csv)",
+                "generated {patients} synthetic patients for {year} as LPR3 in {}: {} contacts, {} diagnoses, {} forløbselementer, {} SOR units (mapping.toml, kontakter.csv, diagnoser.csv, forloebselementer.csv)",
                 out.display(),
                 written.contacts,
                 written.diagnoses,
+                written.episodes,
                 written.units
             );
         }

@@ -22,11 +22,12 @@ pub enum Format {
 }
 
 /// Import a contacts CSV, JSON Lines of events (.jsonl), an LPR3 extract (--format lpr3
-/// --mapping FILE KONTAKTER DIAGNOSER) or MedCom messages (--format medcom
+/// --mapping FILE KONTAKTER DIAGNOSER [FORLOEBSELEMENTER]) or MedCom messages (--format medcom
 /// FOLDER|FILE…): every row or message is validated first.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The file; for --format lpr3, the contact table, then the diagnosis table; for
+    /// The file; for --format lpr3, the contact table, the diagnosis table and, if the
+    /// extract has it, the forløbselement table; for
     /// --format medcom, bundle files or folders of them. LPR3 tables are CSV or Parquet.
     #[arg(required = true, num_args = 1..)]
     files: Vec<PathBuf>,
@@ -68,15 +69,20 @@ impl Source {
             (Format::Auto, _, None) => {
                 anyhow::bail!("give one file (two are for --format lpr3: kontakter, diagnoser)")
             }
-            (Format::Lpr3, [contacts, diagnoses], Some(mapping)) => Ok(Source::Lpr3(Lpr3Files {
-                mapping: mapping.clone(),
-                contacts: contacts.clone(),
-                diagnoses: diagnoses.clone(),
-            })),
+            (Format::Lpr3, [contacts, diagnoses, episodes @ ..], Some(mapping))
+                if episodes.len() <= 1 =>
+            {
+                Ok(Source::Lpr3(Lpr3Files {
+                    mapping: mapping.clone(),
+                    contacts: contacts.clone(),
+                    diagnoses: diagnoses.clone(),
+                    episodes: episodes.first().cloned(),
+                }))
+            }
             (Format::Medcom, files, None) => Ok(Source::Medcom(files.to_vec())),
             (Format::Medcom, _, Some(_)) => anyhow::bail!("--mapping is for --format lpr3"),
             (Format::Lpr3, _, _) => anyhow::bail!(
-                "--format lpr3 takes --mapping FILE and two tables: the contacts (kontakter), then the diagnoses (diagnoser)"
+                "--format lpr3 takes --mapping FILE and the tables: the contacts (kontakter), the diagnoses (diagnoser) and, if there is one, the forløbselementer (forloebselementer)"
             ),
         }
     }

@@ -17,6 +17,8 @@ pub struct Lpr3Mapping {
     pub contacts: ContactColumns,
     /// The diagnosis table's columns.
     pub diagnoses: DiagnosisColumns,
+    /// The forløbselement table's columns (the table is optional).
+    pub episodes: EpisodeColumns,
     /// What the codes in the tables mean.
     pub codes: Codes,
     /// The SOR units the extract names, by SOR code: the table a region supplies.
@@ -92,6 +94,30 @@ impl Default for DiagnosisColumns {
             code: s("diagnosekode"),
             kind: s("diagnosetype"),
             disproved: s("senere_afkraeftet"),
+        }
+    }
+}
+
+/// The forløbselement table (`forloebselementer`): one row per forløbselement, which each
+/// contact names. Optional: given, every contact's forløbselement is checked against it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EpisodeColumns {
+    /// The forløbselement's key, which the contact table's episode column names.
+    pub episode: String,
+    /// The CPR number (a contact's forløbselement is the same person's).
+    pub cpr: String,
+    /// Its start date (`YYYY-MM-DD`): no contact of it starts before.
+    pub start_date: String,
+}
+
+impl Default for EpisodeColumns {
+    fn default() -> Self {
+        let s = str::to_owned;
+        EpisodeColumns {
+            episode: s("DW_EK_FORLOEB"),
+            cpr: s("CPR"),
+            start_date: s("dato_start"),
         }
     }
 }

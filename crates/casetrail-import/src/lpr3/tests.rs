@@ -3,6 +3,7 @@ use super::*;
 const MAPPING: &str = include_str!("../../../../fixtures/import/lpr3/mapping.toml");
 const CONTACTS: &str = include_str!("../../../../fixtures/import/lpr3/kontakter.csv");
 const DIAGNOSES: &str = include_str!("../../../../fixtures/import/lpr3/diagnoser.csv");
+const EPISODES: &str = include_str!("../../../../fixtures/import/lpr3/forloebselementer.csv");
 
 /// A stand-in for the keyed id: the test only needs one id per CPR number.
 fn patient_of(cpr: &Cpr) -> PatientId {
@@ -10,11 +11,17 @@ fn patient_of(cpr: &Cpr) -> PatientId {
 }
 
 fn read(mapping: &str, contacts: &str, diagnoses: &str) -> Parsed {
+    read_with(mapping, contacts, diagnoses, None)
+}
+
+fn read_with(mapping: &str, contacts: &str, diagnoses: &str, episodes: Option<&str>) -> Parsed {
     let mapping = Lpr3Mapping::parse(mapping).unwrap();
+    let mut episodes = episodes.map(str::as_bytes);
     parse_lpr3(
         &mapping,
         contacts.as_bytes(),
         diagnoses.as_bytes(),
+        episodes.as_mut().map(|e| e as &mut dyn Read),
         &patient_of,
     )
     .unwrap()
@@ -201,6 +208,7 @@ fn a_table_without_its_columns_or_a_bad_mapping_is_refused_whole() {
         &mapping,
         "DW_EK_KONTAKT,CPR\nK1,0101904321\n".as_bytes(),
         DIAGNOSES.as_bytes(),
+        None,
         &patient_of,
     );
     assert!(
@@ -211,6 +219,7 @@ fn a_table_without_its_columns_or_a_bad_mapping_is_refused_whole() {
         &mapping,
         CONTACTS.replace(',', ";").as_bytes(),
         DIAGNOSES.as_bytes(),
+        None,
         &patient_of,
     );
     assert!(matches!(
@@ -237,4 +246,69 @@ fn a_table_without_its_columns_or_a_bad_mapping_is_refused_whole() {
         bad_unit,
         Err(MappingError::Value { table: "units", .. })
     ));
+}
+
+#[test]
+fn the_forloebselement_table_checks_each_contacts_episode() {
+    let whole = read_with(MAPPING, CONTACTS, DIAGNOSES, Some(EPISODES));
+    assert!(whole.rejected.is_empty(), "{:?}", whole.rejected);
+    assert_eq!(whole.rows.len(), 6);
+    // F502 dropped, F601 another person's, F503 starting a day later, F602 twice, and a
+    // row with a bad CPR number: each contact naming one is refused at its episode column.
+    let episodes = EPISODES
+        .lines()
+        .filter(|l| !l.starts_with("F502"))
+        .map(|l| {
+            if l.starts_with("F601") {
+                l.replace("1507854328", "0101904321")
+            } else if l.starts_with("F503") {
+                l.replace("2019-03-20,10:00,,", "2019-03-21,10:00,,")
+            } else {
+                l.to_owned()
+            }
+        })
+        .chain([
+            "F602,H60,1507854328,900001,2019-05-20,16:00,,,DF312,ALDA00,AFV01A1".to_owned(),
+            "F700,H70,3213904321,900001,2019-05-20,16:00,,,DF312,ALDA00,AFV01A1".to_owned(),
+        ])
+        .collect::<Vec<_>>()
+        .join("\n");
+    let contacts = format!(
+        "{CONTACTS}K3001,F700,0101904321,,,900001,2019-06-01,10:00,2019-06-03,10:00,DF200,ALCC01,ATA1,ALCA00,,\n"
+    );
+    let parsed = read_with(MAPPING, &contacts, DIAGNOSES, Some(&episodes));
+    let found = problems(&parsed);
+    let at = |line: u64, column: &str, is: &dyn Fn(&Problem) -> bool| {
+        assert!(
+            found
+                .iter()
+                .any(|(l, c, p)| *l == line && c == column && is(p)),
+            "line {line} {column}: {found:?}"
+        );
+    };
+    at(
+        4,
+        "DW_EK_FORLOEB",
+        &|p| matches!(p, Problem::UnknownEpisode { episode } if episode == "F502"),
+    );
+    at(5, "DW_EK_FORLOEB", &|p| {
+        matches!(p, Problem::BeforeEpisode { .. })
+    });
+    at(6, "DW_EK_FORLOEB", &|p| {
+        matches!(p, Problem::EpisodeOfAnotherPerson { line: 4 })
+    });
+    // The second F602 is refused in its own table; the contact is not imported without it.
+    at(6, "forløbselementer: DW_EK_FORLOEB", &|p| {
+        matches!(p, Problem::DuplicateEpisode { line: 5 })
+    });
+    at(7, "DW_EK_FORLOEB", &|p| {
+        matches!(p, Problem::EpisodeRefused { .. })
+    });
+    at(8, "DW_EK_FORLOEB", &|p| {
+        matches!(p, Problem::EpisodeRefused { line: 7 })
+    });
+    at(7, "forløbselementer: CPR", &|p| {
+        matches!(p, Problem::Invalid { .. })
+    });
+    assert_eq!(parsed.rows.len(), 2, "K1001 and K1002 of F501 stay");
 }

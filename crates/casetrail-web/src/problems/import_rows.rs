@@ -88,6 +88,34 @@ fn problem(lang: Lang, p: &Problem) -> String {
             "import_problem_unknown_contact",
             &[("contact", contact)],
         ),
+        Problem::UnknownEpisode { episode } => fill(
+            lang,
+            "import_problem_unknown_episode",
+            &[("episode", episode)],
+        ),
+        Problem::EpisodeOfAnotherPerson { line } => fill(
+            lang,
+            "import_problem_episode_of_another_person",
+            &[("line", &line.to_string())],
+        ),
+        Problem::BeforeEpisode {
+            start,
+            episode_start,
+        } => fill(
+            lang,
+            "import_problem_before_episode",
+            &[("start", start), ("episode_start", episode_start)],
+        ),
+        Problem::EpisodeRefused { line } => fill(
+            lang,
+            "import_problem_episode_refused",
+            &[("line", &line.to_string())],
+        ),
+        Problem::DuplicateEpisode { line } => fill(
+            lang,
+            "import_problem_duplicate_episode",
+            &[("line", &line.to_string())],
+        ),
         Problem::UnknownKeys { keys } => {
             fill(lang, "import_problem_unknown_keys", &[("keys", keys)])
         }
@@ -166,6 +194,14 @@ mod tests {
             Problem::DuplicateContact { line: 2 },
             Problem::DiagnosisRefused { line: 3 },
             Problem::UnknownContact { contact: s() },
+            Problem::UnknownEpisode { episode: s() },
+            Problem::EpisodeOfAnotherPerson { line: 4 },
+            Problem::BeforeEpisode {
+                start: s(),
+                episode_start: s(),
+            },
+            Problem::DuplicateEpisode { line: 5 },
+            Problem::EpisodeRefused { line: 6 },
         ];
         for expected in [
             Expected::PatientId,

@@ -1,5 +1,5 @@
 //! The example LPR3 extract written as Parquet (dates as Parquet DATEs, the rest as UTF-8
-//! text, empty values as nulls) imports as its CSV does, and a bad Parquet file is refused.
+//! text, empty values as nulls), forløbselementer too, imports as its CSV does, and a bad Parquet file is refused.
 
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use crate::core::workbench::Access;
 const MAPPING: &str = include_str!("../../../../../fixtures/import/lpr3/mapping.toml");
 const CONTACTS: &str = include_str!("../../../../../fixtures/import/lpr3/kontakter.csv");
 const DIAGNOSES: &str = include_str!("../../../../../fixtures/import/lpr3/diagnoser.csv");
+const EPISODES: &str = include_str!("../../../../../fixtures/import/lpr3/forloebselementer.csv");
 
 fn is_date(column: &str) -> bool {
     column.starts_with("dato_")
@@ -92,12 +93,14 @@ fn an_extract_as_parquet_imports_as_its_csv_does() {
         mapping: mapping.clone(),
         contacts: write("kontakter.csv", CONTACTS.as_bytes()),
         diagnoses: write("diagnoser.csv", DIAGNOSES.as_bytes()),
+        episodes: Some(write("forloebselementer.csv", EPISODES.as_bytes())),
     };
     // named .csv or not, the bytes decide
     let parquet_files = Lpr3Files {
         mapping,
         contacts: write("kontakter.parquet", &parquet_of(CONTACTS)),
         diagnoses: write("diagnoser.csv.parquet", &parquet_of(DIAGNOSES)),
+        episodes: Some(write("forloebselementer.parquet", &parquet_of(EPISODES))),
     };
     let import = |files: &Lpr3Files, data: &str| {
         let wb = Workbench::open_system(&dir.path().join(data), Access::ReadWrite).unwrap();
