@@ -12,13 +12,13 @@ use casetrail_ledger::{
 };
 
 const PAYLOAD: usize = 512;
-const BATCH: usize = 1_000;
+pub const BATCH: usize = 1_000;
 const BATCHES: usize = 40;
-const SINGLE_WRITES: usize = 1_000;
-const TASKS: usize = 64;
-const PER_TASK: usize = 150;
+pub const SINGLE_WRITES: usize = 1_000;
+pub const TASKS: usize = 64;
+pub const PER_TASK: usize = 150;
 
-fn report(events: usize, took: Duration, extra: &str) {
+pub fn report(events: usize, took: Duration, extra: &str) {
     println!(
         "RESULT events_per_s={:.1} peak_kib={} {extra}",
         events as f64 / took.as_secs_f64(),
@@ -27,7 +27,7 @@ fn report(events: usize, took: Duration, extra: &str) {
 }
 
 /// Deterministic, incompressible-looking payload bytes (like the ciphertext the domain stores).
-fn payload(n: u64) -> Vec<u8> {
+pub fn payload(n: u64) -> Vec<u8> {
     let mut out = Vec::with_capacity(PAYLOAD);
     let mut hasher = blake3_xof(n);
     out.resize(PAYLOAD, 0);
@@ -118,6 +118,24 @@ fn ledger_batch(dir: &str, merkle_tree: bool, batches: usize) -> anyhow::Result<
         ledger.append_blocking(request)?;
     }
     report(BATCH * batches, start.elapsed(), "");
+    Ok(())
+}
+
+/// One durable append per event, one after another: the shape the peers' single-insert
+/// figure has, for the side-by-side table.
+fn ledger_single(dir: &str) -> anyhow::Result<()> {
+    let ledger = Ledger::open(dir, Arc::new(SystemClock))?;
+    let stream = StreamId::new("patient-0").expect("valid stream");
+    let requests: Vec<AppendRequest> = (0..SINGLE_WRITES as u64)
+        .map(|n| {
+            AppendRequest::new(actor()).write(stream.clone(), ExpectedVersion::Any, vec![event(n)])
+        })
+        .collect();
+    let start = Instant::now();
+    for request in requests {
+        ledger.append_blocking(request)?;
+    }
+    report(SINGLE_WRITES, start.elapsed(), "");
     Ok(())
 }
 
@@ -227,7 +245,7 @@ fn verify(dir: &str) -> anyhow::Result<()> {
 }
 
 /// How many batches of 1,000 a batch phase appends: its third argument, else 40.
-fn batches(args: &[String]) -> anyhow::Result<usize> {
+pub fn batches(args: &[String]) -> anyhow::Result<usize> {
     Ok(match args.get(2) {
         Some(n) => n.parse().context("batch count")?,
         None => BATCHES,
@@ -238,6 +256,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let name = args.first().context("phase name")?;
     let dir = args.get(1).context("phase directory")?;
     match name.as_str() {
+        "ledger-single" => ledger_single(dir),
         "raw-batch" => raw_batch(dir),
         "raw-single" => raw_single(dir),
         "ledger-batch" => ledger_batch(dir, true, batches(args)?),

@@ -6,6 +6,8 @@
 
 mod ledger_phases;
 mod measure;
+mod peer_phases;
+mod row_phases;
 
 use anyhow::{Context, bail};
 use measure::{Measured, mib, run_phase};
@@ -36,6 +38,8 @@ fn orchestrate(events: u64) -> anyhow::Result<()> {
     let ledger_batch = run_phase(&[s("ledger-batch"), dir("ledger-batch")])?;
     let raw_single = run_phase(&[s("raw-single"), dir("raw-single")])?;
     let concurrent = run_phase(&[s("ledger-concurrent"), dir("concurrent")])?;
+    let single = run_phase(&[s("ledger-single"), dir("single")])?;
+    let peers = peers(&dir)?;
     let populate = run_phase(&[s("populate"), dir("big"), events.to_string()])?;
     let replay = run_phase(&[s("replay"), dir("big")])?;
     let verify = run_phase(&[s("verify"), dir("big")])?;
@@ -115,13 +119,128 @@ fn orchestrate(events: u64) -> anyhow::Result<()> {
         if verify_rate >= 5e5 { "met" } else { "MISSED" },
         mib(&verify)?
     );
+    print_peers(&ledger_batch, &single, &concurrent, &peers)?;
+    print_rows(&dir)
+}
+
+/// What each kind of index row costs: the row phases and the raw baseline, round after round
+/// (so that all see the same moments of this machine), medians of five compared.
+fn print_rows(dir: &dyn Fn(&str) -> String) -> anyhow::Result<()> {
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); row_phases::PHASES.len() + 1];
+    for round in 0..5 {
+        let raw = run_phase(&["raw-batch".into(), dir(&format!("rows-raw-{round}"))])?;
+        rates[0].push(raw.get("events_per_s")?);
+        for (i, (name, _)) in row_phases::PHASES.iter().enumerate() {
+            let m = run_phase(&[name.to_string(), dir(&format!("{name}-{round}"))])?;
+            rates[i + 1].push(m.get("events_per_s")?);
+        }
+    }
+    let medians: Vec<f64> = rates
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        })
+        .collect();
+    println!();
+    println!(
+        "| rows per event on raw RocksDB, synced batches of 1,000 (median of 5 alternated rounds) | events/s | ratio to the raw baseline |"
+    );
+    println!("|---|---|---|");
+    println!(
+        "| raw baseline: the payload alone, default column family | {:.0} | 1.00 |",
+        medians[0]
+    );
+    for ((_, what), rate) in row_phases::PHASES.iter().zip(&medians[1..]) {
+        println!("| {what} | {rate:.0} | {:.2} |", rate / medians[0]);
+    }
     Ok(())
+}
+
+/// The peers' three shapes, each in a child process like the ledger's: SQLite always,
+/// PostgreSQL when `BENCH_POSTGRES` names a server (`scripts/bench ledger` starts one).
+fn peers(dir: &dyn Fn(&str) -> String) -> anyhow::Result<Vec<(&'static str, [Measured; 3])>> {
+    let mut peers = Vec::new();
+    let mut names = vec![("sqlite", "SQLite 3, WAL, synchronous=FULL")];
+    if std::env::var_os("BENCH_POSTGRES").is_some() {
+        names.push((
+            "postgres",
+            "PostgreSQL, fsync and synchronous_commit on, loopback TCP",
+        ));
+    }
+    for (store, title) in names {
+        let phase = |shape: &str| {
+            let name = format!("{store}-{shape}");
+            run_phase(&[name.clone(), dir(&name)])
+        };
+        peers.push((
+            title,
+            [phase("batch")?, phase("single")?, phase("concurrent")?],
+        ));
+    }
+    Ok(peers)
+}
+
+fn print_peers(
+    batch: &Measured,
+    single: &Measured,
+    concurrent: &Measured,
+    peers: &[(&'static str, [Measured; 3])],
+) -> anyhow::Result<()> {
+    let ours = [batch, single, concurrent];
+    let shapes = [
+        "batches of 1,000 events, one durable commit each (40 batches)",
+        "single appends one after another, each durable (1,000)",
+        "64 concurrent writers, 150 single durable appends each",
+    ];
+    println!();
+    println!(
+        "| shape (same 512 B payloads, same rows per event) | casetrail ledger | peer | peer | casetrail ÷ peer | peer peak memory (client) |"
+    );
+    println!("|---|---|---|---|---|---|");
+    for (title, measured) in peers {
+        for (i, shape) in shapes.iter().enumerate() {
+            let latency = |m: &Measured| match (m.get("p50_ms"), m.get("p99_ms")) {
+                (Ok(p50), Ok(p99)) => format!("; p50 {p50:.2} ms, p99 {p99:.2} ms"),
+                _ => String::new(),
+            };
+            println!(
+                "| {shape} | {:.0} events/s{} | {title} | {:.0} events/s{} | {:.2} | {} |",
+                ours[i].get("events_per_s")?,
+                latency(ours[i]),
+                measured[i].get("events_per_s")?,
+                latency(&measured[i]),
+                ours[i].get("events_per_s")? / measured[i].get("events_per_s")?,
+                mib(&measured[i])?
+            );
+        }
+    }
+    if peers.len() < 2 {
+        println!(
+            "\nPostgreSQL was not measured: set BENCH_POSTGRES, or run through scripts/bench ledger."
+        );
+    }
+    Ok(())
+}
+
+/// Runs the phase `args` names: the ledger's, a peer's or a row phase.
+fn phase(args: &[String]) -> anyhow::Result<()> {
+    let (Some(name), Some(dir)) = (args.first(), args.get(1)) else {
+        bail!("usage: ledger-bench phase NAME DIRECTORY [N]");
+    };
+    if let Some(result) = peer_phases::run(name, dir, ledger_phases::batches(args)?) {
+        return result;
+    }
+    if let Some(result) = row_phases::phase(name, dir) {
+        return result;
+    }
+    ledger_phases::run(args)
 }
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("phase") => ledger_phases::run(&args[1..]),
+        Some("phase") => phase(&args[1..]),
         _ => {
             let mut events = 1_000_000u64;
             let mut rest = args.iter();

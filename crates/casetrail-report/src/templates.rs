@@ -31,18 +31,18 @@ fn registry() -> &'static Handlebars<'static> {
 // The templates are compiled in and rendered by tests: one that does not parse is a build
 // defect, found before any document or page is made.
 #[allow(clippy::panic)]
-pub fn build(
-    partials: &[(&'static str, &'static str)],
-    templates: &[(&'static str, &'static str)],
+pub fn build<S: AsRef<str>>(
+    partials: &[(&'static str, S)],
+    templates: &[(&'static str, S)],
 ) -> Handlebars<'static> {
     let mut h = Handlebars::new();
     h.set_strict_mode(true);
     for (name, text) in partials {
-        h.register_partial(name, *text)
+        h.register_partial(name, text.as_ref())
             .unwrap_or_else(|e| panic!("partial {name} does not parse: {e}"));
     }
     for (name, text) in templates {
-        h.register_template_string(name, *text)
+        h.register_template_string(name, text.as_ref())
             .unwrap_or_else(|e| panic!("template {name} does not parse: {e}"));
     }
     h

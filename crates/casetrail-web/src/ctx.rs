@@ -69,7 +69,6 @@ pub struct NavLink {
 /// What every signed-in page template is given besides its own view.
 #[derive(Debug, Clone, Serialize)]
 pub struct Chrome {
-    pub t: &'static Texts,
     pub user: String,
     pub role: String,
     pub csrf: String,
@@ -158,7 +157,6 @@ impl Ctx {
 
     pub fn chrome(&self, session: &Session) -> Chrome {
         Chrome {
-            t: self.t(),
             user: session.user.clone(),
             role: text(self.lang, role_key(session.role)).to_owned(),
             csrf: session.csrf.clone(),
@@ -236,8 +234,9 @@ pub fn see_other(to: String) -> Box<dyn Reply> {
 
 pub fn render_page(
     template: &'static str,
+    lang: Lang,
     view: &impl Serialize,
 ) -> Result<Box<dyn Reply>, Rejection> {
-    let body = crate::templates::render(template, view).map_err(server_error)?;
+    let body = crate::templates::render(template, lang, view).map_err(server_error)?;
     Ok(html(body, StatusCode::OK))
 }

@@ -28,6 +28,7 @@ mod ctx;
 mod i18n;
 mod jobs;
 mod lifelines;
+mod localize;
 mod multipart;
 mod pages;
 mod problems;

@@ -7,12 +7,11 @@ use warp::Reply;
 use warp::http::StatusCode;
 
 use crate::ctx::{Forbidden, NotSignedIn, ServerError, StaleForm, UserError, html, see_other};
-use crate::i18n::{Lang, Texts, text, texts};
+use crate::i18n::{Lang, text};
 use crate::templates::render;
 
 #[derive(Debug, Serialize)]
 struct ErrorPage<'a> {
-    t: &'a Texts,
     title: &'a str,
     advice: &'a str,
     detail: Option<&'a str>,
@@ -20,12 +19,11 @@ struct ErrorPage<'a> {
 
 fn error_page(lang: Lang, status: StatusCode, key: &str, detail: Option<&str>) -> Box<dyn Reply> {
     let view = ErrorPage {
-        t: texts(lang),
         title: text(lang, &format!("error_{key}_title")),
         advice: text(lang, &format!("error_{key}_advice")),
         detail,
     };
-    match render("error", &view) {
+    match render("error", lang, &view) {
         Ok(body) => html(body, status),
         Err(e) => {
             tracing::error!(%e, "the error page does not render");

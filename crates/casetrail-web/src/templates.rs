@@ -1,4 +1,5 @@
-//! Every template under `web/templates/`, registered once, rendered from view structs.
+//! Every template under `web/templates/`, registered once per language with its words put
+//! in (`localize.rs`), rendered from view structs.
 
 use std::sync::OnceLock;
 
@@ -6,6 +7,8 @@ use handlebars::Handlebars;
 use serde::Serialize;
 
 use crate::RenderError;
+use crate::i18n::{Lang, texts};
+use crate::localize::localize;
 
 const TEMPLATES: &[(&str, &str)] = &[
     ("signin", include_str!("../../../web/templates/signin.hbs")),
@@ -58,16 +61,39 @@ const PARTIALS: &[(&str, &str)] = &[
     ),
 ];
 
-fn registry() -> &'static Handlebars<'static> {
-    static REGISTRY: OnceLock<Handlebars<'static>> = OnceLock::new();
-    REGISTRY.get_or_init(|| casetrail_report::templates::build(PARTIALS, TEMPLATES))
+// The templates and texts are compiled in and every template is rendered by the tests in
+// both languages: one that cannot be localized is a build defect, found before any request.
+#[allow(clippy::panic)]
+fn build(lang: Lang) -> Handlebars<'static> {
+    let localized = |list: &[(&'static str, &'static str)]| -> Vec<(&'static str, String)> {
+        list.iter()
+            .map(|(name, source)| {
+                let text = localize(name, source, texts(lang)).unwrap_or_else(|e| panic!("{e}"));
+                (*name, text)
+            })
+            .collect()
+    };
+    casetrail_report::templates::build(&localized(PARTIALS), &localized(TEMPLATES))
 }
 
-/// Renders `template` with `view`, HTML-escaped.
-pub fn render(template: &'static str, view: &impl Serialize) -> Result<String, RenderError> {
+fn registry(lang: Lang) -> &'static Handlebars<'static> {
+    static DA: OnceLock<Handlebars<'static>> = OnceLock::new();
+    static EN: OnceLock<Handlebars<'static>> = OnceLock::new();
+    match lang {
+        Lang::Da => DA.get_or_init(|| build(Lang::Da)),
+        Lang::En => EN.get_or_init(|| build(Lang::En)),
+    }
+}
+
+/// Renders `template` in `lang` with `view`, HTML-escaped.
+pub fn render(
+    template: &'static str,
+    lang: Lang,
+    view: &impl Serialize,
+) -> Result<String, RenderError> {
     #[cfg(test)]
     rendered::mark(template);
-    registry()
+    registry(lang)
         .render(template, view)
         .map_err(|source| RenderError { template, source })
 }
@@ -112,10 +138,12 @@ pub fn not_rendered() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn every_template_parses() {
-        assert_eq!(
-            super::registry().get_templates().len(),
-            super::TEMPLATES.len() + super::PARTIALS.len()
-        );
+    fn every_template_parses_in_every_language() {
+        for lang in [super::Lang::Da, super::Lang::En] {
+            assert_eq!(
+                super::registry(lang).get_templates().len(),
+                super::TEMPLATES.len() + super::PARTIALS.len()
+            );
+        }
     }
 }

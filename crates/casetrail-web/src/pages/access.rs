@@ -45,6 +45,7 @@ pub async fn access_log(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
     let entries = ctx.blocking(|wb| wb.access_log(None)).await?;
     render_page(
         "access",
+        ctx.lang,
         &AccessPage {
             chrome: ctx.chrome(session),
             rows: entries

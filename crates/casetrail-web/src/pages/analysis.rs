@@ -146,6 +146,7 @@ pub async fn stage1(ctx: Ctx, query: YearQuery) -> Result<Box<dyn Reply>, Reject
     ];
     render_page(
         "stage1",
+        ctx.lang,
         &Stage1Page {
             chrome: ctx.chrome(session),
             year,
@@ -255,6 +256,7 @@ pub async fn select(ctx: Ctx, query: SelectQuery) -> Result<Box<dyn Reply>, Reje
     const SHOWN: usize = 500;
     render_page(
         "select",
+        ctx.lang,
         &SelectPage {
             chrome: ctx.chrome(session),
             from: query.from.clone().unwrap_or_else(|| "2019-01-01".into()),

@@ -111,6 +111,7 @@ pub async fn list(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
     let audits = ctx.blocking(|wb| wb.audits()).await?;
     render_page(
         "audits",
+        ctx.lang,
         &AuditsPage {
             chrome: ctx.chrome(session),
             audits: audits.into_iter().map(AuditRow::from).collect(),
@@ -378,6 +379,7 @@ async fn page(
         .collect();
     crate::templates::render(
         "audit",
+        ctx.lang,
         &AuditPage {
             chrome: ctx.chrome(session),
             audit: audit.to_owned(),

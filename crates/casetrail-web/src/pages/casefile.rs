@@ -294,6 +294,7 @@ pub async fn case_file(
     let t = &working.timeline;
     render_page(
         "casefile",
+        ctx.lang,
         &CaseFilePage {
             chrome: ctx.chrome(&session),
             case,

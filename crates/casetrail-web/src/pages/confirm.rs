@@ -153,6 +153,7 @@ async fn show(
     };
     render_page(
         "confirm",
+        ctx.lang,
         &ConfirmPage {
             chrome: ctx.chrome(session),
             audit,

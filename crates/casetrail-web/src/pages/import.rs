@@ -102,7 +102,7 @@ fn import_page(ctx: &Ctx, session: &crate::sessions::Session) -> ImportPage {
 
 pub async fn import_form(ctx: Ctx) -> Result<Box<dyn Reply>, Rejection> {
     let session = ctx.session()?;
-    render_page("import", &import_page(&ctx, session))
+    render_page("import", ctx.lang, &import_page(&ctx, session))
 }
 
 pub async fn import_upload(
@@ -116,7 +116,7 @@ pub async fn import_upload(
     let kind = casetrail_app::UploadKind::of_name(&file);
     let (Some(kind), false) = (kind, bytes.is_empty()) else {
         page.problem = Some(text(ctx.lang, "import_wrong_file").to_owned());
-        let body = crate::templates::render("import", &page).map_err(server_error)?;
+        let body = crate::templates::render("import", ctx.lang, &page).map_err(server_error)?;
         return Ok(html(body, StatusCode::BAD_REQUEST));
     };
     let by = session.user.clone();
@@ -197,7 +197,7 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
         }
     };
     let running = page.running.is_some();
-    let body = crate::templates::render("import", &page).map_err(server_error)?;
+    let body = crate::templates::render("import", ctx.lang, &page).map_err(server_error)?;
     let reply = html(body, status);
     // Until it is done the page reloads itself each second, without any script.
     Ok(if running {

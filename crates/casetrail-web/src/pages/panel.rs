@@ -184,6 +184,7 @@ pub async fn my_cases(ctx: Ctx, query: SavedQuery) -> Result<Box<dyn Reply>, Rej
         .await?;
     render_page(
         "my_cases",
+        ctx.lang,
         &MyPage {
             chrome: ctx.chrome(session),
             cases: cases.iter().map(CaseRow::from).collect(),

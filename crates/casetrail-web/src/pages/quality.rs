@@ -198,6 +198,7 @@ async fn quality_page(ctx: Ctx, verify: bool) -> Result<Box<dyn Reply>, Rejectio
         .await?;
     render_page(
         "quality",
+        ctx.lang,
         &QualityPage {
             chrome: ctx.chrome(session),
             head_position: head.map(|h| h.position.0.to_string()).unwrap_or_default(),

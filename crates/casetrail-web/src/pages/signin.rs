@@ -8,7 +8,7 @@ use warp::http::StatusCode;
 use warp::{Rejection, Reply};
 
 use crate::ctx::{Ctx, StaleForm, html, see_other, server_error};
-use crate::i18n::{Lang, Texts, text, texts};
+use crate::i18n::{Lang, text};
 use crate::routes::{Base, Route, RouteDoc, Who, boxed, form, get, post};
 use crate::sessions::{same, token};
 use crate::state::{Shared, client_address};
@@ -90,7 +90,6 @@ struct CsrfOnly {
 
 #[derive(Debug, Serialize)]
 struct SignInPage<'a> {
-    t: &'a Texts,
     csrf: &'a str,
     message: Option<&'a str>,
 }
@@ -108,11 +107,10 @@ fn signin_page(
 ) -> Result<Box<dyn Reply>, Rejection> {
     let csrf = token();
     let view = SignInPage {
-        t: texts(lang),
         csrf: &csrf,
         message: message.map(|key| text(lang, key)),
     };
-    let page = render("signin", &view).map_err(server_error)?;
+    let page = render("signin", lang, &view).map_err(server_error)?;
     Ok(with_cookie(
         html(page, status),
         shared.cookie(format!("csrf={csrf}"), "/signin", 1800),

@@ -74,6 +74,7 @@ async fn page(ctx: &Ctx, refused: Refused) -> Result<String, Rejection> {
     let users = ctx.blocking(|wb| wb.users()).await?;
     crate::templates::render(
         "users",
+        ctx.lang,
         &UsersPage {
             chrome: ctx.chrome(session),
             users: users

@@ -114,6 +114,7 @@ async fn show(ctx: Ctx, case: String, query: PreviewQuery) -> Result<Box<dyn Rep
     let base = format!("/cases/{case}/release?policy={}", policy.as_str());
     let timeline_html = crate::templates::render(
         "case_timeline",
+        ctx.lang,
         &timeline::view(lang, &working, window, whole, &base, source),
     )
     .map_err(server_error)?;
@@ -121,6 +122,7 @@ async fn show(ctx: Ctx, case: String, query: PreviewQuery) -> Result<Box<dyn Rep
     let hash = working.content_hash.to_string();
     render_page(
         "release",
+        ctx.lang,
         &PreviewPage {
             chrome: ctx.chrome(&session),
             heading: fill(

@@ -295,6 +295,7 @@ async fn page(
             let html = Arc::new(
                 crate::templates::render(
                     "case_timeline",
+                    ctx.lang,
                     &timeline::view(lang, &timeline, window, whole, &base, source.as_deref()),
                 )
                 .map_err(server_error)?,
@@ -330,7 +331,7 @@ async fn page(
         problem: entered.map(|e| e.problem),
         marked,
     };
-    crate::templates::render("case", &view).map_err(server_error)
+    crate::templates::render("case", ctx.lang, &view).map_err(server_error)
 }
 
 /// The form's answers that differ from what is saved, as the events that save them; and the

@@ -28,7 +28,6 @@ struct MaterialView {
 /// rendered once per released version, period, material filter and language.
 #[derive(Debug, Serialize)]
 pub(crate) struct TimelineView {
-    t: &'static crate::i18n::Texts,
     chart: Chart,
     /// Said under the chart when contacts are drawn as counts.
     binned: Option<String>,
@@ -87,7 +86,6 @@ pub(crate) fn view(
     sources.dedup();
     let chart = chart(timeline, window, lang);
     TimelineView {
-        t: crate::i18n::texts(lang),
         binned: chart
             .bin_days
             .map(|d| crate::views::fill(lang, "tl_binned", &[("days", &d.to_string())])),
