@@ -126,11 +126,15 @@ fn orchestrate(events: u64) -> anyhow::Result<()> {
 /// What each kind of index row costs: the row phases and the raw baseline, round after round
 /// (so that all see the same moments of this machine), medians of five compared.
 fn print_rows(dir: &dyn Fn(&str) -> String) -> anyhow::Result<()> {
-    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); row_phases::PHASES.len() + 1];
+    let phases: Vec<&(&str, &str)> = row_phases::PHASES
+        .iter()
+        .chain(row_phases::TUNINGS.iter())
+        .collect();
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); phases.len() + 1];
     for round in 0..5 {
         let raw = run_phase(&["raw-batch".into(), dir(&format!("rows-raw-{round}"))])?;
         rates[0].push(raw.get("events_per_s")?);
-        for (i, (name, _)) in row_phases::PHASES.iter().enumerate() {
+        for (i, (name, _)) in phases.iter().enumerate() {
             let m = run_phase(&[name.to_string(), dir(&format!("{name}-{round}"))])?;
             rates[i + 1].push(m.get("events_per_s")?);
         }
@@ -151,8 +155,18 @@ fn print_rows(dir: &dyn Fn(&str) -> String) -> anyhow::Result<()> {
         "| raw baseline: the payload alone, default column family | {:.0} | 1.00 |",
         medians[0]
     );
-    for ((_, what), rate) in row_phases::PHASES.iter().zip(&medians[1..]) {
+    let (rows, tunings) = medians[1..].split_at(row_phases::PHASES.len());
+    for ((_, what), rate) in row_phases::PHASES.iter().zip(rows) {
         println!("| {what} | {rate:.0} | {:.2} |", rate / medians[0]);
+    }
+    let four_rows = rows[3];
+    println!();
+    println!(
+        "| RocksDB option on the four rows (same rounds) | events/s | ratio to the four rows with defaults |"
+    );
+    println!("|---|---|---|");
+    for ((_, what), rate) in row_phases::TUNINGS.iter().zip(tunings) {
+        println!("| {what} | {rate:.0} | {:.2} |", rate / four_rows);
     }
     Ok(())
 }

@@ -24,6 +24,38 @@ struct Rows {
     types: bool,
 }
 
+/// A RocksDB option tried on the ledger's four rows, against the same rows with defaults.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Tuning {
+    Defaults,
+    /// LZ4 on the index column families, as the ledger has it.
+    Lz4Indexes,
+    Pipelined,
+    WriteBuffer16,
+    WriteBuffer256,
+}
+
+/// The tunings the table tries, by phase name, with what each is.
+pub const TUNINGS: [(&str, &str); 4] = [
+    (
+        "tuned-lz4",
+        "LZ4 on the index column families (the ledger's setting)",
+    ),
+    ("tuned-pipelined", "enable_pipelined_write"),
+    ("tuned-wb16", "write buffers of 16 MiB (default 64)"),
+    ("tuned-wb256", "write buffers of 256 MiB"),
+];
+
+fn tuning(name: &str) -> Option<Tuning> {
+    Some(match name {
+        "tuned-lz4" => Tuning::Lz4Indexes,
+        "tuned-pipelined" => Tuning::Pipelined,
+        "tuned-wb16" => Tuning::WriteBuffer16,
+        "tuned-wb256" => Tuning::WriteBuffer256,
+        _ => return None,
+    })
+}
+
 fn rows(name: &str) -> Option<Rows> {
     let (ids, streams, runs, types) = match name {
         "rows-log" => (false, false, false, false),
@@ -50,11 +82,25 @@ fn name_key(name: &str, n: u64) -> Vec<u8> {
     key
 }
 
-fn run(dir: &str, shape: Rows) -> anyhow::Result<()> {
+fn run(dir: &str, shape: Rows, tuning: Tuning) -> anyhow::Result<()> {
     let mut opts = rocksdb::Options::default();
     opts.create_if_missing(true);
     opts.create_missing_column_families(true);
-    let db = rocksdb::DB::open_cf(&opts, dir, ["log", "streams", "ids", "types"])?;
+    let mut cf_opts = rocksdb::Options::default();
+    match tuning {
+        Tuning::Defaults | Tuning::Lz4Indexes => {}
+        Tuning::Pipelined => opts.set_enable_pipelined_write(true),
+        Tuning::WriteBuffer16 => cf_opts.set_write_buffer_size(16 << 20),
+        Tuning::WriteBuffer256 => cf_opts.set_write_buffer_size(256 << 20),
+    }
+    let families = ["log", "streams", "ids", "types"].map(|name| {
+        let mut o = cf_opts.clone();
+        if tuning == Tuning::Lz4Indexes && name != "log" {
+            o.set_compression_type(rocksdb::DBCompressionType::Lz4);
+        }
+        rocksdb::ColumnFamilyDescriptor::new(name, o)
+    });
+    let db = rocksdb::DB::open_cf_descriptors(&opts, dir, families)?;
     let cf = |name| db.cf_handle(name).expect("opened above");
     let values: Vec<Vec<u8>> = (0..(BATCH * BATCHES) as u64).map(payload).collect();
     let ids: Vec<[u8; 32]> = (0..(BATCH * BATCHES) as u64)
@@ -107,7 +153,11 @@ fn run(dir: &str, shape: Rows) -> anyhow::Result<()> {
 
 /// The row phases by name; `None` when `name` is not one of them.
 pub fn phase(name: &str, dir: &str) -> Option<anyhow::Result<()>> {
-    rows(name).map(|shape| run(dir, shape))
+    if let Some(t) = tuning(name) {
+        let all = rows("rows-all").expect("a row phase");
+        return Some(run(dir, all, t));
+    }
+    rows(name).map(|shape| run(dir, shape, Tuning::Defaults))
 }
 
 /// The phases in the order the table lists them, with what each writes per event.
