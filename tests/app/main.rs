@@ -3,6 +3,7 @@
 
 mod identity;
 mod on_disk;
+mod streaming_import;
 
 use std::path::Path;
 use std::sync::Arc;

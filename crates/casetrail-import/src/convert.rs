@@ -110,72 +110,7 @@ pub fn to_events_in_chunks(
     let mut out = Vec::new();
     for (patient, rows) in by_patient(rows, |r| &r.patient) {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
-        let first = rows[0];
-        let registered = PatientRegistered {
-            patient: patient.clone(),
-            cpr: key.seal_str(patient, "cpr", first.cpr.as_str()),
-            name: key.seal_str(patient, "name", &first.name),
-            birth_year: first.cpr.birth_date.year(),
-            sex: first.cpr.sex,
-            municipality: first.municipality.clone(),
-        };
-        out.push(ImportEvent {
-            patient: patient.clone(),
-            id: key.content_id(b"PatientRegistered"),
-            event: DomainEvent::PatientRegistered(registered),
-        });
-        let mut seen = BTreeSet::new();
-        for row in rows {
-            let id = key.content_id(&canonical(row));
-            if !seen.insert(id) {
-                continue;
-            }
-            // The same personal field names as JSON Lines and export use (see personal_fields).
-            let field = match row.record {
-                RowKind::Contact { .. } => "note",
-                RowKind::Plan { .. } => "content",
-            };
-            let note = (!row.note.is_empty()).then(|| key.seal_str(patient, field, &row.note));
-            let event = match &row.record {
-                RowKind::Contact { id: contact } => DomainEvent::ContactRecorded(ContactRecorded {
-                    contact: contact.clone().unwrap_or_else(|| {
-                        ContactId::new(format!("C{}", hex8(&id))).expect("hex is a valid id")
-                    }),
-                    patient: patient.clone(),
-                    sector: row.sector,
-                    kind: row.kind,
-                    organisation: row.organisation.clone(),
-                    unit: row.unit.clone(),
-                    start: row.start,
-                    end: row.end,
-                    priority: row.priority,
-                    diagnoses: row.diagnoses.clone(),
-                    court_ordered: row.court_ordered,
-                    note,
-                    episode: row.episode.clone(),
-                }),
-                RowKind::Plan {
-                    kind,
-                    action,
-                    id: plan,
-                } => DomainEvent::PlanChanged(PlanChanged {
-                    plan: plan.clone().unwrap_or_else(|| {
-                        PlanId::new(kind.as_str()).expect("plan kinds are valid ids")
-                    }),
-                    patient: patient.clone(),
-                    kind: *kind,
-                    action: *action,
-                    at: row.start,
-                    participants: vec![row.sector],
-                    content: note,
-                }),
-            };
-            out.push(ImportEvent {
-                patient: patient.clone(),
-                id,
-                event,
-            });
-        }
+        patient_events(patient, &rows, key, &mut out);
         if out.len() >= chunk_events {
             take(std::mem::take(&mut out));
         }
@@ -184,6 +119,84 @@ pub fn to_events_in_chunks(
         take(out);
     }
     Ok(())
+}
+
+/// One patient's events onto `out`: a registration from the first row, then one event per
+/// row in their order, identical rows once. `rows` are that patient's rows and not empty.
+pub fn patient_events(
+    patient: &PatientId,
+    rows: &[&ContactRow],
+    key: &PatientKey,
+    out: &mut Vec<ImportEvent>,
+) {
+    let Some(first) = rows.first() else {
+        return;
+    };
+    let registered = PatientRegistered {
+        patient: patient.clone(),
+        cpr: key.seal_str(patient, "cpr", first.cpr.as_str()),
+        name: key.seal_str(patient, "name", &first.name),
+        birth_year: first.cpr.birth_date.year(),
+        sex: first.cpr.sex,
+        municipality: first.municipality.clone(),
+    };
+    out.push(ImportEvent {
+        patient: patient.clone(),
+        id: key.content_id(b"PatientRegistered"),
+        event: DomainEvent::PatientRegistered(registered),
+    });
+    let mut seen = BTreeSet::new();
+    for row in rows {
+        let id = key.content_id(&canonical(row));
+        if !seen.insert(id) {
+            continue;
+        }
+        // The same personal field names as JSON Lines and export use (see personal_fields).
+        let field = match row.record {
+            RowKind::Contact { .. } => "note",
+            RowKind::Plan { .. } => "content",
+        };
+        let note = (!row.note.is_empty()).then(|| key.seal_str(patient, field, &row.note));
+        let event = match &row.record {
+            RowKind::Contact { id: contact } => DomainEvent::ContactRecorded(ContactRecorded {
+                contact: contact.clone().unwrap_or_else(|| {
+                    ContactId::new(format!("C{}", hex8(&id))).expect("hex is a valid id")
+                }),
+                patient: patient.clone(),
+                sector: row.sector,
+                kind: row.kind,
+                organisation: row.organisation.clone(),
+                unit: row.unit.clone(),
+                start: row.start,
+                end: row.end,
+                priority: row.priority,
+                diagnoses: row.diagnoses.clone(),
+                court_ordered: row.court_ordered,
+                note,
+                episode: row.episode.clone(),
+            }),
+            RowKind::Plan {
+                kind,
+                action,
+                id: plan,
+            } => DomainEvent::PlanChanged(PlanChanged {
+                plan: plan.clone().unwrap_or_else(|| {
+                    PlanId::new(kind.as_str()).expect("plan kinds are valid ids")
+                }),
+                patient: patient.clone(),
+                kind: *kind,
+                action: *action,
+                at: row.start,
+                participants: vec![row.sector],
+                content: note,
+            }),
+        };
+        out.push(ImportEvent {
+            patient: patient.clone(),
+            id,
+            event,
+        });
+    }
 }
 
 #[cfg(test)]

@@ -19,8 +19,9 @@ use crate::convert::ImportEvent;
 use crate::parse::{FieldError, Rejected};
 use crate::problem::{Expected, Problem};
 
-/// A valid line, personal fields still in plain text.
-#[derive(Debug, Clone, PartialEq)]
+/// A valid line, personal fields still in plain text. It serialises only for the importer's
+/// sealed scratch files (the event as its JSON text).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct EventLine {
     /// 1-based line number in the file.
     pub line: u64,
@@ -29,6 +30,7 @@ pub struct EventLine {
     /// The patient the event belongs to.
     pub patient: PatientId,
     /// `{"type": …, "data": …}` with plain-text personal fields.
+    #[serde(with = "json_text")]
     pub plain: Value,
 }
 
@@ -168,8 +170,35 @@ fn check_line(text: &str) -> Result<CheckedLine, Vec<FieldError>> {
     }
 }
 
+/// A JSON value as its text, for formats that cannot hold JSON's own shape (postcard).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use serde_json::Value;
+
+    pub(super) fn serialize<S: Serializer>(value: &Value, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&value.to_string())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 /// Reads and checks every line; blank lines are skipped.
 pub fn parse_events(input: impl BufRead) -> Result<ParsedEvents, ImportError> {
+    let mut lines = Vec::new();
+    let mut parsed = parse_events_each(input, |line| lines.push(line))?;
+    parsed.lines = lines;
+    Ok(parsed)
+}
+
+/// [`parse_events`], handing each valid line to `valid` as it is read instead of keeping it:
+/// the returned [`ParsedEvents`] holds the refused lines only.
+pub fn parse_events_each(
+    input: impl BufRead,
+    mut valid: impl FnMut(EventLine),
+) -> Result<ParsedEvents, ImportError> {
     let mut parsed = ParsedEvents::default();
     for (i, text) in input.lines().enumerate() {
         let line = i as u64 + 1;
@@ -178,7 +207,7 @@ pub fn parse_events(input: impl BufRead) -> Result<ParsedEvents, ImportError> {
             continue;
         }
         match check_line(&text) {
-            Ok((id, patient, plain)) => parsed.lines.push(EventLine {
+            Ok((id, patient, plain)) => valid(EventLine {
                 line,
                 id,
                 patient,

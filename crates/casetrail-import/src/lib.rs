@@ -16,8 +16,10 @@ mod parse;
 mod problem;
 
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use convert::{ImportEvent, STREAM_PREFIX, stream_name, to_events, to_events_in_chunks};
-pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, seal_line};
+pub use convert::{
+    ImportEvent, STREAM_PREFIX, patient_events, stream_name, to_events, to_events_in_chunks,
+};
+pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, parse_events_each, seal_line};
 pub use lpr3::{
     Codes, ContactColumns, DiagnosisColumns, EpisodeColumns, Lpr3Mapping, MappingError, Unit,
     parse_lpr3,
@@ -27,7 +29,9 @@ pub use medcom::{
     care_events, message_event_id, notification_events, parse_medcom, parse_notification, resolve,
     source_of,
 };
-pub use parse::{ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts};
+pub use parse::{
+    ContactRow, FieldError, Parsed, Rejected, RowKind, parse_contacts, parse_contacts_each,
+};
 pub use problem::{Expected, Problem};
 
 /// A problem with the file as a whole (not with one of its rows).

@@ -9,12 +9,14 @@ use casetrail_domain::{
     StayId, When,
 };
 
+use serde::{Deserialize, Serialize};
+
 use crate::ImportError;
 use crate::columns::{Column, Layout};
 use crate::problem::{Expected, Problem};
 
 /// What a row records.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RowKind {
     /// A contact (or admission) with an actor.
     Contact {
@@ -34,13 +36,17 @@ pub enum RowKind {
 }
 
 /// A valid row. Holds personal data in the clear: seal before storing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// It serialises only for the importer's scratch files, which seal every block (the CPR
+/// number goes as its text, and is parsed again when read).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContactRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
     /// The patient's id in the source.
     pub patient: PatientId,
     /// The patient's CPR number (in the clear).
+    #[serde(with = "cpr_text")]
     pub cpr: Cpr,
     /// When the contact began.
     pub start: When,
@@ -131,6 +137,20 @@ pub(crate) fn next_record(
 
 /// Reads the whole file. Errors of the file itself stop it; errors of rows are collected.
 pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
+    let mut rows = Vec::new();
+    let mut parsed = parse_contacts_each(input, |row| rows.push(row))?;
+    parsed.rows = rows;
+    Ok(parsed)
+}
+
+/// [`parse_contacts`], handing each valid row to `valid` as it is read instead of keeping it:
+/// the returned [`Parsed`] has the header and the refused lines, and no rows. What it keeps
+/// grows with the patients (one CPR number each, to find a patient given two) and with the
+/// refused lines, not with the valid rows.
+pub fn parse_contacts_each(
+    input: impl Read,
+    mut valid: impl FnMut(ContactRow),
+) -> Result<Parsed, ImportError> {
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
     let header = reader
         .headers()
@@ -192,12 +212,27 @@ pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
                         },
                     }]));
                 } else {
-                    parsed.rows.push(row);
+                    valid(row);
                 }
             }
         }
     }
     Ok(parsed)
+}
+
+/// A CPR number as its text, for the scratch files (see [`ContactRow`]).
+mod cpr_text {
+    use casetrail_domain::Cpr;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(cpr: &Cpr, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(cpr.as_str())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Cpr, D::Error> {
+        let text = String::deserialize(d)?;
+        Cpr::parse(&text).map_err(|e| serde::de::Error::custom(format!("not a CPR number: {e}")))
+    }
 }
 
 fn parse_row(
@@ -440,146 +475,4 @@ fn list<T: std::fmt::Display>(all: &[T]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const SMALL: &str = include_str!("../../../fixtures/import/contacts-small.csv");
-    const HEADER: &str = "patient,cpr,start,end,sector,kind,priority,diagnosis,unit,note";
-
-    #[test]
-    fn a_valid_file_reads_every_row() {
-        let parsed = parse_contacts(SMALL.as_bytes()).unwrap();
-        assert!(parsed.rejected.is_empty(), "{:?}", parsed.rejected);
-        assert_eq!(parsed.rows.len(), 5);
-        let admission = &parsed.rows[1];
-        assert_eq!(admission.line, 3);
-        assert_eq!(admission.kind, ContactKind::WardAdmission);
-        assert_eq!(admission.diagnoses, vec![Icd10::new("DF201").unwrap()]);
-        assert_eq!(admission.end.unwrap().to_string(), "2017-01-05T10:00");
-        assert!(matches!(
-            parsed.rows[2].record,
-            RowKind::Plan {
-                kind: PlanKind::DischargeAgreement,
-                action: PlanAction::Created,
-                id: None
-            }
-        ));
-        assert_eq!(parsed.rows[2].end, None);
-        assert_eq!(parsed.rows[4].diagnoses.len(), 2);
-        assert_eq!(parsed.rows[4].cpr.as_str(), "231299-4432");
-    }
-
-    #[test]
-    fn every_bad_field_of_every_bad_line_is_named() {
-        let text = format!(
-            "{HEADER}\n\
-             P1,070761-4285,2017-01-03,2017-01-02,region,ward_admission,acute,DF201,A,x\n\
-             P2,not-a-cpr,2017-13-01,,space,visit,urgent,F2X,A,x\n\
-             P3,070761-4285,2017-01-03,,region,ward_admission,acute,,A,x\n\
-             P4,070761-4285,2017-01-03,,region,gp_consultation,planned,,A\n\
-             ,070761-4285,2017-01-03,,region,gp_consultation,planned,,A,ok\n"
-        );
-        let parsed = parse_contacts(text.as_bytes()).unwrap();
-        assert!(parsed.rows.is_empty());
-        let by_line: Vec<(u64, Vec<&str>)> = parsed
-            .rejected
-            .iter()
-            .map(|r| (r.line, r.errors.iter().map(|e| e.column.as_ref()).collect()))
-            .collect();
-        assert_eq!(
-            by_line,
-            vec![
-                (2, vec!["end"]),
-                (
-                    3,
-                    vec!["cpr", "start", "sector", "kind", "priority", "diagnosis"]
-                ),
-                (4, vec!["diagnosis"]),
-                (5, vec!["(line)"]),
-                (6, vec!["patient"]),
-            ]
-        );
-        let message = parsed.rejected[1].to_string();
-        assert!(
-            message.starts_with("line 3: cpr: not a CPR number"),
-            "{message}"
-        );
-        assert!(
-            message.contains("\"space\" is not one of region, municipality"),
-            "{message}"
-        );
-        assert_eq!(
-            parsed.rejected[3].fields.len(),
-            9,
-            "the original fields are kept"
-        );
-    }
-
-    #[test]
-    fn a_time_in_the_skipped_spring_hour_is_refused_with_the_reason() {
-        let text = format!(
-            "{HEADER}\nP1,070761-4285,2017-03-26T02:30,,region,gp_consultation,planned,,A,x\n"
-        );
-        let parsed = parse_contacts(text.as_bytes()).unwrap();
-        assert_eq!(parsed.rejected.len(), 1);
-        assert!(
-            parsed.rejected[0]
-                .to_string()
-                .contains("does not exist in Danish time"),
-            "{}",
-            parsed.rejected[0]
-        );
-    }
-
-    #[test]
-    fn one_patient_cannot_have_two_cpr_numbers() {
-        let text = format!(
-            "{HEADER}\nP1,070761-4285,2017-01-03,,region,gp_consultation,planned,,A,x\n\
-             P1,070761-4286,2017-01-04,,region,gp_consultation,planned,,A,x\n"
-        );
-        let parsed = parse_contacts(text.as_bytes()).unwrap();
-        assert_eq!(parsed.rows.len(), 1);
-        assert_eq!(parsed.rejected[0].line, 3);
-        assert!(
-            parsed.rejected[0]
-                .to_string()
-                .contains("another CPR number on line 2")
-        );
-    }
-
-    #[test]
-    fn header_problems_stop_the_whole_file() {
-        let missing = parse_contacts("patient,cpr,start\nP1,x,y\n".as_bytes()).unwrap_err();
-        assert!(
-            missing
-                .to_string()
-                .contains("end, sector, kind, priority, diagnosis, unit, note"),
-            "{missing}"
-        );
-        let unknown = parse_contacts(format!("{HEADER},colour\n").as_bytes()).unwrap_err();
-        assert!(unknown.to_string().contains("\"colour\""), "{unknown}");
-        let twice = parse_contacts(format!("{HEADER},note\n").as_bytes()).unwrap_err();
-        assert!(
-            matches!(twice, ImportError::DuplicateColumn { .. }),
-            "{twice}"
-        );
-    }
-
-    #[test]
-    fn a_semicolon_file_is_recognised_and_said_so() {
-        let danish = format!("{}\nP1;x\n", HEADER.replace(',', ";"));
-        let e = parse_contacts(danish.as_bytes()).unwrap_err();
-        let columns = HEADER.split(',').count();
-        assert!(
-            matches!(e, ImportError::SemicolonSeparated { columns: n } if n == columns),
-            "{e}"
-        );
-        assert!(e.to_string().contains("kommasepareret"), "{e}");
-        // One semicolon in a single unknown column is no Danish CSV, just a wrong header.
-        let other = parse_contacts("a;b\n1;2\n".as_bytes()).unwrap_err();
-        assert!(
-            matches!(other, ImportError::UnknownColumn { .. }),
-            "{other}"
-        );
-    }
-}
+mod tests;

@@ -16,8 +16,14 @@ fn db_options() -> Options {
     opts.create_if_missing(true);
     opts.create_missing_column_families(true);
     opts.set_max_background_jobs(2);
+    // Every column family's memtables together, whatever their number: without a cap each of
+    // the six may hold two 64 MiB memtables, and a long import filled about 320 MiB of them.
+    opts.set_db_write_buffer_size(MEMTABLES_BYTES);
     opts
 }
+
+/// What all memtables of a ledger may hold together before the largest is flushed.
+const MEMTABLES_BYTES: usize = 160 << 20;
 
 fn cf_options(name: &str) -> Options {
     let mut opts = Options::default();

@@ -8,7 +8,14 @@
 //! to its patient and field name as associated data, so it cannot be moved to another.
 //!
 //! Layout of a sealed value: `01 ‖ nonce (24) ‖ XChaCha20-Poly1305 ciphertext and tag`.
+//!
+//! Also here: [`ScratchKey`], which seals the blocks of an import's scratch files under a key
+//! made for that one import (`scratch.rs`).
 #![warn(missing_docs)]
+
+mod scratch;
+
+pub use scratch::{BlockDoesNotOpen, BlockPlace, ScratchKey};
 
 use casetrail_domain::{PatientId, Sealed};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};

@@ -8,10 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use casetrail_domain::{DomainEvent, PatientId};
-use casetrail_import::{
-    ImportEvent, Parsed, ParsedEvents, Rejected, open_event, parse_contacts, parse_events,
-    seal_line, stream_name, to_events_in_chunks,
-};
+use casetrail_import::{ImportEvent, Rejected, open_event, patient_events, seal_line, stream_name};
 use casetrail_ledger::{
     Actor, AppendRequest, EventId, EventType, ExpectedVersion, NewEvent, Position, StreamId,
     StreamWrite,
@@ -26,6 +23,9 @@ use crate::core::workbench::decode_stored;
 use crate::core::workbench::{Workbench, actor};
 
 mod preview;
+mod staged;
+
+pub(crate) use staged::{Keep, StagedRows};
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
 pub(crate) const EVENTS_PER_APPEND: usize = 2_000;
@@ -183,46 +183,6 @@ impl Workbench {
         }
     }
 
-    /// A contacts CSV as an import takes it: parsed, its patients renamed as asked, and
-    /// refused when an id the record holds comes with another CPR number.
-    fn read_contacts(&self, file: &Path, options: &ImportOptions) -> Result<Parsed, AppError> {
-        let mut parsed = parse_contacts(Self::open_input(file)?).map_err(|source| {
-            CaseFileError::ImportFile {
-                path: file.to_owned(),
-                source,
-            }
-        })?;
-        self.rename_and_check(&mut parsed, options)?;
-        Ok(parsed)
-    }
-
-    /// Rows as an import takes them: their patients renamed as asked, and refused when an id
-    /// the record holds comes with another CPR number.
-    pub(crate) fn rename_and_check(
-        &self,
-        parsed: &mut Parsed,
-        options: &ImportOptions,
-    ) -> Result<(), AppError> {
-        if !options.renames.is_empty() {
-            for row in &mut parsed.rows {
-                if let Some(new) = options.renames.apply(&row.patient) {
-                    row.patient = new.clone();
-                }
-            }
-        }
-        self.check_identities(parsed.rows.iter().map(|r| (&r.patient, r.cpr.as_str())))
-    }
-
-    /// JSON Lines of events as an import takes them.
-    fn read_events(file: &Path) -> Result<ParsedEvents, AppError> {
-        parse_events(Self::open_input(file)?)
-            .map_err(|source| CaseFileError::ImportFile {
-                path: file.to_owned(),
-                source,
-            })
-            .map_err(AppError::from)
-    }
-
     fn open_input(file: &Path) -> Result<std::io::BufReader<std::fs::File>, AppError> {
         let input = std::fs::File::open(file).map_err(io_error(file))?;
         Ok(std::io::BufReader::with_capacity(1 << 20, input))
@@ -315,35 +275,49 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let parsed = self.read_contacts(file, &options)?;
-        self.import_rows(file, parsed, options, by, progress)
+        let staged = self.stage_contacts(file, &options, Keep::Rows)?;
+        self.import_staged(file, staged, options, by, progress)
     }
 
     /// Imports contact rows read from `file` (a contacts CSV, or an LPR3 extract's contact
-    /// table): the invalid rows refused or set aside, the rest sealed and appended.
-    pub(crate) fn import_rows(
+    /// table): the invalid rows refused or set aside, the rest sealed and appended, a
+    /// patient at a time.
+    pub(crate) fn import_staged(
         &self,
         file: &Path,
-        parsed: Parsed,
+        mut staged: StagedRows,
         options: ImportOptions,
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let patients = parsed.rows.iter().map(|r| &r.patient);
+        let rejected = std::mem::take(&mut staged.rejected);
         let mut b = self.begin(
             file,
             options,
             by,
-            &parsed.header,
-            parsed.rejected,
-            parsed.rows.len(),
-            patients,
+            &staged.header,
+            rejected,
+            staged.rows,
+            staged.patients().map(|(p, _)| p),
         )?;
-        progress.start((parsed.rows.len() + b.keys.len()) as u64);
+        progress.start((staged.rows + b.keys.len()) as u64);
+        let rows = staged.into_patients()?;
         // Ids of CSV rows are keyed by the patient's key: under a new key, none can be stored.
         self.append_all(&b.actor, &mut b.summary, progress, &b.fresh, |take| {
-            to_events_in_chunks(&parsed.rows, &b.keys, EVENTS_PER_APPEND, take)
-                .expect("a key was made for every patient");
+            let mut out = Vec::new();
+            for group in rows {
+                let (patient, rows) = group?;
+                let key = &b.keys[&patient];
+                let rows: Vec<&_> = rows.iter().collect();
+                patient_events(&patient, &rows, key, &mut out);
+                if out.len() >= EVENTS_PER_APPEND {
+                    take(std::mem::take(&mut out));
+                }
+            }
+            if !out.is_empty() {
+                take(out);
+            }
+            Ok(())
         })?;
         Ok(b.summary)
     }
@@ -356,19 +330,20 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let parsed = Self::read_events(file)?;
-        let patients = parsed.lines.iter().map(|l| &l.patient);
+        let mut staged = self.stage_events(file, Keep::Rows)?;
         let header = ["json".to_string()];
+        let rejected = std::mem::take(&mut staged.rejected);
         let mut b = self.begin(
             file,
             options,
             by,
             &header,
-            parsed.rejected,
-            parsed.lines.len(),
-            patients,
+            rejected,
+            staged.lines,
+            staged.patients.iter(),
         )?;
-        progress.start(parsed.lines.len() as u64);
+        progress.start(staged.lines as u64);
+        let lines = staged.into_lines()?;
         // Lines may carry ids of their own, stored or not whatever the key: look every one up.
         self.append_all(
             &b.actor,
@@ -376,14 +351,18 @@ impl Workbench {
             progress,
             &HashSet::new(),
             |take| {
-                for chunk in parsed.lines.chunks(EVENTS_PER_APPEND) {
-                    take(
-                        chunk
-                            .iter()
-                            .map(|l| seal_line(l, &b.keys[&l.patient]))
-                            .collect(),
-                    );
+                let mut chunk = Vec::with_capacity(EVENTS_PER_APPEND);
+                for line in lines.into_iter().flatten() {
+                    let (_, line) = line?;
+                    chunk.push(seal_line(&line, &b.keys[&line.patient]));
+                    if chunk.len() == EVENTS_PER_APPEND {
+                        take(std::mem::take(&mut chunk));
+                    }
                 }
+                if !chunk.is_empty() {
+                    take(chunk);
+                }
+                Ok(())
             },
         )?;
         Ok(b.summary)
@@ -410,13 +389,15 @@ impl Workbench {
     /// Appends what `produce` hands over, skipping events already stored (those of patients
     /// in `unstored` are known not to be, and are not looked up). One thread appends
     /// while this one prepares the next chunk, so sealing overlaps with the synced writes.
+    /// An error of `produce` stops the import as an append's does: what was appended stays,
+    /// and importing the same file again appends the rest.
     pub(crate) fn append_all(
         &self,
         actor: &Actor,
         summary: &mut ImportSummary,
         progress: &mut dyn Progress,
         unstored: &HashSet<PatientId>,
-        produce: impl FnOnce(&mut dyn FnMut(Vec<ImportEvent>)),
+        produce: impl FnOnce(&mut dyn FnMut(Vec<ImportEvent>)) -> Result<(), AppError>,
     ) -> Result<(), AppError> {
         let (to_writer, batches) = mpsc::sync_channel::<AppendRequest>(2);
         let (written, done) = mpsc::channel::<Result<usize, AppError>>();
@@ -447,7 +428,7 @@ impl Workbench {
                     }
                     Err(e) => *failure = Some(e),
                 };
-            produce(&mut |chunk: Vec<ImportEvent>| {
+            let produced = produce(&mut |chunk: Vec<ImportEvent>| {
                 if failure.is_some() {
                     return;
                 }
@@ -478,6 +459,9 @@ impl Workbench {
                 }
             });
             drop(to_writer);
+            if let Err(e) = produced {
+                failure.get_or_insert(e);
+            }
             for _ in 0..pending {
                 match done.recv() {
                     Ok(outcome) => count(outcome, summary, &mut failure),

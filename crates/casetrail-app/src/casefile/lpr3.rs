@@ -14,7 +14,7 @@ mod tables;
 #[cfg(test)]
 mod tables_tests;
 
-use crate::casefile::import::{ImportOptions, ImportSummary, Progress, new_key};
+use crate::casefile::import::{ImportOptions, ImportSummary, Keep, Progress, new_key};
 use crate::core::error::{AppError, CaseFileError, io_error};
 use crate::core::workbench::Workbench;
 
@@ -74,9 +74,11 @@ impl Workbench {
     ) -> Result<ImportSummary, AppError> {
         let parsed = self.read_lpr3(files, &options)?;
         if options.dry_run {
-            return self.preview_rows(&files.contacts, &parsed);
+            let staged = self.stage_parsed(parsed, &options, Keep::CountOnly)?;
+            return self.preview_rows(&files.contacts, staged);
         }
-        self.import_rows(&files.contacts, parsed, options, by, progress)
+        let staged = self.stage_parsed(parsed, &options, Keep::Rows)?;
+        self.import_staged(&files.contacts, staged, options, by, progress)
     }
 
     fn read_lpr3(&self, files: &Lpr3Files, options: &ImportOptions) -> Result<Parsed, AppError> {
@@ -93,19 +95,20 @@ impl Workbench {
             Ok(Box::new(std::io::BufReader::with_capacity(1 << 20, file)))
         };
         let mut episodes = files.episodes.as_deref().map(open).transpose()?;
-        let mut parsed = parse_lpr3(
+        parse_lpr3(
             &mapping,
             open(&files.contacts)?,
             open(&files.diagnoses)?,
             episodes.as_mut().map(|e| e as &mut dyn std::io::Read),
             &|cpr| person_id(&key, cpr),
         )
-        .map_err(|source| CaseFileError::ImportFile {
-            path: files.contacts.clone(),
-            source,
-        })?;
-        self.rename_and_check(&mut parsed, options)?;
-        Ok(parsed)
+        .map_err(|source| {
+            CaseFileError::ImportFile {
+                path: files.contacts.clone(),
+                source,
+            }
+            .into()
+        })
     }
 }
 

@@ -154,6 +154,7 @@ impl Workbench {
             for chunk in events.chunks(crate::casefile::import::EVENTS_PER_APPEND) {
                 take(chunk.to_vec());
             }
+            Ok(())
         })?;
         Ok((summary, rejected))
     }

@@ -76,6 +76,8 @@ pub enum CoreError {
     Randomness(String),
     #[error("the form is incomplete: {what}")]
     BadForm { what: String },
+    #[error(transparent)]
+    Spill(#[from] crate::core::spill::SpillError),
 }
 
 impl CoreError {
@@ -94,6 +96,7 @@ impl CoreError {
             CoreError::PseudonymKey { .. } => ErrorKind::Internal,
             CoreError::Randomness(_) => ErrorKind::Internal,
             CoreError::BadForm { .. } => ErrorKind::Invalid,
+            CoreError::Spill(_) => ErrorKind::Internal,
         }
     }
 }
@@ -335,6 +338,12 @@ impl ExportError {
             ExportError::Parquet(_) => ErrorKind::Internal,
             ExportError::Layout { .. } => ErrorKind::Internal,
         }
+    }
+}
+
+impl From<crate::core::spill::SpillError> for AppError {
+    fn from(e: crate::core::spill::SpillError) -> Self {
+        AppError::Core(CoreError::Spill(e))
     }
 }
 

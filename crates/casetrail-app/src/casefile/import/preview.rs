@@ -4,9 +4,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use casetrail_domain::PatientId;
-use casetrail_import::{Parsed, Rejected};
+use casetrail_import::Rejected;
 
-use super::{ImportOptions, ImportSummary};
+use super::{ImportOptions, ImportSummary, Keep, StagedRows};
 use crate::core::error::{AppError, CaseFileError};
 use crate::core::workbench::Workbench;
 
@@ -27,14 +27,13 @@ impl Workbench {
     ) -> Result<ImportSummary, AppError> {
         match file.extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson") => {
-                let parsed = Self::read_events(file)?;
-                if !parsed.rejected.is_empty() {
-                    return Err(refused(file, parsed.rejected));
+                let staged = self.stage_events(file, Keep::CountOnly)?;
+                if !staged.rejected.is_empty() {
+                    return Err(refused(file, staged.rejected));
                 }
-                let patients = parsed.lines.iter().map(|l| &l.patient).collect();
-                self.would_import(parsed.lines.len(), patients)
+                self.would_import(staged.lines, staged.patients.iter().collect())
             }
-            _ => self.preview_rows(file, &self.read_contacts(file, options)?),
+            _ => self.preview_rows(file, self.stage_contacts(file, options, Keep::CountOnly)?),
         }
     }
 
@@ -43,13 +42,13 @@ impl Workbench {
     pub(crate) fn preview_rows(
         &self,
         file: &Path,
-        parsed: &Parsed,
+        staged: StagedRows,
     ) -> Result<ImportSummary, AppError> {
-        if !parsed.rejected.is_empty() {
-            return Err(refused(file, parsed.rejected.clone()));
+        if !staged.rejected.is_empty() {
+            return Err(refused(file, staged.rejected));
         }
-        let patients = parsed.rows.iter().map(|r| &r.patient).collect();
-        self.would_import(parsed.rows.len(), patients)
+        let patients = staged.patients().map(|(p, _)| p).collect();
+        self.would_import(staged.rows, patients)
     }
 
     /// The counts of an import of `rows` for `patients`: how many the record does not hold.
