@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use casetrail_app::{ImportOptions, Quiet, Workbench};
+use casetrail_app::{AppError, CaseFileError, ImportOptions, Quiet, Workbench};
 
 use crate::open;
 
@@ -39,11 +39,16 @@ fn extract() -> String {
 
 /// A temporary folder with an empty workbench in `data` and the extract in `big.csv`.
 fn with_extract() -> (tempfile::TempDir, PathBuf, Workbench, PathBuf) {
+    with_file(&extract())
+}
+
+/// A temporary folder with an empty workbench in `data` and `text` in `big.csv`.
+fn with_file(text: &str) -> (tempfile::TempDir, PathBuf, Workbench, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let wb = open(&data);
     let file = dir.path().join("big.csv");
-    std::fs::write(&file, extract()).unwrap();
+    std::fs::write(&file, text).unwrap();
     (dir, data, wb, file)
 }
 
@@ -139,4 +144,70 @@ fn a_dry_run_of_a_large_extract_writes_no_scratch_file() {
         "nothing under DATA/tmp"
     );
     assert!(wb.head().is_none(), "nothing appended");
+}
+
+/// `n` rows whose CPR number is not one, after one valid row.
+fn bad_rows(n: usize) -> String {
+    let mut csv = String::from(HEADER);
+    csv.push_str("S0001,010170-1000,2018-01-01T10:00,,general_practice,gp_consultation,planned,,Lægehuset,,Lægehuset,Person 1,Aarhus,,\n");
+    for i in 0..n {
+        csv.push_str(&format!(
+            "S{i:04},not a cpr,2018-01-01T10:00,,general_practice,gp_consultation,planned,,Lægehuset,,Lægehuset,,Aarhus,,\n"
+        ));
+    }
+    csv
+}
+
+#[test]
+fn a_file_of_many_bad_rows_is_refused_holding_only_the_first_and_counting_all() {
+    let (_dir, _, wb, file) = with_file(&bad_rows(1_234));
+    let err = wb
+        .import_file(&file, ImportOptions::default(), "anna", &mut Quiet)
+        .unwrap_err();
+    let AppError::CaseFile(CaseFileError::InvalidRows {
+        rejected, total, ..
+    }) = &err
+    else {
+        panic!("{err}");
+    };
+    assert_eq!((rejected.len(), *total), (1_000, 1_234));
+    assert_eq!(rejected[0].line, 3, "the first bad rows, in file order");
+    assert!(err.to_string().contains("1234 of its rows"), "{err}");
+    assert!(wb.head().is_none());
+}
+
+#[test]
+fn more_bad_rows_than_can_be_set_aside_refuse_the_file_and_write_no_rejected_file() {
+    let (_dir, _, wb, file) = with_file(&bad_rows(50_001));
+    let skip = ImportOptions {
+        skip_invalid: true,
+        ..ImportOptions::default()
+    };
+    let err = wb
+        .import_file(&file, skip.clone(), "anna", &mut Quiet)
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            AppError::CaseFile(CaseFileError::TooManyInvalid {
+                total: 50_001,
+                limit: 50_000,
+                ..
+            })
+        ),
+        "{err}"
+    );
+    assert!(!file.with_extension("rejected.csv").exists());
+    assert!(wb.head().is_none(), "nothing imported");
+
+    // At the limit, they are set aside and the valid row imported.
+    std::fs::write(&file, bad_rows(50_000)).unwrap();
+    let summary = wb.import_file(&file, skip, "anna", &mut Quiet).unwrap();
+    assert_eq!((summary.rows, summary.rejected), (1, 50_000));
+    let written = std::fs::read_to_string(file.with_extension("rejected.csv")).unwrap();
+    assert_eq!(
+        written.lines().count(),
+        50_001,
+        "a header and every bad row"
+    );
 }

@@ -64,6 +64,9 @@ pub fn with_advice(e: &anyhow::Error) -> String {
         Some(AppError::CaseFile(CaseFileError::InvalidRows { .. })) => {
             Some("--skip-invalid imports the valid rows")
         }
+        Some(AppError::CaseFile(CaseFileError::TooManyInvalid { .. })) => Some(
+            "check that this is the extract meant; an import without --skip-invalid lists the first rows' problems",
+        ),
         Some(AppError::CaseFile(CaseFileError::IdentityConflict { .. })) => Some(
             "correct the extract, or import those patients under new ids with --rename-patient OLD=NEW",
         ),

@@ -187,40 +187,42 @@ mod json_text {
 
 /// Reads and checks every line; blank lines are skipped.
 pub fn parse_events(input: impl BufRead) -> Result<ParsedEvents, ImportError> {
-    let mut lines = Vec::new();
-    let mut parsed = parse_events_each(input, |line| lines.push(line))?;
-    parsed.lines = lines;
+    let mut parsed = ParsedEvents::default();
+    parse_events_each(input, |line| match line {
+        Ok(line) => parsed.lines.push(line),
+        Err(refused) => parsed.rejected.push(refused),
+    })?;
     Ok(parsed)
 }
 
-/// [`parse_events`], handing each valid line to `valid` as it is read instead of keeping it:
-/// the returned [`ParsedEvents`] holds the refused lines only.
+/// [`parse_events`], handing each line to `each` as it is read (a valid line, or a refused one
+/// with its reasons) instead of keeping it.
 pub fn parse_events_each(
     input: impl BufRead,
-    mut valid: impl FnMut(EventLine),
-) -> Result<ParsedEvents, ImportError> {
-    let mut parsed = ParsedEvents::default();
+    mut each: impl FnMut(Result<EventLine, Rejected>),
+) -> Result<(), ImportError> {
+    let input = std::io::BufReader::new(crate::BoundedLines::new(input));
     for (i, text) in input.lines().enumerate() {
         let line = i as u64 + 1;
         let text = text.map_err(|source| ImportError::Read { line, source })?;
         if text.trim().is_empty() {
             continue;
         }
-        match check_line(&text) {
-            Ok((id, patient, plain)) => valid(EventLine {
+        each(match check_line(&text) {
+            Ok((id, patient, plain)) => Ok(EventLine {
                 line,
                 id,
                 patient,
                 plain,
             }),
-            Err(errors) => parsed.rejected.push(Rejected {
+            Err(errors) => Err(Rejected {
                 line,
                 errors,
                 fields: vec![text],
             }),
-        }
+        });
     }
-    Ok(parsed)
+    Ok(())
 }
 
 /// Seals a checked line's personal fields under the patient's key and types it.
@@ -346,5 +348,14 @@ mod tests {
         expected["id"] = Value::String(casetrail_domain::EventRef(sealed.id).to_string());
         assert_eq!(opened, expected);
         assert!(open_event(sealed.id, &sealed.event, &PatientKey::from_bytes([4; 32])).is_none());
+    }
+
+    #[test]
+    fn a_line_longer_than_the_bound_stops_the_file_with_its_line() {
+        let mut text = String::from("\n\n");
+        text.push_str(&"x".repeat(crate::MAX_LINE_BYTES + 1));
+        let e = parse_events(text.as_bytes()).unwrap_err();
+        assert!(matches!(e, ImportError::Read { line: 3, .. }), "{e}");
+        assert!(e.to_string().contains("longer than 16 MiB"), "{e}");
     }
 }

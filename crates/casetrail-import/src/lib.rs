@@ -7,6 +7,7 @@
 //! their content, so importing the same file twice writes nothing the second time.
 #![warn(missing_docs)]
 
+mod bounded;
 mod columns;
 mod convert;
 mod jsonl;
@@ -15,6 +16,7 @@ mod medcom;
 mod parse;
 mod problem;
 
+pub use bounded::{BoundedLines, MAX_LINE_BYTES};
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
 pub use convert::{
     ImportEvent, STREAM_PREFIX, patient_events, stream_name, to_events, to_events_in_chunks,

@@ -84,7 +84,7 @@ fn reader(mapping: &Lpr3Mapping, input: impl Read) -> Result<csv::Reader<impl Re
     Ok(csv::ReaderBuilder::new()
         .flexible(true)
         .delimiter(byte)
-        .from_reader(input))
+        .from_reader(crate::BoundedLines::new(input)))
 }
 
 /// One diagnosis of a contact: the rank of its type (the main one first), the code, and its

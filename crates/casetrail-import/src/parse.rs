@@ -137,21 +137,29 @@ pub(crate) fn next_record(
 
 /// Reads the whole file. Errors of the file itself stop it; errors of rows are collected.
 pub fn parse_contacts(input: impl Read) -> Result<Parsed, ImportError> {
-    let mut rows = Vec::new();
-    let mut parsed = parse_contacts_each(input, |row| rows.push(row))?;
-    parsed.rows = rows;
-    Ok(parsed)
+    let (mut rows, mut rejected) = (Vec::new(), Vec::new());
+    let header = parse_contacts_each(input, |row| match row {
+        Ok(row) => rows.push(row),
+        Err(refused) => rejected.push(refused),
+    })?;
+    Ok(Parsed {
+        header,
+        rows,
+        rejected,
+    })
 }
 
-/// [`parse_contacts`], handing each valid row to `valid` as it is read instead of keeping it:
-/// the returned [`Parsed`] has the header and the refused lines, and no rows. What it keeps
-/// grows with the patients (one CPR number each, to find a patient given two) and with the
-/// refused lines, not with the valid rows.
+/// [`parse_contacts`], handing each row to `each` as it is read (a valid row, or a refused
+/// line with its reasons) instead of keeping it, and returning the header's column names.
+/// What it keeps grows with the patients (one CPR number each, to find a patient given two),
+/// not with the rows.
 pub fn parse_contacts_each(
     input: impl Read,
-    mut valid: impl FnMut(ContactRow),
-) -> Result<Parsed, ImportError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(input);
+    mut each: impl FnMut(Result<ContactRow, Rejected>),
+) -> Result<Vec<String>, ImportError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(crate::BoundedLines::new(input));
     let header = reader
         .headers()
         .map_err(|source| ImportError::Csv { line: 1, source })?
@@ -174,10 +182,6 @@ pub fn parse_contacts_each(
         }
     }
     let layout = Layout::from_header(&header)?;
-    let mut parsed = Parsed {
-        header: header.iter().map(str::to_owned).collect(),
-        ..Parsed::default()
-    };
     let mut cprs: HashMap<PatientId, (String, u64)> = HashMap::new();
     let mut record = csv::StringRecord::new();
     while let Some(line) = next_record(&mut reader, &mut record)? {
@@ -187,37 +191,37 @@ pub fn parse_contacts_each(
             fields: record.iter().map(str::to_owned).collect(),
         };
         if record.len() != header.len() {
-            parsed.rejected.push(reject(vec![FieldError {
+            each(Err(reject(vec![FieldError {
                 column: "(line)".into(),
                 problem: Problem::FieldCount {
                     found: record.len(),
                     header: header.len(),
                 },
-            }]));
+            }])));
             continue;
         }
         match parse_row(&layout, &record, line) {
-            Err(errors) => parsed.rejected.push(reject(errors)),
+            Err(errors) => each(Err(reject(errors))),
             Ok(row) => {
                 // One patient, one CPR number: a second number for the same patient is a mix-up.
                 let known = cprs
                     .entry(row.patient.clone())
                     .or_insert_with(|| (row.cpr.as_str().to_owned(), line));
                 if known.0 != row.cpr.as_str() {
-                    parsed.rejected.push(reject(vec![FieldError {
+                    each(Err(reject(vec![FieldError {
                         column: "cpr".into(),
                         problem: Problem::OtherCpr {
                             patient: row.patient.to_string(),
                             line: known.1,
                         },
-                    }]));
+                    }])));
                 } else {
-                    valid(row);
+                    each(Ok(row));
                 }
             }
         }
     }
-    Ok(parsed)
+    Ok(header.iter().map(str::to_owned).collect())
 }
 
 /// A CPR number as its text, for the scratch files (see [`ContactRow`]).

@@ -25,7 +25,7 @@ use crate::core::workbench::{Workbench, actor};
 mod preview;
 mod staged;
 
-pub(crate) use staged::{Keep, StagedRows};
+pub(crate) use staged::{Keep, Refused, StagedRows};
 
 /// Events per append: large enough to share an fsync widely, small enough to keep memory flat.
 pub(crate) const EVENTS_PER_APPEND: usize = 2_000;
@@ -85,6 +85,16 @@ pub(crate) fn new_key() -> Result<[u8; 32], AppError> {
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| CoreError::Randomness(e.to_string()))?;
     Ok(key)
+}
+
+/// The error of a file with invalid rows: the rows held to list, and how many there were.
+pub(crate) fn invalid_rows(file: &Path, rejected: Refused) -> AppError {
+    CaseFileError::InvalidRows {
+        path: file.to_owned(),
+        total: rejected.total,
+        rejected: rejected.held,
+    }
+    .into()
 }
 
 /// Writes the rejected rows beside the input: `line`, `reasons`, then the original fields.
@@ -188,23 +198,27 @@ impl Workbench {
         Ok(std::io::BufReader::with_capacity(1 << 20, input))
     }
 
-    /// Refuses a file with invalid rows, or (with `skip_invalid`) writes them beside it.
+    /// Refuses a file with invalid rows, or (with `skip_invalid`) writes them beside it;
+    /// more than can be set aside refuses the file.
     fn triage(
         file: &Path,
         options: ImportOptions,
         header: &[String],
-        rejected: Vec<Rejected>,
+        rejected: Refused,
     ) -> Result<Option<PathBuf>, AppError> {
         if rejected.is_empty() {
             Ok(None)
-        } else if options.skip_invalid {
-            write_rejected(file, header, &rejected).map(Some)
-        } else {
-            Err(CaseFileError::InvalidRows {
+        } else if !options.skip_invalid {
+            Err(invalid_rows(file, rejected))
+        } else if rejected.total > rejected.held.len() {
+            Err(CaseFileError::TooManyInvalid {
                 path: file.to_owned(),
-                rejected,
+                total: rejected.total,
+                limit: rejected.held.len(),
             }
             .into())
+        } else {
+            write_rejected(file, header, &rejected.held).map(Some)
         }
     }
 
@@ -242,11 +256,11 @@ impl Workbench {
         options: ImportOptions,
         by: &str,
         header: &[String],
-        rejected: Vec<Rejected>,
+        rejected: Refused,
         rows: usize,
         patients: impl Iterator<Item = &'a PatientId>,
     ) -> Result<Begun, AppError> {
-        let rejected_count = rejected.len();
+        let rejected_count = rejected.total;
         let rejected_file = Self::triage(file, options, header, rejected)?;
         let actor = actor(by)?;
         let (keys, fresh) = self.keys_for(patients)?;
@@ -290,7 +304,7 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let rejected = std::mem::take(&mut staged.rejected);
+        let rejected = std::mem::replace(&mut staged.rejected, Refused::new(&options));
         let mut b = self.begin(
             file,
             options,
@@ -330,9 +344,9 @@ impl Workbench {
         by: &str,
         progress: &mut dyn Progress,
     ) -> Result<ImportSummary, AppError> {
-        let mut staged = self.stage_events(file, Keep::Rows)?;
+        let mut staged = self.stage_events(file, &options, Keep::Rows)?;
         let header = ["json".to_string()];
-        let rejected = std::mem::take(&mut staged.rejected);
+        let rejected = std::mem::replace(&mut staged.rejected, Refused::new(&options));
         let mut b = self.begin(
             file,
             options,

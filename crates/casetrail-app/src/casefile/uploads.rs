@@ -81,12 +81,13 @@ fn without_server_path(e: AppError) -> AppError {
                 source,
             })
         }
-        AppError::CaseFile(CaseFileError::InvalidRows { rejected, .. }) => {
-            AppError::CaseFile(CaseFileError::InvalidRows {
-                path: UPLOADED.into(),
-                rejected,
-            })
-        }
+        AppError::CaseFile(CaseFileError::InvalidRows {
+            rejected, total, ..
+        }) => AppError::CaseFile(CaseFileError::InvalidRows {
+            path: UPLOADED.into(),
+            rejected,
+            total,
+        }),
         other => other,
     }
 }

@@ -112,10 +112,22 @@ pub enum CaseFileError {
         path: PathBuf,
         source: casetrail_import::MappingError,
     },
-    #[error("{path}: {} of its rows are invalid, so nothing was imported", rejected.len())]
+    /// Rows that are invalid: `total` of them, the first of which (at most
+    /// `casefile::import::staged::MAX_LISTED`) are in `rejected`.
+    #[error("{path}: {total} of its rows are invalid, so nothing was imported")]
     InvalidRows {
         path: PathBuf,
         rejected: Vec<Rejected>,
+        total: usize,
+    },
+    /// More invalid rows than an import sets aside: most likely not the file meant.
+    #[error(
+        "{path}: {total} of its rows are invalid, more than the {limit} an import sets aside, so nothing was imported"
+    )]
+    TooManyInvalid {
+        path: PathBuf,
+        total: usize,
+        limit: usize,
     },
     /// A Parquet table that cannot be read.
     #[error("{path}: not a readable Parquet table: {detail}")]
@@ -205,6 +217,7 @@ impl CaseFileError {
             CaseFileError::ImportFile { .. } => ErrorKind::Invalid,
             CaseFileError::Lpr3Mapping { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidRows { .. } => ErrorKind::Invalid,
+            CaseFileError::TooManyInvalid { .. } => ErrorKind::Invalid,
             CaseFileError::Parquet { .. } => ErrorKind::Invalid,
             CaseFileError::InvalidBundles { .. } => ErrorKind::Invalid,
             CaseFileError::NoBundles { .. } => ErrorKind::Invalid,

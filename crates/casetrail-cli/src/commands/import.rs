@@ -147,13 +147,23 @@ pub fn run(env: &Env, args: ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(AppError::CaseFile(CaseFileError::InvalidRows { path, rejected })) => {
+        Err(AppError::CaseFile(CaseFileError::InvalidRows {
+            path,
+            rejected,
+            total,
+        })) => {
             for r in &rejected {
                 eprintln!("{}: {r}", path.display());
             }
+            if total > rejected.len() {
+                eprintln!(
+                    "{}: … and {} more invalid rows not listed",
+                    path.display(),
+                    total - rejected.len()
+                );
+            }
             eprintln!(
-                "error: {} of the rows of {} are invalid, so nothing was imported (--skip-invalid imports the rest)",
-                rejected.len(),
+                "error: {total} of the rows of {} are invalid, so nothing was imported (--skip-invalid imports the rest)",
                 path.display()
             );
             Ok(ExitCode::from(2))

@@ -142,16 +142,31 @@ fn a_semicolon_file_is_recognised_and_said_so() {
 }
 
 #[test]
-fn rows_handed_over_one_by_one_are_the_rows_read_whole_and_none_is_kept() {
+fn rows_handed_over_one_by_one_are_the_rows_read_whole() {
     let whole = parse_contacts(SMALL.as_bytes()).unwrap();
     let mut handed = Vec::new();
-    let streamed = parse_contacts_each(SMALL.as_bytes(), |row| handed.push(row)).unwrap();
+    let header = parse_contacts_each(SMALL.as_bytes(), |row| handed.push(row.unwrap())).unwrap();
     assert_eq!(handed, whole.rows);
-    assert!(streamed.rows.is_empty());
-    assert_eq!(streamed.header, whole.header);
+    assert_eq!(header, whole.header);
     let mut bad = SMALL.to_string();
     bad.push_str("P0009,not-a-cpr,2017-01-01,,region,ward_admission,acute,,U,,O,,,,\n");
-    let mut count = 0;
-    let streamed = parse_contacts_each(bad.as_bytes(), |_| count += 1).unwrap();
-    assert_eq!((count, streamed.rejected.len()), (whole.rows.len(), 1));
+    let (mut valid, mut refused) = (0, Vec::new());
+    parse_contacts_each(bad.as_bytes(), |row| match row {
+        Ok(_) => valid += 1,
+        Err(r) => refused.push(r.line),
+    })
+    .unwrap();
+    assert_eq!((valid, refused), (whole.rows.len(), vec![7]));
+}
+
+#[test]
+fn a_line_longer_than_the_bound_stops_the_file_with_its_line() {
+    let mut text = SMALL.to_string();
+    text.push_str(&"x".repeat(crate::MAX_LINE_BYTES + 1));
+    let e = parse_contacts(text.as_bytes()).unwrap_err();
+    assert!(
+        matches!(e, ImportError::Csv { line: 7, .. }),
+        "stopped at the long line: {e}"
+    );
+    assert!(e.to_string().contains("longer than 16 MiB"), "{e}");
 }

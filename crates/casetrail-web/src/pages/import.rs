@@ -169,9 +169,10 @@ pub async fn import_status(ctx: Ctx, id: String) -> Result<Box<dyn Reply>, Rejec
         }
         Some(Err(AppError::CaseFile(casetrail_app::CaseFileError::InvalidRows {
             rejected,
+            total,
             ..
         }))) => {
-            page.rejected_total = rejected.len();
+            page.rejected_total = *total;
             page.rejected = rejected
                 .iter()
                 .take(200)

@@ -3,20 +3,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use casetrail_domain::PatientId;
-use casetrail_import::Rejected;
-
-use super::{ImportOptions, ImportSummary, Keep, StagedRows};
-use crate::core::error::{AppError, CaseFileError};
+use super::{ImportOptions, ImportSummary, Keep, StagedRows, invalid_rows};
+use crate::core::error::AppError;
 use crate::core::workbench::Workbench;
-
-fn refused(file: &Path, rejected: Vec<Rejected>) -> AppError {
-    CaseFileError::InvalidRows {
-        path: file.to_owned(),
-        rejected,
-    }
-    .into()
-}
+use casetrail_domain::PatientId;
 
 impl Workbench {
     /// What an import of `file` would do, checked as the import checks it, writing nothing.
@@ -27,9 +17,9 @@ impl Workbench {
     ) -> Result<ImportSummary, AppError> {
         match file.extension().and_then(|e| e.to_str()) {
             Some("jsonl" | "ndjson") => {
-                let staged = self.stage_events(file, Keep::CountOnly)?;
+                let staged = self.stage_events(file, options, Keep::CountOnly)?;
                 if !staged.rejected.is_empty() {
-                    return Err(refused(file, staged.rejected));
+                    return Err(invalid_rows(file, staged.rejected));
                 }
                 self.would_import(staged.lines, staged.patients.iter().collect())
             }
@@ -45,7 +35,7 @@ impl Workbench {
         staged: StagedRows,
     ) -> Result<ImportSummary, AppError> {
         if !staged.rejected.is_empty() {
-            return Err(refused(file, staged.rejected));
+            return Err(invalid_rows(file, staged.rejected));
         }
         let patients = staged.patients().map(|(p, _)| p).collect();
         self.would_import(staged.rows, patients)

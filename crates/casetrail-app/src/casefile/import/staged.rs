@@ -28,7 +28,7 @@ pub(crate) enum Keep {
 #[derive(Debug)]
 pub(crate) struct StagedRows {
     pub(crate) header: Vec<String>,
-    pub(crate) rejected: Vec<Rejected>,
+    pub(crate) rejected: Refused,
     pub(crate) rows: usize,
     patients: Vec<(PatientId, String)>,
     ordinals: HashMap<PatientId, u64>,
@@ -50,19 +50,27 @@ where
     })
 }
 
-/// Reads `file` with `read`, which hands each valid item to `take`. After `take`'s first
-/// error nothing more is taken, and the read ends with that error.
+/// Reads `file` with `read`, which hands over each item as it reads it: a valid one goes to
+/// `take`, a refused line to `refused`. After `take`'s first error nothing more is taken, and
+/// the read ends with that error.
 fn read_each<P, I>(
     file: &Path,
-    read: impl FnOnce(std::io::BufReader<std::fs::File>, &mut dyn FnMut(I)) -> Result<P, ImportError>,
+    read: impl FnOnce(
+        std::io::BufReader<std::fs::File>,
+        &mut dyn FnMut(Result<I, Rejected>),
+    ) -> Result<P, ImportError>,
+    refused: &mut Refused,
     mut take: impl FnMut(I) -> Result<(), SpillError>,
 ) -> Result<P, AppError> {
     let mut failure: Option<SpillError> = None;
-    let parsed = read(Workbench::open_input(file)?, &mut |item| {
-        if failure.is_none()
-            && let Err(e) = take(item)
-        {
-            failure = Some(e);
+    let parsed = read(Workbench::open_input(file)?, &mut |item| match item {
+        Err(line) => refused.push(line),
+        Ok(item) => {
+            if failure.is_none()
+                && let Err(e) = take(item)
+            {
+                failure = Some(e);
+            }
         }
     })
     .map_err(|source| CaseFileError::ImportFile {
@@ -75,12 +83,52 @@ fn read_each<P, I>(
     }
 }
 
+/// How many refused lines are held to be listed when a file is refused.
+pub(crate) const MAX_LISTED: usize = 1_000;
+/// How many refused lines an import that sets them aside (`skip_invalid`) holds for the
+/// rejected-rows file; a file with more is refused whole.
+pub(crate) const MAX_SET_ASIDE: usize = 50_000;
+
+/// Refused lines as an import keeps them: every one counted, the first few held (to list, or
+/// to write beside the input), so that a file of bad lines costs no more memory than a bound.
+#[derive(Debug)]
+pub(crate) struct Refused {
+    pub(crate) held: Vec<Rejected>,
+    pub(crate) total: usize,
+    limit: usize,
+}
+
+impl Refused {
+    pub(crate) fn new(options: &ImportOptions) -> Self {
+        Refused {
+            held: Vec::new(),
+            total: 0,
+            limit: if options.skip_invalid {
+                MAX_SET_ASIDE
+            } else {
+                MAX_LISTED
+            },
+        }
+    }
+
+    pub(crate) fn push(&mut self, line: Rejected) {
+        self.total += 1;
+        if self.held.len() < self.limit {
+            self.held.push(line);
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+}
+
 impl StagedRows {
-    fn new(workbench: &Workbench, keep: Keep) -> Result<Self, AppError> {
+    fn new(workbench: &Workbench, options: &ImportOptions, keep: Keep) -> Result<Self, AppError> {
         let spill = spill_for(workbench, keep)?;
         Ok(StagedRows {
             header: Vec::new(),
-            rejected: Vec::new(),
+            rejected: Refused::new(options),
             rows: 0,
             patients: Vec::new(),
             ordinals: HashMap::new(),
@@ -172,14 +220,15 @@ impl Workbench {
         options: &ImportOptions,
         keep: Keep,
     ) -> Result<StagedRows, AppError> {
-        let mut staged = StagedRows::new(self, keep)?;
-        let parsed = read_each(
+        let mut staged = StagedRows::new(self, options, keep)?;
+        let mut refused = Refused::new(options);
+        staged.header = read_each(
             file,
-            |input, valid| parse_contacts_each(input, valid),
+            |input, each| parse_contacts_each(input, each),
+            &mut refused,
             |row| staged.push(row, options),
         )?;
-        staged.header = parsed.header;
-        staged.rejected = parsed.rejected;
+        staged.rejected = refused;
         self.check_identities(staged.patients())?;
         Ok(staged)
     }
@@ -192,12 +241,14 @@ impl Workbench {
         options: &ImportOptions,
         keep: Keep,
     ) -> Result<StagedRows, AppError> {
-        let mut staged = StagedRows::new(self, keep)?;
+        let mut staged = StagedRows::new(self, options, keep)?;
         for row in parsed.rows {
             staged.push(row, options)?;
         }
         staged.header = parsed.header;
-        staged.rejected = parsed.rejected;
+        for line in parsed.rejected {
+            staged.rejected.push(line);
+        }
         self.check_identities(staged.patients())?;
         Ok(staged)
     }
@@ -207,7 +258,7 @@ impl Workbench {
 /// and the valid lines in a [`Spill`] (one group, so they come back as the file has them).
 #[derive(Debug)]
 pub(crate) struct StagedEvents {
-    pub(crate) rejected: Vec<Rejected>,
+    pub(crate) rejected: Refused,
     pub(crate) lines: usize,
     pub(crate) patients: Vec<PatientId>,
     spill: Option<Spill<EventLine>>,
@@ -222,14 +273,21 @@ impl StagedEvents {
 
 impl Workbench {
     /// Reads JSON Lines of events as an import takes them, line by line.
-    pub(crate) fn stage_events(&self, file: &Path, keep: Keep) -> Result<StagedEvents, AppError> {
+    pub(crate) fn stage_events(
+        &self,
+        file: &Path,
+        options: &ImportOptions,
+        keep: Keep,
+    ) -> Result<StagedEvents, AppError> {
         let mut spill = spill_for(self, keep)?;
         let mut seen: HashSet<PatientId> = HashSet::new();
         let mut patients = Vec::new();
         let mut lines = 0usize;
-        let parsed = read_each(
+        let mut refused = Refused::new(options);
+        read_each(
             file,
-            |input, valid| parse_events_each(input, valid),
+            |input, each| parse_events_each(input, each),
+            &mut refused,
             |line: EventLine| {
                 lines += 1;
                 if seen.insert(line.patient.clone()) {
@@ -242,7 +300,7 @@ impl Workbench {
             },
         )?;
         Ok(StagedEvents {
-            rejected: parsed.rejected,
+            rejected: refused,
             lines,
             patients,
             spill,
