@@ -94,31 +94,11 @@ pub fn to_events(
     keys: &HashMap<PatientId, PatientKey>,
 ) -> Result<Vec<ImportEvent>, PatientId> {
     let mut out = Vec::with_capacity(rows.len());
-    to_events_in_chunks(rows, keys, usize::MAX, |chunk| out.extend(chunk))?;
-    Ok(out)
-}
-
-/// [`to_events`], handing the events over in chunks of whole patients (at least
-/// `chunk_events` events each, the last one smaller), so that a caller can write one chunk
-/// while the next is being sealed.
-pub fn to_events_in_chunks(
-    rows: &[ContactRow],
-    keys: &HashMap<PatientId, PatientKey>,
-    chunk_events: usize,
-    mut take: impl FnMut(Vec<ImportEvent>),
-) -> Result<(), PatientId> {
-    let mut out = Vec::new();
     for (patient, rows) in by_patient(rows, |r| &r.patient) {
         let key = keys.get(patient).ok_or_else(|| patient.clone())?;
         patient_events(patient, &rows, key, &mut out);
-        if out.len() >= chunk_events {
-            take(std::mem::take(&mut out));
-        }
     }
-    if !out.is_empty() {
-        take(out);
-    }
-    Ok(())
+    Ok(out)
 }
 
 /// One patient's events onto `out`: a registration from the first row, then one event per

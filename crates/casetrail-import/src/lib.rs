@@ -18,9 +18,7 @@ mod problem;
 
 pub use bounded::{BoundedLines, MAX_LINE_BYTES};
 pub use columns::{Column, OPTIONAL_COLUMNS, REQUIRED_COLUMNS};
-pub use convert::{
-    ImportEvent, STREAM_PREFIX, patient_events, stream_name, to_events, to_events_in_chunks,
-};
+pub use convert::{ImportEvent, STREAM_PREFIX, patient_events, stream_name, to_events};
 pub use jsonl::{EventLine, ParsedEvents, open_event, parse_events, parse_events_each, seal_line};
 pub use lpr3::{
     Codes, ContactColumns, DiagnosisColumns, EpisodeColumns, Lpr3Mapping, MappingError, Unit,

@@ -50,27 +50,23 @@ where
     })
 }
 
-/// Reads `file` with `read`, which hands over each item as it reads it: a valid one goes to
-/// `take`, a refused line to `refused`. After `take`'s first error nothing more is taken, and
-/// the read ends with that error.
+/// Reads `file` with `read`, which hands each line to `take` as it reads it (a valid item, or
+/// a refused line). After `take`'s first error nothing more is taken, and the read ends with
+/// that error.
 fn read_each<P, I>(
     file: &Path,
     read: impl FnOnce(
         std::io::BufReader<std::fs::File>,
         &mut dyn FnMut(Result<I, Rejected>),
     ) -> Result<P, ImportError>,
-    refused: &mut Refused,
-    mut take: impl FnMut(I) -> Result<(), SpillError>,
+    mut take: impl FnMut(Result<I, Rejected>) -> Result<(), SpillError>,
 ) -> Result<P, AppError> {
     let mut failure: Option<SpillError> = None;
-    let parsed = read(Workbench::open_input(file)?, &mut |item| match item {
-        Err(line) => refused.push(line),
-        Ok(item) => {
-            if failure.is_none()
-                && let Err(e) = take(item)
-            {
-                failure = Some(e);
-            }
+    let parsed = read(Workbench::open_input(file)?, &mut |item| {
+        if failure.is_none()
+            && let Err(e) = take(item)
+        {
+            failure = Some(e);
         }
     })
     .map_err(|source| CaseFileError::ImportFile {
@@ -136,8 +132,20 @@ impl StagedRows {
         })
     }
 
-    /// Takes one valid row, its patient renamed as `options` asks.
-    fn push(&mut self, mut row: ContactRow, options: &ImportOptions) -> Result<(), SpillError> {
+    /// Takes one line as read: a valid row, its patient renamed as `options` asks, or a
+    /// refused line.
+    fn take(
+        &mut self,
+        line: Result<ContactRow, Rejected>,
+        options: &ImportOptions,
+    ) -> Result<(), SpillError> {
+        let mut row = match line {
+            Ok(row) => row,
+            Err(refused) => {
+                self.rejected.push(refused);
+                return Ok(());
+            }
+        };
         if let Some(new) = options.renames.apply(&row.patient) {
             row.patient = new.clone();
         }
@@ -221,14 +229,11 @@ impl Workbench {
         keep: Keep,
     ) -> Result<StagedRows, AppError> {
         let mut staged = StagedRows::new(self, options, keep)?;
-        let mut refused = Refused::new(options);
         staged.header = read_each(
             file,
             |input, each| parse_contacts_each(input, each),
-            &mut refused,
-            |row| staged.push(row, options),
+            |line| staged.take(line, options),
         )?;
-        staged.rejected = refused;
         self.check_identities(staged.patients())?;
         Ok(staged)
     }
@@ -242,13 +247,11 @@ impl Workbench {
         keep: Keep,
     ) -> Result<StagedRows, AppError> {
         let mut staged = StagedRows::new(self, options, keep)?;
-        for row in parsed.rows {
-            staged.push(row, options)?;
+        let lines = parsed.rows.into_iter().map(Ok);
+        for line in lines.chain(parsed.rejected.into_iter().map(Err)) {
+            staged.take(line, options)?;
         }
         staged.header = parsed.header;
-        for line in parsed.rejected {
-            staged.rejected.push(line);
-        }
         self.check_identities(staged.patients())?;
         Ok(staged)
     }
@@ -287,8 +290,14 @@ impl Workbench {
         read_each(
             file,
             |input, each| parse_events_each(input, each),
-            &mut refused,
-            |line: EventLine| {
+            |line| {
+                let line: EventLine = match line {
+                    Ok(line) => line,
+                    Err(line) => {
+                        refused.push(line);
+                        return Ok(());
+                    }
+                };
                 lines += 1;
                 if seen.insert(line.patient.clone()) {
                     patients.push(line.patient.clone());
