@@ -8,6 +8,7 @@ mod lpr3;
 mod material;
 mod material_folder;
 mod medcom;
+mod migrate;
 mod privacy;
 mod readback;
 mod receipts;
@@ -50,6 +51,20 @@ pub(crate) fn contains_word(text: &str, word: &str) -> bool {
         let after = text[at + word.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// Copies a folder and everything in it.
+pub(crate) fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 pub(crate) fn text(bytes: &[u8]) -> String {

@@ -5,20 +5,7 @@
 use std::path::Path;
 
 use crate::cases::case_file;
-use crate::{casetrail, ok, signing_key, text};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+use crate::{casetrail, copy_dir, ok, signing_key, text};
 
 /// `verify --consistency OLD NEW` (plus `extra`) against the log in `data`: its output, and
 /// whether it held.

@@ -2,6 +2,7 @@
 
 mod appends;
 mod crash;
+mod migrate;
 mod properties;
 mod reads;
 mod subscribe;

@@ -1,6 +1,8 @@
 //! Every kind of damage verify must notice, and the position it must name.
 
-use casetrail_ledger::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
+use casetrail_ledger::keys::{
+    self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAM_RUNS, CF_TYPES, TYPES_INDEXED_TO,
+};
 use casetrail_ledger::{
     BreakKind, ExpectedVersion, Head, Ledger, LedgerError, Position, StreamVersion,
 };
@@ -36,6 +38,7 @@ fn stored_ledger() -> (tempfile::TempDir, Vec<casetrail_ledger::Record>) {
             .unwrap();
     }
     let records = ledger.read_all(Position(0)).map(Result::unwrap).collect();
+    assert_eq!(ledger.catch_up_types().unwrap(), Position(RECORDS));
     assert!(ledger.verify().unwrap().is_intact());
     (dir, records)
 }
@@ -139,16 +142,61 @@ fn a_stored_head_that_disagrees_with_the_log_is_found() {
 }
 
 #[test]
-fn a_stream_index_entry_pointing_at_the_wrong_event_is_found() {
+fn a_stream_run_pointing_at_the_wrong_events_is_found() {
     let (dir, records) = stored_ledger();
+    // Record 4 is the audit stream's first event, a run of its own.
     let victim = &records[4];
+    assert_eq!(victim.version, StreamVersion(0));
     put_raw(
         dir.path(),
-        CF_STREAMS,
+        CF_STREAM_RUNS,
         keys::stream_key(victim.stream.as_str(), victim.version),
-        keys::position_value(Position(12)),
+        keys::run_value(Position(12), 1),
     );
     assert_broken_at(&verify(dir.path()), 4, BreakKind::IndexMissing);
+}
+
+#[test]
+fn a_run_split_in_two_or_stretched_is_found() {
+    let (dir, records) = stored_ledger();
+    // Records 0 and 1 are patient-1's versions 0 and 1: one run of two.
+    let stream = records[0].stream.as_str();
+    assert_eq!(records[1].stream, records[0].stream);
+    put_raw(
+        dir.path(),
+        CF_STREAM_RUNS,
+        keys::stream_key(stream, StreamVersion(0)),
+        keys::run_value(Position(0), 1),
+    );
+    put_raw(
+        dir.path(),
+        CF_STREAM_RUNS,
+        keys::stream_key(stream, StreamVersion(1)),
+        keys::run_value(Position(1), 1),
+    );
+    // Every record is still covered, but not by the runs the log implies.
+    assert_broken_at(&verify(dir.path()), 0, BreakKind::IndexDangling);
+
+    delete_raw(
+        dir.path(),
+        CF_STREAM_RUNS,
+        keys::stream_key(stream, StreamVersion(1)),
+    );
+    put_raw(
+        dir.path(),
+        CF_STREAM_RUNS,
+        keys::stream_key(stream, StreamVersion(0)),
+        keys::run_value(Position(0), 3),
+    );
+    assert_broken_at(&verify(dir.path()), 0, BreakKind::IndexDangling);
+
+    put_raw(
+        dir.path(),
+        CF_STREAM_RUNS,
+        keys::stream_key(stream, StreamVersion(0)),
+        keys::run_value(Position(0), 2),
+    );
+    assert!(verify(dir.path()).is_intact());
 }
 
 #[test]
@@ -182,13 +230,54 @@ fn missing_and_extra_type_index_entries_are_found() {
 }
 
 #[test]
+fn a_type_index_claiming_more_than_the_log_is_found() {
+    let (dir, _) = stored_ledger();
+    put_raw(
+        dir.path(),
+        CF_TYPES,
+        TYPES_INDEXED_TO,
+        keys::position_value(Position(RECORDS + 3)),
+    );
+    assert_broken_at(&verify(dir.path()), RECORDS, BreakKind::IndexDangling);
+}
+
+#[test]
+fn type_entries_above_the_watermark_are_found() {
+    let (dir, records) = stored_ledger();
+    put_raw(
+        dir.path(),
+        CF_TYPES,
+        TYPES_INDEXED_TO,
+        keys::position_value(Position(10)),
+    );
+    // Entries 10 to 19 are now beyond what the index claims to cover.
+    let b = verify(dir.path())
+        .broken
+        .expect("entries beyond the watermark");
+    assert_eq!(
+        (b.position, b.kind),
+        (Position(10), BreakKind::IndexDangling),
+        "{b}"
+    );
+    for p in 10..RECORDS {
+        let r = &records[p as usize];
+        delete_raw(
+            dir.path(),
+            CF_TYPES,
+            keys::type_key(r.event_type.as_str(), r.position),
+        );
+    }
+    assert!(verify(dir.path()).is_intact());
+}
+
+#[test]
 fn an_extra_stream_entry_is_found() {
     let (dir, records) = stored_ledger();
     put_raw(
         dir.path(),
-        CF_STREAMS,
+        CF_STREAM_RUNS,
         keys::stream_key(records[8].stream.as_str(), StreamVersion(99)),
-        keys::position_value(Position(8)),
+        keys::run_value(Position(8), 1),
     );
     assert_broken_at(&verify(dir.path()), 8, BreakKind::IndexDangling);
 }
@@ -242,14 +331,19 @@ fn verify_from_a_checkpoint_checks_the_checkpoint_and_what_follows() {
 #[test]
 fn a_ledger_of_another_format_version_is_refused_at_open() {
     let (dir, _) = stored_ledger();
-    put_raw(dir.path(), CF_META, keys::META_FORMAT, 3u32.to_be_bytes());
+    put_raw(dir.path(), CF_META, keys::META_FORMAT, 4u32.to_be_bytes());
     let err = Ledger::open(dir.path(), casetrail_testkit::test_clock()).unwrap_err();
     match err {
         LedgerError::FormatMismatch {
             expected, found, ..
-        } => assert_eq!((expected, found), (2, 3)),
+        } => assert_eq!((expected, found), (3, 4)),
         other => panic!("expected a format mismatch, got {other}"),
     }
+    let err = Ledger::migrate(dir.path()).unwrap_err();
+    assert!(
+        matches!(err, LedgerError::FormatMismatch { found: 4, .. }),
+        "{err}"
+    );
 }
 
 #[test]

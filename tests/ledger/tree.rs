@@ -2,13 +2,13 @@
 //! reference over the records' chain hashes, at every size; restored on reopen; built for a
 //! ledger from before it; and checked by verify.
 
-use casetrail_ledger::keys::{self, CF_META, CF_TREE};
+use casetrail_ledger::keys::{self, CF_TREE};
 use casetrail_ledger::{BreakKind, ExpectedVersion, Ledger, Position, record_leaf};
 use casetrail_merkle::{
     Hash, MemoryTree, consistency_proof_of, inclusion_proof_of, verify_consistency,
     verify_inclusion,
 };
-use casetrail_testkit::{append_to, delete_raw, events, put_raw, raw_db, temp_ledger};
+use casetrail_testkit::{append_to, delete_raw, events, put_raw, temp_ledger};
 
 /// Appends `n` events in groups of 1 to 7, so that groups end at every kind of tree edge.
 fn grow(ledger: &Ledger, n: u64) {
@@ -89,35 +89,44 @@ fn the_tree_survives_a_reopen_and_grows_on() {
 }
 
 #[test]
-fn a_ledger_from_before_the_tree_gets_one_when_opened_for_writing() {
+fn a_ledger_written_without_its_tree_gets_it_back_when_opened_with_it() {
     let (dir, ledger) = temp_ledger();
-    grow(&ledger, 45);
-    let expected = ledger.tree_head();
+    grow(&ledger, 20);
     drop(ledger);
-    // Make it look like format 1: no tree, format version 1.
-    {
-        let db = raw_db(dir.path());
-        let tree = db.cf_handle(CF_TREE).unwrap();
-        let keys_: Vec<_> = db
-            .iterator_cf(tree, rocksdb::IteratorMode::Start)
-            .map(|kv| kv.unwrap().0)
-            .collect();
-        assert!(!keys_.is_empty());
-        for k in keys_ {
-            db.delete_cf(tree, k).unwrap();
-        }
-        db.put_cf(
-            db.cf_handle(CF_META).unwrap(),
-            keys::META_FORMAT,
-            1u32.to_be_bytes(),
-        )
-        .unwrap();
+    let without = Ledger::open_with(
+        dir.path(),
+        casetrail_testkit::test_clock(),
+        casetrail_ledger::LedgerOptions { merkle_tree: false },
+    )
+    .unwrap();
+    // Its tree size stays 0, which `grow` would take for a fresh ledger: other ids here.
+    for i in 0..5 {
+        without
+            .append_blocking(append_to(
+                "without",
+                ExpectedVersion::Any,
+                events(&format!("without-{i}"), 5),
+            ))
+            .unwrap();
     }
+    drop(without);
     let e = Ledger::open_read_only(dir.path()).unwrap_err();
-    assert!(e.to_string().contains("format 1 is upgraded"), "{e}");
+    assert!(
+        matches!(e, casetrail_ledger::LedgerError::TreeMissing { .. }),
+        "{e}"
+    );
     let ledger = Ledger::open(dir.path(), casetrail_testkit::test_clock()).unwrap();
-    assert_eq!(ledger.tree_head(), expected);
+    let head = ledger.tree_head();
+    assert_eq!(head.size, 45);
+    let records: Vec<_> = ledger.read_all(Position(0)).map(Result::unwrap).collect();
+    let leaves: Vec<_> = records
+        .iter()
+        .map(|r| casetrail_ledger::record_leaf(&r.hash))
+        .collect();
+    assert_eq!(head.root, casetrail_merkle::root(&leaves));
     assert!(ledger.verify().unwrap().is_intact());
+    drop(ledger);
+    assert!(verify_closed(dir.path()).is_intact());
 }
 
 /// What verify reports for the closed ledger in `dir`.

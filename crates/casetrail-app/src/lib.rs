@@ -61,7 +61,7 @@ pub use casetrail_domain::stage1::{Share, Stage1Report};
 pub use casetrail_domain::{DatePolicy, MaterialSource, RiskDecision, hex};
 pub use casetrail_domain::{DiagnosisGroup, NaiveDate};
 pub use casetrail_import::{Expected, FieldError, ImportError, Problem};
-pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Position, VerifyReport};
+pub use casetrail_ledger::{Break, BreakKind, EventHash, Head, Migration, Position, VerifyReport};
 pub use casetrail_receipt::{
     MARKER as RECEIPT_MARKER, PublicKey, Receipt, ReceiptError, ReceiptSummary, SignedCheckpoint,
     embed_in_html as embed_receipt_in_html, extract_from_html as receipt_in_html,

@@ -76,6 +76,9 @@ pub fn with_advice(e: &anyhow::Error) -> String {
         })) => Some(
             "`casetrail audit AUDIT gaps --step …` lists what is missing; --reason \"…\" goes ahead anyway and stores why",
         ),
+        Some(e) if e.needs_migration() => Some(
+            "stop the server if it runs, then `casetrail migrate --data DIR` (once; it verifies the ledger before and after)",
+        ),
         Some(e) if e.is_data_in_use() => Some(
             "the data folder is in use (by `casetrail serve`?): stop it, or use a command that only reads",
         ),

@@ -7,8 +7,8 @@ use rocksdb::{BlockBasedOptions, ColumnFamilyDescriptor, DB, DBCompressionType, 
 use crate::error::LedgerError;
 use crate::handles::cf;
 use crate::keys::{
-    self, ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, FORMAT_VERSION, FORMAT_WITHOUT_TREE, FORMAT1_CFS,
-    META_FORMAT,
+    ALL_CFS, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAM_RUNS, CF_STREAMS, COMMON_CFS, FORMAT_VERSION,
+    FORMAT_WITHOUT_TREE, META_FORMAT, META_TREE_MISSING,
 };
 
 fn db_options() -> Options {
@@ -66,45 +66,84 @@ fn open_error(path: &Path, source: rocksdb::Error) -> LedgerError {
     }
 }
 
-/// Opens (or, when `read_only` is false and nothing is there, creates) a ledger database.
-pub(crate) fn open(path: &Path, read_only: bool) -> Result<DB, LedgerError> {
+/// What an open is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Reading and appending; creates the ledger when nothing is there. Only the current
+    /// format opens.
+    ReadWrite,
+    /// Reading beside a process that may be writing. Only the current format opens.
+    ReadOnly,
+    /// Bringing an older format up to date: every format opens, nothing is created.
+    Migrate,
+}
+
+/// Opens a ledger database; returns it with the format version it records.
+pub(crate) fn open(path: &Path, mode: Mode) -> Result<(DB, u32), LedgerError> {
     let opts = db_options();
     let existing = DB::list_cf(&opts, path).ok();
-    if let Some(found) = &existing
-        && let Some(missing) = FORMAT1_CFS.iter().find(|n| !found.iter().any(|f| f == *n))
-    {
-        return Err(LedgerError::NotALedger {
-            path: path.to_owned(),
-            problem: format!("it has no `{missing}` column family"),
-        });
-    }
-    if read_only
-        && let Some(found) = &existing
-        && ALL_CFS.iter().any(|n| !found.iter().any(|f| f == *n))
-    {
-        return Err(LedgerError::FormatMismatch {
-            path: path.to_owned(),
-            expected: FORMAT_VERSION,
-            found: FORMAT_WITHOUT_TREE,
-        });
+    match &existing {
+        Some(found) => check_column_families(path, found)?,
+        None if mode == Mode::Migrate => {
+            return Err(LedgerError::NotALedger {
+                path: path.to_owned(),
+                problem: "there is no ledger there to migrate".into(),
+            });
+        }
+        None => {}
     }
     let mut names: Vec<String> = existing.unwrap_or_default();
-    for name in ALL_CFS {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
+    if mode != Mode::ReadOnly {
+        for name in ALL_CFS {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
         }
     }
-    let db = if read_only {
+    let mut db = if mode == Mode::ReadOnly {
         DB::open_cf_descriptors_read_only(&opts, path, descriptors(&names), false)
     } else {
         DB::open_cf_descriptors(&opts, path, descriptors(&names))
     }
     .map_err(|e| open_error(path, e))?;
-    check_format(&db, path, read_only)?;
-    Ok(db)
+    let format = check_format(&db, path, mode)?;
+    if let Some(missing) = ALL_CFS.iter().find(|n| !names.iter().any(|f| f == *n)) {
+        return Err(LedgerError::NotALedger {
+            path: path.to_owned(),
+            problem: format!("it records format {format} but has no `{missing}` column family"),
+        });
+    }
+    if mode == Mode::ReadOnly && tree_missing(&db)? {
+        return Err(LedgerError::TreeMissing {
+            path: path.to_owned(),
+        });
+    }
+    if mode == Mode::ReadWrite && names.iter().any(|n| n == CF_STREAMS) {
+        // Left by a migration that stopped after it wrote the new format.
+        db.drop_cf(CF_STREAMS)
+            .map_err(LedgerError::storage("dropping format 2's stream index"))?;
+    }
+    Ok((db, format))
 }
 
-fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError> {
+/// Every format has the common column families, and a stream index of one shape or the other.
+fn check_column_families(path: &Path, found: &[String]) -> Result<(), LedgerError> {
+    let has = |name: &str| found.iter().any(|f| f == name);
+    let missing = COMMON_CFS
+        .iter()
+        .find(|n| !has(n))
+        .copied()
+        .or((!has(CF_STREAMS) && !has(CF_STREAM_RUNS)).then_some(CF_STREAM_RUNS));
+    match missing {
+        Some(missing) => Err(LedgerError::NotALedger {
+            path: path.to_owned(),
+            problem: format!("it has no `{missing}` column family"),
+        }),
+        None => Ok(()),
+    }
+}
+
+fn check_format(db: &DB, path: &Path, mode: Mode) -> Result<u32, LedgerError> {
     let meta = cf(db, CF_META);
     let stored = db
         .get_pinned_cf(meta, META_FORMAT)
@@ -117,17 +156,20 @@ fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError
                     path: path.to_owned(),
                     problem: format!("its format version is {} bytes long, not 4", bytes.len()),
                 })?;
-            if found == FORMAT_WITHOUT_TREE && !read_only {
-                return upgrade_to_tree(db, path);
-            }
-            if found != FORMAT_VERSION {
-                return Err(LedgerError::FormatMismatch {
+            match found {
+                FORMAT_VERSION => Ok(found),
+                FORMAT_WITHOUT_TREE..FORMAT_VERSION if mode == Mode::Migrate => Ok(found),
+                FORMAT_WITHOUT_TREE..FORMAT_VERSION => Err(LedgerError::NeedsMigration {
                     path: path.to_owned(),
                     expected: FORMAT_VERSION,
                     found,
-                });
+                }),
+                _ => Err(LedgerError::FormatMismatch {
+                    path: path.to_owned(),
+                    expected: FORMAT_VERSION,
+                    found,
+                }),
             }
-            Ok(())
         }
         None => {
             let mut log = db.raw_iterator_cf(cf(db, CF_LOG));
@@ -138,46 +180,50 @@ fn check_format(db: &DB, path: &Path, read_only: bool) -> Result<(), LedgerError
                     problem: "it holds records but no format version".into(),
                 });
             }
-            if read_only {
+            if mode != Mode::ReadWrite {
                 return Err(LedgerError::NotALedger {
                     path: path.to_owned(),
                     problem: "it was never initialised".into(),
                 });
             }
-            let mut sync = rocksdb::WriteOptions::default();
-            sync.set_sync(true);
-            db.put_cf_opt(meta, META_FORMAT, keys::FORMAT_VERSION.to_be_bytes(), &sync)
-                .map_err(LedgerError::storage("writing the format version"))
+            write_format(db, FORMAT_VERSION)?;
+            Ok(FORMAT_VERSION)
         }
     }
 }
 
-/// Format 1 had no Merkle tree: build it from the log, then mark the ledger format 2. A crash
-/// in between leaves format 1 and a partial tree, which the next open simply rewrites.
-fn upgrade_to_tree(db: &DB, path: &Path) -> Result<(), LedgerError> {
-    tracing::info!(path = %path.display(), "upgrading the ledger to format 2: building its Merkle tree");
+/// Records the format version, synced.
+pub(crate) fn write_format(db: &DB, format: u32) -> Result<(), LedgerError> {
+    let mut sync = rocksdb::WriteOptions::default();
+    sync.set_sync(true);
+    db.put_cf_opt(cf(db, CF_META), META_FORMAT, format.to_be_bytes(), &sync)
+        .map_err(LedgerError::storage("writing the format version"))
+}
+
+/// Whether the last writer did not keep the Merkle tree.
+pub(crate) fn tree_missing(db: &DB) -> Result<bool, LedgerError> {
+    Ok(db
+        .get_pinned_cf(cf(db, CF_META), META_TREE_MISSING)
+        .map_err(LedgerError::storage("reading whether the tree is kept"))?
+        .is_some())
+}
+
+/// Builds the tree the last writer did not keep, then clears the mark. A crash in between
+/// leaves the mark, and the next open builds the tree again over what was written.
+pub(crate) fn build_missing_tree(db: &DB, path: &Path) -> Result<(), LedgerError> {
+    tracing::info!(path = %path.display(), "building the ledger's Merkle tree from its records");
     crate::tree::build_missing(db)?;
     let mut sync = rocksdb::WriteOptions::default();
     sync.set_sync(true);
-    db.put_cf_opt(
-        cf(db, CF_META),
-        META_FORMAT,
-        FORMAT_VERSION.to_be_bytes(),
-        &sync,
-    )
-    .map_err(LedgerError::storage("writing the format version"))
+    db.delete_cf_opt(cf(db, CF_META), META_TREE_MISSING, &sync)
+        .map_err(LedgerError::storage("clearing the missing-tree mark"))
 }
 
-/// Marks the ledger format 1 (no tree), for a writer that will not keep the tree: the next
-/// open that keeps it rebuilds it from the records.
+/// Marks the tree as not kept, for a writer that will not keep it: the next open that keeps
+/// it builds it from the records.
 pub(crate) fn mark_without_tree(db: &DB) -> Result<(), LedgerError> {
     let mut sync = rocksdb::WriteOptions::default();
     sync.set_sync(true);
-    db.put_cf_opt(
-        cf(db, CF_META),
-        META_FORMAT,
-        FORMAT_WITHOUT_TREE.to_be_bytes(),
-        &sync,
-    )
-    .map_err(LedgerError::storage("writing the format version"))
+    db.put_cf_opt(cf(db, CF_META), META_TREE_MISSING, [], &sync)
+        .map_err(LedgerError::storage("marking the tree as not kept"))
 }

@@ -35,7 +35,7 @@ pub enum LedgerError {
     },
     /// The folder was written by a build with another on-disk format.
     #[error(
-        "the ledger in {path} has on-disk format version {found}, but this build reads version {expected} (format 1 is upgraded by opening it once for writing)"
+        "the ledger in {path} has on-disk format version {found}, but this build reads version {expected}"
     )]
     FormatMismatch {
         /// The ledger's folder.
@@ -44,6 +44,38 @@ pub enum LedgerError {
         expected: u32,
         /// The format the folder records.
         found: u32,
+    },
+    /// The folder holds an older format, which this build reads once it is migrated.
+    #[error(
+        "the ledger in {path} has on-disk format version {found}; this build reads version {expected}. Migrate it once (`casetrail migrate`), which verifies it before and after"
+    )]
+    NeedsMigration {
+        /// The ledger's folder.
+        path: PathBuf,
+        /// The format this build reads.
+        expected: u32,
+        /// The format the folder records.
+        found: u32,
+    },
+    /// A migration found the ledger broken as it stands, and changed nothing.
+    #[error(
+        "the ledger in {path} does not verify in its format {format}, so it was not migrated: {broken}"
+    )]
+    MigrationRefused {
+        /// The ledger's folder.
+        path: PathBuf,
+        /// The format it was verified in.
+        format: u32,
+        /// The first break found.
+        broken: crate::breaks::Break,
+    },
+    /// A read-only open of a ledger last written without its Merkle tree.
+    #[error(
+        "the ledger in {path} was last written without its Merkle tree; open it once for writing to build it"
+    )]
+    TreeMissing {
+        /// The ledger's folder.
+        path: PathBuf,
     },
     /// A RocksDB database, but not one this program made.
     #[error("{path} holds a RocksDB database that is not a casetrail ledger: {problem}")]

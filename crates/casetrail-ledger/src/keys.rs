@@ -4,11 +4,16 @@ use crate::ids::{EventId, Position, StreamVersion};
 
 /// Records, keyed by position.
 pub const CF_LOG: &str = "log";
-/// (stream, version) → position.
+/// (stream, first version of a run) → (first position, count): one entry per run of a
+/// stream's consecutive versions at consecutive positions (format 3).
+pub const CF_STREAM_RUNS: &str = "stream_runs";
+/// Format 2's stream index, (stream, version) → position, one entry per event. Only a
+/// migration reads it; it is dropped once the runs replace it.
 pub const CF_STREAMS: &str = "streams";
 /// event id → position.
 pub const CF_EVENT_IDS: &str = "event_ids";
-/// (event type, position) → nothing.
+/// (event type, position) → nothing, for positions below [`TYPES_INDEXED_TO`]'s value: a
+/// projection of the log that reads bring up to date, not a row of every append (format 3).
 pub const CF_TYPES: &str = "types";
 /// Format version and head.
 pub const CF_META: &str = "meta";
@@ -17,12 +22,12 @@ pub const CF_TREE: &str = "tree";
 /// tree size → a signed checkpoint, as the application encoded it (format 2).
 pub const CF_CHECKPOINTS: &str = "checkpoints";
 
-/// The column families of format 1; a ledger without one of them is not a ledger.
-pub const FORMAT1_CFS: [&str; 5] = [CF_LOG, CF_STREAMS, CF_EVENT_IDS, CF_TYPES, CF_META];
+/// The column families of every format; a ledger without one of them is not a ledger.
+pub const COMMON_CFS: [&str; 4] = [CF_LOG, CF_EVENT_IDS, CF_TYPES, CF_META];
 /// Every column family of the current format.
 pub const ALL_CFS: [&str; 7] = [
     CF_LOG,
-    CF_STREAMS,
+    CF_STREAM_RUNS,
     CF_EVENT_IDS,
     CF_TYPES,
     CF_META,
@@ -34,10 +39,18 @@ pub const ALL_CFS: [&str; 7] = [
 pub const META_FORMAT: &[u8] = b"format";
 /// Meta key of the head: see [`head_value`].
 pub const META_HEAD: &[u8] = b"head";
+/// Meta key present (empty value) while the Merkle tree is not kept: written by a writer
+/// opened without it, removed by the open that builds the tree again.
+pub const META_TREE_MISSING: &[u8] = b"tree-missing";
+/// Key in `types` of the first position the type index does not cover yet (u64 BE). No
+/// entry key can equal it: an entry starts with its type's length, which is at least 1.
+pub const TYPES_INDEXED_TO: &[u8] = &[0];
 
-/// The on-disk format this build writes and reads. Format 1 (no Merkle tree) is upgraded in
-/// place by the first read-write open.
-pub const FORMAT_VERSION: u32 = 2;
+/// The on-disk format this build writes and reads. Older formats are brought to it by
+/// `Ledger::migrate`.
+pub const FORMAT_VERSION: u32 = 3;
+/// The format with one stream-index entry per event and a type-index entry in every append.
+pub const FORMAT_PER_EVENT_STREAMS: u32 = 2;
 /// The format before the Merkle tree was stored.
 pub const FORMAT_WITHOUT_TREE: u32 = 1;
 
@@ -89,6 +102,24 @@ pub fn stream_key(stream: &str, version: StreamVersion) -> Vec<u8> {
     let mut key = name_prefix(stream);
     key.extend_from_slice(&version.0.to_be_bytes());
     key
+}
+
+/// Stream-run value: `first position(u64 BE) ‖ count(u64 BE)`.
+pub fn run_value(first: Position, count: u64) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&first.0.to_be_bytes());
+    out[8..].copy_from_slice(&count.to_be_bytes());
+    out
+}
+
+/// Reads a stream-run value; a run of no events is malformed.
+pub fn decode_run(bytes: &[u8]) -> Option<(Position, u64)> {
+    if bytes.len() != 16 {
+        return None;
+    }
+    let first = Position(decode_u64(&bytes[..8])?);
+    let count = decode_u64(&bytes[8..])?;
+    (count > 0 && first.0.checked_add(count).is_some()).then_some((first, count))
 }
 
 /// Type index key: `len(u8) ‖ event type ‖ position(u64 BE)`.
@@ -152,6 +183,22 @@ mod tests {
             decoded,
             vec![("a", 2), ("a", 300), ("b", 0), ("ab", 0), ("ab", 1)]
         );
+    }
+
+    #[test]
+    fn run_values_read_back_and_empty_runs_are_refused() {
+        assert_eq!(
+            decode_run(&run_value(Position(7), 3)),
+            Some((Position(7), 3))
+        );
+        assert_eq!(decode_run(&run_value(Position(7), 0)), None);
+        assert_eq!(decode_run(&run_value(Position(u64::MAX), 2)), None);
+        assert_eq!(decode_run(&[0; 15]), None);
+    }
+
+    #[test]
+    fn the_type_watermark_sorts_before_every_entry() {
+        assert!(TYPES_INDEXED_TO < type_key("a", Position(0)).as_slice());
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! The ledger handle: cheap to clone, shared by every task that appends or reads.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use rocksdb::DB;
@@ -13,10 +13,13 @@ use crate::clock::Clock;
 use crate::error::LedgerError;
 use crate::ids::{EventId, EventType, Position, StreamId, StreamVersion};
 use crate::keys::{self, CF_CHECKPOINTS, CF_EVENT_IDS};
-use crate::reads::{self, Direction, IndexIter, LogIter};
+use crate::migrate::Migration;
+use crate::reads::{self, Direction, LogIter};
 use crate::record::Record;
+use crate::streams::StreamIter;
 use crate::tree::{self, StoredTree, TreeHead};
-use crate::verify::{self, VerifyReport};
+use crate::types::TypeIter;
+use crate::verify::{self, Layout, VerifyReport};
 use crate::writer::{Job, Writer};
 use casetrail_merkle::Hash;
 
@@ -38,6 +41,8 @@ struct Inner {
     head: watch::Receiver<Option<Head>>,
     tree: watch::Receiver<TreeHead>,
     groups: Arc<AtomicU64>,
+    /// Held while the type index is brought up to the head, so that two reads do not both.
+    types_catch_up: Mutex<()>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -77,8 +82,8 @@ impl Drop for Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LedgerOptions {
     /// Keep the Merkle tree as records are appended. Turning it off exists to measure what
-    /// the tree costs (`scripts/bench ledger`): the ledger is then marked format 1, so the
-    /// next open with the tree on builds it again from the records.
+    /// the tree costs (`scripts/bench ledger`): the ledger is then marked as without its
+    /// tree, so the next open with the tree on builds it again from the records.
     pub merkle_tree: bool,
 }
 
@@ -89,6 +94,13 @@ impl Default for LedgerOptions {
 }
 
 impl Ledger {
+    /// Brings the closed ledger in `path` to this build's on-disk format, verifying it in
+    /// its old format first (a broken ledger is left as it is) and in the new one after.
+    /// A ledger already current is only verified.
+    pub fn migrate(path: impl AsRef<Path>) -> Result<Migration, LedgerError> {
+        crate::migrate::migrate(path.as_ref())
+    }
+
     /// Opens the ledger in `path` for reading and appending, creating it if nothing is there.
     pub fn open(path: impl AsRef<Path>, clock: Arc<dyn Clock>) -> Result<Ledger, LedgerError> {
         Self::open_with(path, clock, LedgerOptions::default())
@@ -101,10 +113,15 @@ impl Ledger {
         options: LedgerOptions,
     ) -> Result<Ledger, LedgerError> {
         let path = path.as_ref();
-        let db = Arc::new(crate::db::open(path, false)?);
+        let (db, _) = crate::db::open(path, crate::db::Mode::ReadWrite)?;
+        let db = Arc::new(db);
         let head = reads::stored_head(&db)?;
+        let last_run = crate::runs::run_ending_at(&db, head)?;
         let (head_tx, head_rx) = watch::channel(head);
         let frontier = if options.merkle_tree {
+            if crate::db::tree_missing(&db)? {
+                crate::db::build_missing_tree(&db, path)?;
+            }
             Some(tree::restore_frontier(&db, tree_size(head))?)
         } else {
             crate::db::mark_without_tree(&db)?;
@@ -122,6 +139,7 @@ impl Ledger {
             head_tx,
             (frontier, tree_tx),
             Arc::clone(&groups),
+            last_run,
         );
         let thread = std::thread::Builder::new()
             .name("casetrail-ledger-writer".into())
@@ -136,6 +154,7 @@ impl Ledger {
                 head: head_rx,
                 tree: tree_rx,
                 groups,
+                types_catch_up: Mutex::new(()),
             }),
         })
     }
@@ -143,7 +162,8 @@ impl Ledger {
     /// Opens an existing ledger for reading only, beside a process that may be writing it.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
         let path = path.as_ref();
-        let db = Arc::new(crate::db::open(path, true)?);
+        let (db, _) = crate::db::open(path, crate::db::Mode::ReadOnly)?;
+        let db = Arc::new(db);
         let head = reads::stored_head(&db)?;
         let (_, head_rx) = watch::channel(head);
         // A damaged log must still open for reading, so that verify can say where; its
@@ -165,6 +185,7 @@ impl Ledger {
                 head: head_rx,
                 tree: tree_rx,
                 groups: Arc::new(AtomicU64::new(0)),
+                types_catch_up: Mutex::new(()),
             }),
         })
     }
@@ -244,18 +265,35 @@ impl Ledger {
         stream: &StreamId,
         from: StreamVersion,
         direction: Direction,
-    ) -> IndexIter<'_> {
-        IndexIter::stream(self.db(), stream, from, direction)
+    ) -> StreamIter<'_> {
+        StreamIter::new(self.db(), stream, from, direction)
     }
 
-    /// Every record of one event type from position `from` on.
-    pub fn read_type(&self, event_type: &EventType, from: Position) -> IndexIter<'_> {
-        IndexIter::event_type(self.db(), event_type.as_str(), from)
+    /// Every record of one event type from position `from` on. A read-write ledger first
+    /// brings its type index up to the head (a projection, not written by appends); a
+    /// read-only one reads what the index lacks from the log.
+    pub fn read_type(&self, event_type: &EventType, from: Position) -> TypeIter<'_> {
+        if self.inner.jobs.is_some()
+            && let Err(error) = self.catch_up_types()
+        {
+            return TypeIter::failed(self.db(), event_type, error);
+        }
+        TypeIter::new(self.db(), event_type, from)
+    }
+
+    /// Brings the type index up to the head; returns the first position it does not cover.
+    pub fn catch_up_types(&self) -> Result<Position, LedgerError> {
+        let _one_at_a_time = self
+            .inner
+            .types_catch_up
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        crate::types::catch_up(self.db())
     }
 
     /// The version of a stream's last event, or None when the stream does not exist.
     pub fn stream_version(&self, stream: &StreamId) -> Result<Option<StreamVersion>, LedgerError> {
-        reads::stream_version(self.db(), stream)
+        crate::runs::last_version(self.db(), stream)
     }
 
     /// Where an event id is stored, if it is.
@@ -345,13 +383,13 @@ impl Ledger {
 
     /// Recomputes the whole chain and every index entry.
     pub fn verify(&self) -> Result<VerifyReport, LedgerError> {
-        verify::full(self.db())
+        verify::full(self.db(), Layout::current(self.db())?)
     }
 
     /// Checks that the record at `checkpoint.position` still has `checkpoint.hash`, then
     /// verifies everything after it.
     pub fn verify_from(&self, checkpoint: Head) -> Result<VerifyReport, LedgerError> {
-        verify::from_checkpoint(self.db(), checkpoint)
+        verify::from_checkpoint(self.db(), checkpoint, Layout::current(self.db())?)
     }
 }
 

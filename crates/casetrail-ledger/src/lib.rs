@@ -8,6 +8,8 @@
 //! - [`Ledger::append`]: atomic, optionally multi-stream, idempotent by event id, durable
 //!   (synced) before it returns; concurrent appends share one fsync (group commit).
 //! - [`Ledger::read_all`], [`Ledger::read_stream`], [`Ledger::read_type`], [`Ledger::subscribe`].
+//! - [`Ledger::migrate`]: an older on-disk format brought up to this one, verified before
+//!   and after.
 //! - [`Ledger::verify`] and [`Ledger::verify_from`]: the first broken position, or intact.
 //! - A Merkle tree over the log (RFC 9162 shape, BLAKE3), kept in the same writes as the
 //!   records: [`Ledger::tree_head`], [`Ledger::inclusion_proof`], [`Ledger::consistency_proof`],
@@ -26,6 +28,7 @@
 #![warn(missing_docs)]
 
 mod append;
+mod breaks;
 mod clock;
 mod contexts;
 mod db;
@@ -34,10 +37,14 @@ mod handles;
 mod ids;
 pub mod keys;
 mod ledger;
+mod migrate;
 mod reads;
 mod record;
+mod runs;
+mod streams;
 mod subscribe;
 mod tree;
+mod types;
 mod vault;
 mod verify;
 mod writer;
@@ -50,8 +57,11 @@ pub use ids::{
     StreamVersion, Timestamp,
 };
 pub use ledger::{Ledger, LedgerOptions};
-pub use reads::{Direction, IndexIter, LogIter};
+pub use migrate::Migration;
+pub use reads::{Direction, LogIter};
 pub use record::{GENESIS_CONTEXT, MAX_BLOB_LEN, NewEvent, RECORD_CONTEXT, Record, RecordView};
+pub use streams::StreamIter;
 pub use tree::{TreeHead, record_leaf};
+pub use types::TypeIter;
 pub use vault::KeyVault;
 pub use verify::{Break, BreakKind, VerifyReport};

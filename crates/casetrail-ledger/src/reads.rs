@@ -1,15 +1,15 @@
-//! Reading records back: by position, by stream, by type, and the whole log.
+//! Reading records back: by position, by stream, and the whole log.
 
 use rocksdb::{DB, DBRawIterator};
 
 use crate::append::Head;
 use crate::error::LedgerError;
 use crate::handles::{cf, scan_options};
-use crate::ids::{EventHash, Position, StreamId, StreamVersion};
-use crate::keys::{self, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
+use crate::ids::{EventHash, Position};
+use crate::keys::{self, CF_LOG, CF_META};
 use crate::record::{Record, RecordView};
 
-/// Which way to walk a stream.
+/// Which way to walk a stream ([`crate::StreamIter`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// From the first version to the last.
@@ -39,27 +39,6 @@ pub(crate) fn get(db: &DB, position: Position) -> Result<Option<Record>, LedgerE
         .get_pinned_cf(cf(db, CF_LOG), keys::log_key(position))
         .map_err(LedgerError::storage("reading a record"))?;
     bytes.map(|b| decode_at(position, &b)).transpose()
-}
-
-pub(crate) fn stream_version(
-    db: &DB,
-    stream: &StreamId,
-) -> Result<Option<StreamVersion>, LedgerError> {
-    let prefix = keys::name_prefix(stream.as_str());
-    let mut it = db.raw_iterator_cf(cf(db, CF_STREAMS));
-    it.seek_for_prev(keys::stream_key(stream.as_str(), StreamVersion(u64::MAX)));
-    if !it.valid() {
-        it.status()
-            .map_err(LedgerError::storage("reading the stream index"))?;
-        return Ok(None);
-    }
-    let key = it.key().unwrap_or_default();
-    if !key.starts_with(&prefix) {
-        return Ok(None);
-    }
-    keys::split_name_key(key)
-        .map(|(_, v)| Some(StreamVersion(v)))
-        .ok_or_else(|| corrupt_index(CF_STREAMS, key))
 }
 
 pub(crate) fn stored_head(db: &DB) -> Result<Option<Head>, LedgerError> {
@@ -127,106 +106,6 @@ impl Iterator for LogIter<'_> {
         };
         self.done = item.is_err();
         self.it.next();
-        Some(item)
-    }
-}
-
-/// Records found through an index (a stream, or an event type), loaded from the log.
-pub struct IndexIter<'a> {
-    db: &'a DB,
-    it: DBRawIterator<'a>,
-    index: &'static str,
-    prefix: Vec<u8>,
-    direction: Direction,
-    done: bool,
-}
-
-impl std::fmt::Debug for IndexIter<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IndexIter")
-            .field("index", &self.index)
-            .field("direction", &self.direction)
-            .finish()
-    }
-}
-
-impl<'a> IndexIter<'a> {
-    pub(crate) fn stream(
-        db: &'a DB,
-        stream: &StreamId,
-        from: StreamVersion,
-        direction: Direction,
-    ) -> Self {
-        let mut it = db.raw_iterator_cf(cf(db, CF_STREAMS));
-        let start = keys::stream_key(stream.as_str(), from);
-        match direction {
-            Direction::Forward => it.seek(&start),
-            Direction::Backward => it.seek_for_prev(&start),
-        }
-        IndexIter {
-            db,
-            it,
-            index: CF_STREAMS,
-            prefix: keys::name_prefix(stream.as_str()),
-            direction,
-            done: false,
-        }
-    }
-
-    pub(crate) fn event_type(db: &'a DB, event_type: &str, from: Position) -> Self {
-        let mut it = db.raw_iterator_cf(cf(db, CF_TYPES));
-        it.seek(keys::type_key(event_type, from));
-        IndexIter {
-            db,
-            it,
-            index: CF_TYPES,
-            prefix: keys::name_prefix(event_type),
-            direction: Direction::Forward,
-            done: false,
-        }
-    }
-
-    fn entry_position(&self, key: &[u8], value: &[u8]) -> Option<Position> {
-        if self.index == CF_TYPES {
-            keys::split_name_key(key).map(|(_, p)| Position(p))
-        } else {
-            keys::decode_u64(value).map(Position)
-        }
-    }
-}
-
-impl Iterator for IndexIter<'_> {
-    type Item = Result<Record, LedgerError>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
-        }
-        let entry = match (self.it.key(), self.it.value()) {
-            (Some(k), Some(v)) if k.starts_with(&self.prefix) => Some((k, v)),
-            _ => None,
-        };
-        let Some((key, value)) = entry else {
-            self.done = true;
-            return self
-                .it
-                .status()
-                .err()
-                .map(|e| Err(LedgerError::storage("scanning an index")(e)));
-        };
-        let item = match self.entry_position(key, value) {
-            None => Err(corrupt_index(self.index, key)),
-            Some(position) => match get(self.db, position) {
-                Ok(Some(record)) => Ok(record),
-                Ok(None) => Err(corrupt_index(self.index, key)),
-                Err(e) => Err(e),
-            },
-        };
-        self.done = item.is_err();
-        match self.direction {
-            Direction::Forward => self.it.next(),
-            Direction::Backward => self.it.prev(),
-        }
         Some(item)
     }
 }

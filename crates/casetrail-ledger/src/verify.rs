@@ -12,83 +12,26 @@ use std::thread;
 
 use rocksdb::DB;
 
+mod precise;
+
+use precise::{locate_index_break, locate_tree_break};
+
 use crate::append::Head;
+use crate::breaks::brk;
+pub use crate::breaks::{Break, BreakKind};
 use crate::error::LedgerError;
 use crate::handles::cf;
 use crate::handles::scan_options;
 use crate::ids::{EventHash, Position};
 use crate::keys::{
-    self, CF_EVENT_IDS, CF_LOG, CF_STREAMS, CF_TREE, CF_TYPES, TREE_STORED_FROM_LEVEL,
+    self, CF_EVENT_IDS, CF_LOG, CF_STREAM_RUNS, CF_STREAMS, CF_TREE, CF_TYPES,
+    TREE_STORED_FROM_LEVEL, TYPES_INDEXED_TO,
 };
 use crate::reads;
-use crate::record::{Record, RecordView};
+use crate::record::RecordView;
+use crate::runs::RunTracker;
 use crate::tree::record_leaf;
 use casetrail_merkle::Frontier;
-
-/// What kind of damage was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BreakKind {
-    /// A position has no record: deleted, or the tail was cut.
-    MissingRecord,
-    /// The stored bytes do not decode as a record.
-    Undecodable,
-    /// The record names another position than the one it is stored under (moved or reordered).
-    WrongPosition,
-    /// The record's `previous hash` is not the hash of the record before it.
-    BrokenLink,
-    /// The record's bytes do not hash to the hash stored with them.
-    WrongHash,
-    /// The stored head disagrees with the last record.
-    WrongHead,
-    /// An index entry the record implies is missing or points elsewhere.
-    IndexMissing,
-    /// An index entry points at a record that does not imply it.
-    IndexDangling,
-    /// The record at the trusted checkpoint no longer has the checkpoint's hash.
-    CheckpointMismatch,
-    /// A stored Merkle subtree is not the hash of the records under it (or has no records).
-    TreeNode,
-}
-
-impl std::fmt::Display for BreakKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            BreakKind::MissingRecord => "record missing",
-            BreakKind::Undecodable => "record unreadable",
-            BreakKind::WrongPosition => "record out of place",
-            BreakKind::BrokenLink => "previous hash does not link",
-            BreakKind::WrongHash => "record hash does not match its bytes",
-            BreakKind::WrongHead => "stored head does not match the log",
-            BreakKind::IndexMissing => "index entry missing or wrong",
-            BreakKind::IndexDangling => "index entry points at the wrong record",
-            BreakKind::CheckpointMismatch => "checkpoint hash does not match",
-            BreakKind::TreeNode => "Merkle tree node does not match the records under it",
-        })
-    }
-}
-
-/// The first broken place, with what was expected there and what was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Break {
-    /// Where the break is.
-    pub position: Position,
-    /// What kind of break.
-    pub kind: BreakKind,
-    /// What verification expected there.
-    pub expected: String,
-    /// What it found.
-    pub found: String,
-}
-
-impl std::fmt::Display for Break {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "position {}: {}: expected {}, found {}",
-            self.position, self.kind, self.expected, self.found
-        )
-    }
-}
 
 /// What a verification of the whole log found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,17 +51,36 @@ impl VerifyReport {
     }
 }
 
-fn brk(
-    position: Position,
-    kind: BreakKind,
-    expected: impl ToString,
-    found: impl ToString,
-) -> Break {
-    Break {
-        position,
-        kind,
-        expected: expected.to_string(),
-        found: found.to_string(),
+/// What the indexes beside the log hold, which differs between formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Layout {
+    /// One stream-index entry per event (format 2, `streams`) or per run (format 3).
+    per_event_streams: bool,
+    /// Records below this position have type-index entries; none above it do.
+    types_to: Position,
+}
+
+impl Layout {
+    /// Format 2: every event has a stream entry and a type entry.
+    pub const PER_EVENT_STREAMS: Layout = Layout {
+        per_event_streams: true,
+        types_to: Position(u64::MAX),
+    };
+
+    /// The current format, with the type index's watermark as stored.
+    pub fn current(db: &DB) -> Result<Layout, LedgerError> {
+        Ok(Layout {
+            per_event_streams: false,
+            types_to: crate::types::indexed_to(db)?,
+        })
+    }
+
+    fn streams_cf(&self) -> &'static str {
+        if self.per_event_streams {
+            CF_STREAMS
+        } else {
+            CF_STREAM_RUNS
+        }
     }
 }
 
@@ -182,7 +144,13 @@ struct Walk {
     implied: IndexDigests,
 }
 
-fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> Walk {
+fn walk_log(
+    db: &DB,
+    from: Position,
+    mut prev: EventHash,
+    keys_: &IndexKeys,
+    layout: Layout,
+) -> Walk {
     let mut walk = Walk {
         checked: 0,
         last: None,
@@ -193,6 +161,7 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
     it.seek(keys::log_key(from));
     let mut expected = from;
     let mut key_buf = Vec::with_capacity(300);
+    let mut runs = RunTracker::default();
     while let (Some(key), Some(value)) = (it.key(), it.value()) {
         let Some(stored_at) = keys::decode_u64(key).map(Position) else {
             walk.broken = Some(brk(
@@ -224,17 +193,24 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
             return walk;
         }
         let pos_value = keys::position_value(expected);
-        key_buf.clear();
-        key_buf.extend_from_slice(&keys::stream_key(view.stream, view.version));
-        walk.implied
-            .streams
-            .add(&keys_.streams, &key_buf, &pos_value);
+        let streams = &mut walk.implied.streams;
+        if layout.per_event_streams {
+            key_buf.clear();
+            key_buf.extend_from_slice(&keys::stream_key(view.stream, view.version));
+            streams.add(&keys_.streams, &key_buf, &pos_value);
+        } else {
+            runs.push(view.stream, view.version.0, expected.0, |k, v| {
+                streams.add(&keys_.streams, k, &v)
+            });
+        }
         walk.implied
             .ids
             .add(&keys_.ids, &keys::event_id_key(view.id), &pos_value);
-        key_buf.clear();
-        key_buf.extend_from_slice(&keys::type_key(view.event_type, expected));
-        walk.implied.types.add(&keys_.types, &key_buf, &[]);
+        if expected < layout.types_to {
+            key_buf.clear();
+            key_buf.extend_from_slice(&keys::type_key(view.event_type, expected));
+            walk.implied.types.add(&keys_.types, &key_buf, &[]);
+        }
         prev = view.hash;
         walk.last = Some(Head {
             position: expected,
@@ -247,6 +223,8 @@ fn walk_log(db: &DB, from: Position, mut prev: EventHash, keys_: &IndexKeys) -> 
     if let Err(e) = it.status() {
         walk.broken = Some(brk(expected, BreakKind::Undecodable, "a readable log", e));
     }
+    let streams = &mut walk.implied.streams;
+    runs.finish(|k, v| streams.add(&keys_.streams, k, &v));
     walk
 }
 
@@ -292,14 +270,18 @@ fn implied_tree(db: &DB, keys_: &IndexKeys) -> Digest {
     digest
 }
 
-fn scan(db: &DB, keys_: &IndexKeys) -> Result<Scanned, LedgerError> {
+fn scan(db: &DB, keys_: &IndexKeys, layout: Layout) -> Result<Scanned, LedgerError> {
     let mut out = Scanned {
         indexes: IndexDigests::default(),
         implied_tree: implied_tree(db, keys_),
         stored_tree: Digest::default(),
     };
     for (name, key, digest) in [
-        (CF_STREAMS, &keys_.streams, &mut out.indexes.streams),
+        (
+            layout.streams_cf(),
+            &keys_.streams,
+            &mut out.indexes.streams,
+        ),
         (CF_EVENT_IDS, &keys_.ids, &mut out.indexes.ids),
         (CF_TYPES, &keys_.types, &mut out.indexes.types),
         (CF_TREE, &keys_.tree, &mut out.stored_tree),
@@ -307,7 +289,10 @@ fn scan(db: &DB, keys_: &IndexKeys) -> Result<Scanned, LedgerError> {
         let mut it = db.raw_iterator_cf_opt(cf(db, name), scan_options());
         it.seek_to_first();
         while let (Some(k), Some(v)) = (it.key(), it.value()) {
-            digest.add(key, k, v);
+            // The type index's watermark is no entry; `check_watermark` reads it.
+            if !(name == CF_TYPES && k == TYPES_INDEXED_TO) {
+                digest.add(key, k, v);
+            }
             it.next();
         }
         it.status()
@@ -316,7 +301,7 @@ fn scan(db: &DB, keys_: &IndexKeys) -> Result<Scanned, LedgerError> {
     Ok(out)
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -348,17 +333,20 @@ fn check_head(db: &DB, walk: &Walk) -> Result<Option<Break>, LedgerError> {
     })
 }
 
-pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
+pub(crate) fn full(db: &DB, layout: Layout) -> Result<VerifyReport, LedgerError> {
     let keys_ = IndexKeys::new();
     let (walk, found) = thread::scope(|s| {
-        let scanned = s.spawn(|| scan(db, &keys_));
-        let walk = walk_log(db, Position(0), EventHash::genesis(), &keys_);
+        let scanned = s.spawn(|| scan(db, &keys_, layout));
+        let walk = walk_log(db, Position(0), EventHash::genesis(), &keys_, layout);
         (walk, scanned.join())
     });
     let found = found.expect("the index scan does not panic")?;
     finish(db, walk, |walk| {
+        if let Some(b) = check_watermark(walk, layout) {
+            return Ok(Some(b));
+        }
         if walk.implied != found.indexes {
-            return locate_index_break(db, Position(0), true);
+            return locate_index_break(db, Position(0), true, layout);
         }
         if found.implied_tree != found.stored_tree {
             return locate_tree_break(db);
@@ -367,7 +355,24 @@ pub(crate) fn full(db: &DB) -> Result<VerifyReport, LedgerError> {
     })
 }
 
-pub(crate) fn from_checkpoint(db: &DB, checkpoint: Head) -> Result<VerifyReport, LedgerError> {
+/// The type index may not claim records the log does not hold.
+fn check_watermark(walk: &Walk, layout: Layout) -> Option<Break> {
+    let records = walk.last.map_or(0, |h| h.position.0 + 1);
+    (!layout.per_event_streams && layout.types_to.0 > records).then(|| {
+        brk(
+            Position(records),
+            BreakKind::IndexDangling,
+            format!("the type index covering at most the {records} records"),
+            format!("it claims to cover {}", layout.types_to.0),
+        )
+    })
+}
+
+pub(crate) fn from_checkpoint(
+    db: &DB,
+    checkpoint: Head,
+    layout: Layout,
+) -> Result<VerifyReport, LedgerError> {
     let stored = db
         .get_pinned_cf(cf(db, CF_LOG), keys::log_key(checkpoint.position))
         .map_err(LedgerError::storage("reading the checkpoint record"))?;
@@ -402,13 +407,22 @@ pub(crate) fn from_checkpoint(db: &DB, checkpoint: Head) -> Result<VerifyReport,
         )));
     }
     let keys_ = IndexKeys::new();
-    let mut walk = walk_log(db, checkpoint.position.next(), checkpoint.hash, &keys_);
+    let mut walk = walk_log(
+        db,
+        checkpoint.position.next(),
+        checkpoint.hash,
+        &keys_,
+        layout,
+    );
     if walk.last.is_none() {
         walk.last = Some(checkpoint);
     }
     // Only the records after the checkpoint are checked against the indexes, one by one.
-    finish(db, walk, |_| {
-        locate_index_break(db, checkpoint.position.next(), false)
+    finish(db, walk, |walk| {
+        if let Some(b) = check_watermark(walk, layout) {
+            return Ok(Some(b));
+        }
+        locate_index_break(db, checkpoint.position.next(), false, layout)
     })
 }
 
@@ -429,167 +443,4 @@ fn finish(
         verified_head: walk.last,
         broken,
     })
-}
-
-/// The slow, precise pass: each record's implied entries by point lookup, then (when
-/// `dangling` is set) each stored entry against the record it points at.
-fn locate_index_break(
-    db: &DB,
-    from: Position,
-    dangling: bool,
-) -> Result<Option<Break>, LedgerError> {
-    let mut first = None;
-    for record in reads::LogIter::new(db, from) {
-        first = missing_entry(db, &record?)?;
-        if first.is_some() {
-            break;
-        }
-    }
-    if dangling
-        && let Some(d) = first_dangling(db)?
-        && first
-            .as_ref()
-            .is_none_or(|f: &Break| d.position < f.position)
-    {
-        first = Some(d);
-    }
-    Ok(first)
-}
-
-/// The first index entry that `record` implies but the index does not hold as implied.
-fn missing_entry(db: &DB, record: &Record) -> Result<Option<Break>, LedgerError> {
-    let pos = keys::position_value(record.position);
-    let implied = [
-        (
-            CF_STREAMS,
-            keys::stream_key(record.stream.as_str(), record.version),
-            Some(&pos[..]),
-        ),
-        (CF_EVENT_IDS, record.id.0.to_vec(), Some(&pos[..])),
-        (
-            CF_TYPES,
-            keys::type_key(record.event_type.as_str(), record.position),
-            None,
-        ),
-    ];
-    for (index, key, want) in implied {
-        let got = db
-            .get_cf(cf(db, index), &key)
-            .map_err(LedgerError::storage("reading an index entry"))?;
-        let holds = match (&got, want) {
-            (Some(g), Some(w)) => g.as_slice() == w,
-            (Some(_), None) => true,
-            (None, _) => false,
-        };
-        if !holds {
-            return Ok(Some(brk(
-                record.position,
-                BreakKind::IndexMissing,
-                format!("{index} entry {} → {}", hex(&key), record.position),
-                got.map_or("no entry".to_string(), |g| {
-                    keys::decode_u64(&g)
-                        .map_or(format!("value {}", hex(&g)), |p| format!("an entry → {p}"))
-                }),
-            )));
-        }
-    }
-    Ok(None)
-}
-
-fn first_dangling(db: &DB) -> Result<Option<Break>, LedgerError> {
-    let mut first: Option<Break> = None;
-    for index in [CF_STREAMS, CF_EVENT_IDS, CF_TYPES] {
-        let mut it = db.raw_iterator_cf_opt(cf(db, index), scan_options());
-        it.seek_to_first();
-        while let (Some(k), Some(v)) = (it.key(), it.value()) {
-            let target = if index == CF_TYPES {
-                keys::split_name_key(k).map(|(_, p)| p)
-            } else {
-                keys::decode_u64(v)
-            }
-            .map(Position);
-            let record = match target {
-                Some(p) => reads::get(db, p).ok().flatten(),
-                None => None,
-            };
-            let implied = record.as_ref().is_some_and(|r| match index {
-                CF_STREAMS => k == keys::stream_key(r.stream.as_str(), r.version).as_slice(),
-                CF_EVENT_IDS => k == r.id.0.as_slice(),
-                _ => k == keys::type_key(r.event_type.as_str(), r.position).as_slice(),
-            });
-            if !implied {
-                let at = target.unwrap_or(Position(0));
-                if first.as_ref().is_none_or(|f| at < f.position) {
-                    first = Some(brk(
-                        at,
-                        BreakKind::IndexDangling,
-                        format!("{index} entries only for records that imply them"),
-                        format!("entry {} → {}", hex(k), hex(v)),
-                    ));
-                }
-            }
-            it.next();
-        }
-        it.status()
-            .map_err(LedgerError::storage("scanning an index"))?;
-    }
-    Ok(first)
-}
-
-/// The slow pass for the Merkle tree: every subtree the records imply, compared with the
-/// stored one, then every stored one that no record implies. The break is named at the
-/// record that completes (or would complete) the subtree.
-fn locate_tree_break(db: &DB) -> Result<Option<Break>, LedgerError> {
-    let tree = cf(db, CF_TREE);
-    let mut frontier = Frontier::new();
-    let mut implied = std::collections::HashSet::new();
-    let mut first: Option<Break> = None;
-    for record in reads::LogIter::new(db, Position(0)) {
-        let record = record?;
-        let mut failure = None;
-        frontier.push_completing(record_leaf(&record.hash), |level, index, hash| {
-            if level < TREE_STORED_FROM_LEVEL || failure.is_some() {
-                return;
-            }
-            let key = keys::tree_key(level, index);
-            implied.insert(key);
-            failure = Some(match db.get_cf(tree, key) {
-                Ok(Some(v)) if v == hash.0 => return,
-                Ok(got) => Ok(brk(
-                    record.position,
-                    BreakKind::TreeNode,
-                    format!("subtree {level}/{index} = {}", hash.to_hex()),
-                    got.map_or("no stored subtree".into(), |g| hex(&g)),
-                )),
-                Err(e) => Err(LedgerError::storage("reading the Merkle tree")(e)),
-            });
-        });
-        if let Some(f) = failure {
-            first = Some(f?);
-            break;
-        }
-    }
-    if first.is_some() {
-        return Ok(first);
-    }
-    let mut it = db.raw_iterator_cf_opt(tree, scan_options());
-    it.seek_to_first();
-    while let Some(k) = it.key() {
-        let key: Option<[u8; 9]> = k.try_into().ok();
-        if key.is_none_or(|key| !implied.contains(&key)) {
-            let leaf = key.map_or(0, |key| {
-                keys::decode_u64(&key[1..]).unwrap_or(0) << key[0].min(63)
-            });
-            return Ok(Some(brk(
-                Position(leaf),
-                BreakKind::TreeNode,
-                "subtrees only over records in the log",
-                format!("a stored subtree {}", hex(k)),
-            )));
-        }
-        it.next();
-    }
-    it.status()
-        .map_err(LedgerError::storage("scanning the Merkle tree"))?;
-    Ok(None)
 }

@@ -18,9 +18,10 @@ use crate::clock::Clock;
 use crate::error::{ActualVersion, LedgerError};
 use crate::handles::cf;
 use crate::ids::{EventHash, EventId, Position, StreamId, StreamVersion, Timestamp};
-use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAMS, CF_TYPES};
+use crate::keys::{self, CF_EVENT_IDS, CF_LOG, CF_META, CF_STREAM_RUNS};
 use crate::reads;
 use crate::record::{MAX_BLOB_LEN, RecordFields};
+use crate::runs::{self, Run};
 use crate::tree::{self, TreeHead};
 use casetrail_merkle::Frontier;
 
@@ -60,6 +61,9 @@ pub(crate) struct Writer {
     /// Last committed version of recently written streams. Only this thread writes, so what
     /// it remembers stays true; what it forgot is read back from the stream index.
     versions: HashMap<StreamId, StreamVersion>,
+    /// The stream-index run that ends at the head: the next append continues it when it
+    /// writes the same stream's next version.
+    last_run: Option<Run>,
 }
 
 impl Writer {
@@ -70,6 +74,7 @@ impl Writer {
         head_tx: watch::Sender<Option<Head>>,
         (frontier, tree_tx): (Option<Frontier>, watch::Sender<TreeHead>),
         groups: Arc<AtomicU64>,
+        last_run: Option<Run>,
     ) -> Self {
         Writer {
             db,
@@ -83,6 +88,7 @@ impl Writer {
             last_sync: Duration::ZERO,
             encode_buf: Vec::new(),
             versions: HashMap::new(),
+            last_run,
         }
     }
 
@@ -125,7 +131,12 @@ impl Writer {
             .iter()
             .map(|j| payload_bytes(&j.request) + j.request.event_count() * BATCH_OVERHEAD_PER_EVENT)
             .sum();
-        let mut group = Group::new(self.head, self.frontier.clone(), capacity);
+        let mut group = Group::new(
+            self.head,
+            self.frontier.clone(),
+            self.last_run.clone(),
+            capacity,
+        );
         let mut outcomes = Vec::with_capacity(jobs.len());
         match committed_ids(&self.db, &jobs) {
             Ok(committed) => {
@@ -163,6 +174,7 @@ impl Writer {
                     self.versions.extend(group.streams.drain());
                     self.head = group.head;
                     self.frontier = group.frontier.take();
+                    self.last_run = group.run.take();
                     if let Some(f) = &self.frontier {
                         self.tree_tx.send_replace(TreeHead {
                             size: f.size(),
@@ -220,17 +232,25 @@ struct Group {
     batch: WriteBatch,
     head: Option<Head>,
     frontier: Option<Frontier>,
+    /// The run that ends at `head`.
+    run: Option<Run>,
     touched: bool,
     streams: HashMap<StreamId, StreamVersion>,
     ids: HashMap<EventId, (Position, StreamId, StreamVersion)>,
 }
 
 impl Group {
-    fn new(head: Option<Head>, frontier: Option<Frontier>, capacity_bytes: usize) -> Self {
+    fn new(
+        head: Option<Head>,
+        frontier: Option<Frontier>,
+        run: Option<Run>,
+        capacity_bytes: usize,
+    ) -> Self {
         Group {
             batch: WriteBatch::with_capacity_bytes(capacity_bytes),
             head,
             frontier,
+            run,
             touched: false,
             streams: HashMap::new(),
             ids: HashMap::new(),
@@ -274,16 +294,13 @@ impl Group {
             }
             currents.push(current);
         }
-        let (log, streams, ids, types) = (
-            cf(db, CF_LOG),
-            cf(db, CF_STREAMS),
-            cf(db, CF_EVENT_IDS),
-            cf(db, CF_TYPES),
-        );
+        let (log, runs, ids) = (cf(db, CF_LOG), cf(db, CF_STREAM_RUNS), cf(db, CF_EVENT_IDS));
         let mut positions = Vec::with_capacity(request.event_count());
         let mut stream_versions = Vec::with_capacity(request.writes.len());
         for (write, current) in request.writes.iter().zip(currents) {
-            let mut version = current.map_or(StreamVersion(0), |v| StreamVersion(v.0 + 1));
+            let first_version = current.map_or(StreamVersion(0), |v| StreamVersion(v.0 + 1));
+            let first_position = self.head.map_or(Position(0), |h| h.position.next());
+            let mut version = first_version;
             for event in &write.events {
                 let (position, prev_hash) = match self.head {
                     Some(h) => (h.position.next(), h.hash),
@@ -305,18 +322,8 @@ impl Group {
                 .encode_into(buf);
                 let pos_value = keys::position_value(position);
                 self.batch.put_cf(log, keys::log_key(position), &buf[..]);
-                self.batch.put_cf(
-                    streams,
-                    keys::stream_key(write.stream.as_str(), version),
-                    pos_value,
-                );
                 self.batch
                     .put_cf(ids, keys::event_id_key(event.id), pos_value);
-                self.batch.put_cf(
-                    types,
-                    keys::type_key(event.event_type.as_str(), position),
-                    [],
-                );
                 if let Some(frontier) = self.frontier.as_mut() {
                     tree::push_leaf(db, &mut self.batch, frontier, tree::record_leaf(&hash));
                 }
@@ -326,6 +333,15 @@ impl Group {
                 positions.push(position);
                 version = StreamVersion(version.0 + 1);
             }
+            let run = Run::followed_by(
+                self.run.take(),
+                &write.stream,
+                first_version,
+                first_position,
+                write.events.len() as u64,
+            );
+            self.batch.put_cf(runs, run.key(), run.value());
+            self.run = Some(run);
             let last = StreamVersion(version.0 - 1);
             self.streams.insert(write.stream.clone(), last);
             stream_versions.push((write.stream.clone(), last));
@@ -434,7 +450,7 @@ impl Group {
     ) -> Result<Option<StreamVersion>, LedgerError> {
         match self.streams.get(stream).or_else(|| remembered.get(stream)) {
             Some(v) => Ok(Some(*v)),
-            None => reads::stream_version(db, stream),
+            None => runs::last_version(db, stream),
         }
     }
 }

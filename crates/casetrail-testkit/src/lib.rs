@@ -4,10 +4,12 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use casetrail_ledger::keys::ALL_CFS;
+use casetrail_ledger::keys::{
+    self, CF_LOG, CF_META, CF_STREAM_RUNS, CF_STREAMS, CF_TREE, CF_TYPES, TYPES_INDEXED_TO,
+};
 use casetrail_ledger::{
     Actor, AppendRequest, EventId, EventType, ExpectedVersion, Ledger, ManualClock, NewEvent,
-    StreamId, Timestamp,
+    RecordView, StreamId, Timestamp,
 };
 
 /// A clock starting at 2019-01-01T00:00:00Z that moves one second per reading.
@@ -66,11 +68,65 @@ pub fn append_to(
     AppendRequest::new(actor()).write(stream(stream_name), expected, events)
 }
 
-/// Opens the stored RocksDB directly, to change bytes behind the ledger's back.
-/// The ledger must be closed (every handle dropped) first.
+/// Opens the stored RocksDB directly, with every column family it has, to change bytes
+/// behind the ledger's back. The ledger must be closed (every handle dropped) first.
 pub fn raw_db(dir: &Path) -> rocksdb::DB {
     let opts = rocksdb::Options::default();
-    rocksdb::DB::open_cf(&opts, dir, ALL_CFS).expect("the raw database opens")
+    let names = rocksdb::DB::list_cf(&opts, dir).expect("a RocksDB database is there");
+    rocksdb::DB::open_cf(&opts, dir, names).expect("the raw database opens")
+}
+
+/// Lays a closed ledger's indexes out as format 2 did (`docs/ledger-format.md`): one
+/// `streams` entry per event, a type entry for every record and no watermark, no
+/// `stream_runs`; then marks it format 2. What a build from before format 3 left behind.
+pub fn downgrade_to_format_2(dir: &Path) {
+    reopen(dir)
+        .catch_up_types()
+        .expect("the type index catches up");
+    let mut db = raw_db(dir);
+    db.create_cf(CF_STREAMS, &rocksdb::Options::default())
+        .expect("format 2's stream index is created");
+    let streams = db.cf_handle(CF_STREAMS).expect("just created");
+    let log = db.cf_handle(CF_LOG).expect("a ledger's log");
+    let mut batch = rocksdb::WriteBatch::default();
+    for entry in db.iterator_cf(log, rocksdb::IteratorMode::Start) {
+        let (key, value) = entry.expect("the log reads");
+        let view = RecordView::decode(&value).expect("an intact record");
+        batch.put_cf(streams, keys::stream_key(view.stream, view.version), key);
+    }
+    let types = db.cf_handle(CF_TYPES).expect("a ledger's type index");
+    batch.delete_cf(types, TYPES_INDEXED_TO);
+    batch.put_cf(
+        db.cf_handle(CF_META).expect("a ledger's meta"),
+        keys::META_FORMAT,
+        2u32.to_be_bytes(),
+    );
+    db.write(batch).expect("the format-2 indexes are written");
+    db.drop_cf(CF_STREAM_RUNS).expect("the runs are dropped");
+}
+
+/// [`downgrade_to_format_2`], then format 1: no Merkle tree.
+pub fn downgrade_to_format_1(dir: &Path) {
+    downgrade_to_format_2(dir);
+    let db = raw_db(dir);
+    let tree = db.cf_handle(CF_TREE).expect("a format-2 tree");
+    let nodes: Vec<_> = db
+        .iterator_cf(tree, rocksdb::IteratorMode::Start)
+        .map(|kv| kv.expect("the tree reads").0)
+        .collect();
+    assert!(
+        !nodes.is_empty(),
+        "a ledger of 16 records or more has stored subtrees"
+    );
+    for node in nodes {
+        db.delete_cf(tree, node).expect("a subtree is deleted");
+    }
+    db.put_cf(
+        db.cf_handle(CF_META).expect("a ledger's meta"),
+        keys::META_FORMAT,
+        1u32.to_be_bytes(),
+    )
+    .expect("format 1 is marked");
 }
 
 /// Writes one row in column family `cf` behind the ledger's back (the ledger must be closed).

@@ -420,6 +420,14 @@ impl AppError {
         )
     }
 
+    /// The data folder holds an older on-disk format, which `Workbench::migrate` brings up.
+    pub fn needs_migration(&self) -> bool {
+        matches!(
+            self,
+            AppError::Core(CoreError::Ledger(LedgerError::NeedsMigration { .. }))
+        )
+    }
+
     pub fn kind(&self) -> ErrorKind {
         match self {
             AppError::Core(e) => e.kind(),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use casetrail_ledger::{Actor, Clock, Head, KeyVault, Ledger, VerifyReport};
+use casetrail_ledger::{Actor, Clock, Head, KeyVault, Ledger, Migration, VerifyReport};
 
 use crate::core::caches::{AuditCache, AuditWriters};
 use crate::core::error::{AppError, CoreError};
@@ -73,6 +73,19 @@ impl Workbench {
     /// do (tests pass a clock of their own to [`Workbench::open`]).
     pub fn open_system(data_dir: &Path, access: Access) -> Result<Self, AppError> {
         Self::open(data_dir, access, Arc::new(casetrail_ledger::SystemClock))
+    }
+
+    /// Brings the data directory's ledger, closed, to this build's on-disk format: verified
+    /// in its old format first (a broken one is left as it is), then in the new one.
+    pub fn migrate(data_dir: &Path) -> Result<Migration, AppError> {
+        let ledger_path = ledger_dir(data_dir);
+        if !ledger_path.join("CURRENT").exists() {
+            return Err(CoreError::NoData {
+                path: PathBuf::from(data_dir),
+            }
+            .into());
+        }
+        Ok(Ledger::migrate(&ledger_path)?)
     }
 
     /// The last record: the value a quality department writes down.

@@ -19,6 +19,7 @@ mod forget;
 mod generate;
 mod head;
 mod import;
+mod migrate;
 mod pathway;
 mod pdf_text;
 mod public_key;
@@ -43,6 +44,7 @@ pub enum Command {
     PdfText(pdf_text::PdfTextArgs),
     Head(head::HeadArgs),
     Verify(verify::VerifyArgs),
+    Migrate(migrate::MigrateArgs),
     VerifyReceipt(verify_receipt::VerifyReceiptArgs),
     Checkpoint(checkpoint::CheckpointArgs),
     PublicKey(public_key::PublicKeyArgs),
@@ -84,6 +86,7 @@ pub fn run(env: &Env, command: Command) -> anyhow::Result<ExitCode> {
         Command::PdfText(args) => pdf_text::run(env, args),
         Command::Head(args) => head::run(env, args),
         Command::Verify(args) => verify::run(env, args),
+        Command::Migrate(args) => migrate::run(env, args),
         Command::VerifyReceipt(args) => verify_receipt::run(env, args),
         Command::Checkpoint(args) => checkpoint::run(env, args),
         Command::PublicKey(args) => public_key::run(env, args),
